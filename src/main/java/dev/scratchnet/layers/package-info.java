@@ -1,0 +1,17 @@
+/**
+ * The layers of <i>Deep Learning from Scratch</i>, chapter 5, each one small class with
+ * {@code forward} and {@code backward}.
+ *
+ * <ul>
+ *   <li>§5.4 computational-graph nodes on scalars: {@link dev.scratchnet.layers.MulLayer},
+ *       {@link dev.scratchnet.layers.AddLayer};</li>
+ *   <li>§5.5 activation layers: {@link dev.scratchnet.layers.Relu}, {@link dev.scratchnet.layers.Sigmoid};</li>
+ *   <li>§5.6 {@link dev.scratchnet.layers.Affine} and {@link dev.scratchnet.layers.SoftmaxWithLoss}.</li>
+ * </ul>
+ *
+ * <p>Batched layers take and return row-major {@code batch × features} matrices. As in the book, a
+ * layer keeps exactly what its backward pass needs ({@code mask}, {@code out}, {@code x}) from the
+ * last {@code forward}; unlike the book, no layer ever modifies an argument it does not own. A
+ * {@code d} prefix always means "gradient of the loss with respect to". No Spark here.
+ */
+package dev.scratchnet.layers;

@@ -1,0 +1,51 @@
+package dev.scratchnet.math;
+
+import dev.ludovic.netlib.blas.BLAS;
+
+/**
+ * Row-major level-3 BLAS over netlib's {@link BLAS} (native OpenBLAS when {@code libblas.so.3} is
+ * present, else the pure-Java {@code VectorBLAS} or {@code JavaBLAS}).
+ *
+ * <p>netlib is column-major; a row-major {@code m × n} array is the column-major {@code n × m}
+ * transpose, so {@code C = op(A)·op(B)} in row-major is {@code Cᵀ = op(B)ᵀ·op(A)ᵀ} in column-major.
+ */
+public final class Blas {
+    private static final BLAS BLAS_INSTANCE = BLAS.getInstance();
+
+    private Blas() {}
+
+    /** The class name of the BLAS implementation that loaded, for run logs and summaries. */
+    public static String implementation() {
+        return BLAS_INSTANCE.getClass().getName();
+    }
+
+    /**
+     * {@code C = alpha · op(A) · op(B) + beta · C}, all row-major; {@code C} is modified in place.
+     *
+     * @param transA whether {@code op(A) = Aᵀ}; {@code op(A)} is {@code m × k}
+     * @param transB whether {@code op(B) = Bᵀ}; {@code op(B)} is {@code k × n}
+     * @param a {@code A} at {@code aOff}: {@code m × k} row-major, or {@code k × m} when transposed
+     * @param b {@code B} at {@code bOff}: {@code k × n} row-major, or {@code n × k} when transposed
+     * @param c {@code C} at {@code cOff}: {@code m × n} row-major
+     */
+    public static void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
+                            double[] a, int aOff, double[] b, int bOff, double beta, double[] c, int cOff) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        int lda = transA ? m : k;
+        int ldb = transB ? k : n;
+        BLAS_INSTANCE.dgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, alpha,
+                b, bOff, Math.max(1, ldb), a, aOff, Math.max(1, lda), beta, c, cOff, n);
+    }
+
+    /** {@code y += alpha · x} over {@code n} elements from the given offsets. */
+    public static void axpy(int n, double alpha, double[] x, int xOff, double[] y, int yOff) {
+        BLAS_INSTANCE.daxpy(n, alpha, x, xOff, 1, y, yOff, 1);
+    }
+
+    /** {@code x *= alpha} over the whole array. */
+    public static void scal(double alpha, double[] x) {
+        BLAS_INSTANCE.dscal(x.length, alpha, x, 1);
+    }
+}

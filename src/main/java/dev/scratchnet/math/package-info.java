@@ -1,0 +1,8 @@
+/**
+ * Dense row-major matrices and the BLAS calls the layers need.
+ *
+ * <p>Everything above this package sees row-major {@code double[]} arrays ({@code batch × features});
+ * this package translates to the column-major convention of netlib BLAS, so that level-3 calls
+ * ({@code dgemm}) do the heavy lifting. No Spark here.
+ */
+package dev.scratchnet.math;
