@@ -1,0 +1,102 @@
+package dev.scratchnet.data;
+
+import dev.scratchnet.ScratchnetException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Loads MNIST (the book's {@code dataset/mnist.py}) from the four original IDX files in one folder.
+ *
+ * <p>Each file may be raw ({@code train-images-idx3-ubyte}), gzip-compressed ({@code ...-ubyte.gz}) or use
+ * the common dotted spelling ({@code train-images.idx3-ubyte}). Images become {@link Dataset}s of unsigned
+ * bytes with 10 classes; scaling to {@code [0, 1]} happens later, in {@link Dataset#copyScaled}.
+ */
+public final class Mnist {
+    /** MNIST's number of classes, the digits 0..9. */
+    public static final int CLASSES = 10;
+    /** The raw file names, in the order train images, train labels, test images, test labels. */
+    public static final List<String> FILES = List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+            "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
+
+    /**
+     * The standard split: 60,000 training and 10,000 test images for MNIST.
+     *
+     * @param train the training set
+     * @param test  the test set
+     */
+    public record Split(Dataset train, Dataset test) {
+    }
+
+    private Mnist() {
+    }
+
+    /**
+     * Loads the training and test sets from {@code dir}.
+     *
+     * @throws ScratchnetException if the folder or a file is missing, a file is not valid IDX, image and label
+     *                             counts disagree, a label is outside 0..9, or train and test image sizes differ
+     */
+    public static Split load(Path dir) {
+        if (!Files.exists(dir)) {
+            throw new ScratchnetException("MNIST data folder " + dir
+                    + " does not exist; run the fetch first (scratchnet fetch-data)");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new ScratchnetException("MNIST data folder " + dir + " is not a directory; run the fetch"
+                    + " into a folder (scratchnet fetch-data)");
+        }
+        Dataset train = loadPair(find(dir, FILES.get(0)), find(dir, FILES.get(1)), CLASSES);
+        Dataset test = loadPair(find(dir, FILES.get(2)), find(dir, FILES.get(3)), CLASSES);
+        if (train.rows() != test.rows() || train.cols() != test.cols()) {
+            throw new ScratchnetException(dir + ": train images are " + train.rows() + "x" + train.cols()
+                    + " but test images are " + test.rows() + "x" + test.cols());
+        }
+        return new Split(train, test);
+    }
+
+    /**
+     * Loads one IDX classification set: an image file ({@code count × rows × cols}) and its label file
+     * ({@code count} labels in {@code [0, classes)}), each raw or gzip-compressed.
+     *
+     * @throws ScratchnetException naming the file(s) if either is unreadable, the counts disagree or a label
+     *                             is out of range
+     */
+    public static Dataset loadPair(Path images, Path labels, int classes) {
+        if (classes < 1 || classes > 256) {
+            throw new ScratchnetException(labels + ": classes must be in 1..256 for byte labels, got " + classes);
+        }
+        IdxReader.IdxImages img = IdxReader.readImages(images);
+        byte[] lab = IdxReader.readLabels(labels);
+        if (img.count() != lab.length) {
+            throw new ScratchnetException("image count and label count differ: " + images + " has "
+                    + img.count() + " images, " + labels + " has " + lab.length + " labels");
+        }
+        if (img.rows() == 0 || img.cols() == 0) {
+            throw new ScratchnetException(images + ": images are " + img.rows() + "x" + img.cols()
+                    + ", expected at least 1x1");
+        }
+        for (int i = 0; i < lab.length; i++) {
+            int v = lab[i] & 0xFF;
+            if (v >= classes) {
+                throw new ScratchnetException(labels + ": label at index " + i + " is " + v
+                        + ", outside 0.." + (classes - 1));
+            }
+        }
+        return Dataset.of(img.pixels(), lab, img.rows(), img.cols(), classes);
+    }
+
+    /** The first existing spelling of {@code name} in {@code dir}: raw, {@code .gz}, dotted, dotted {@code .gz}. */
+    private static Path find(Path dir, String name) {
+        String dotted = name.replaceFirst("-idx", ".idx");
+        for (String candidate : List.of(name, name + ".gz", dotted, dotted + ".gz")) {
+            Path p = dir.resolve(candidate);
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        throw new ScratchnetException(dir.resolve(name) + ": MNIST file missing (also looked for " + name
+                + ".gz and " + dotted + "[.gz]); run the fetch (scratchnet fetch-data)");
+    }
+}
