@@ -1,0 +1,154 @@
+package dev.scratchnet.spark;
+
+import dev.scratchnet.data.Dataset;
+import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.training.ExampleBlock;
+import dev.scratchnet.training.GradientEngine;
+import dev.scratchnet.training.GradientSum;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Gradients and evaluation on Spark executors.
+ *
+ * <p>The data goes out from the driver: {@code parallelize} over contiguous {@link ExampleBlock}s, one a
+ * partition, cached deserialized (bytes, not doubles). So executors need no shared file system, and a
+ * lost partition is rebuilt from the driver's copy. Each step ships the parameters as a broadcast
+ * (destroyed after the step) and the step's example indices in the task closure; {@code treeAggregate}
+ * brings back one gradient sum. The parameters live on the driver only, so the lineage of every job is
+ * the cached RDD and nothing more: it does not grow with the number of steps.
+ */
+public final class SparkEngine implements GradientEngine {
+    private final JavaSparkContext sc;
+    private final NetworkSpec spec;
+    private final JavaRDD<ExampleBlock> train;
+    private final JavaRDD<ExampleBlock> test;
+    private final int trainSize;
+    private final int testSize;
+    private final int partitions;
+    private final int treeDepth;
+    private final String failTaskOnce;
+    private final long cachedBytes;
+
+    /**
+     * Cuts {@code train} and {@code test} into {@code partitions} blocks each, caches and materialises them.
+     *
+     * @param failTaskOnce test only: a marker file path; the first gradient task to find it missing
+     *     creates it and fails, so that Spark retries it. Empty for normal runs.
+     */
+    public SparkEngine(JavaSparkContext sc, NetworkSpec spec, Dataset train, Dataset test, int partitions,
+                       int treeDepth, String failTaskOnce) {
+        this.sc = sc;
+        this.spec = spec;
+        this.partitions = partitions;
+        this.treeDepth = treeDepth;
+        this.failTaskOnce = failTaskOnce;
+        this.trainSize = train.size();
+        this.testSize = test.size();
+        sc.setJobDescription("load: cache " + trainSize + " training and " + testSize + " test examples");
+        List<ExampleBlock> trainBlocks = ExampleBlock.split(train, partitions);
+        List<ExampleBlock> testBlocks = ExampleBlock.split(test, Math.min(partitions, test.size()));
+        this.cachedBytes = trainBlocks.stream().mapToLong(ExampleBlock::bytes).sum()
+                + testBlocks.stream().mapToLong(ExampleBlock::bytes).sum();
+        this.train = sc.parallelize(trainBlocks, trainBlocks.size()).setName("mnist-train-blocks")
+                .persist(StorageLevel.MEMORY_ONLY());
+        this.test = sc.parallelize(testBlocks, testBlocks.size()).setName("mnist-test-blocks")
+                .persist(StorageLevel.MEMORY_ONLY());
+        long cachedTrain = this.train.map(ExampleBlock::count).reduce(Integer::sum);
+        long cachedTest = this.test.map(ExampleBlock::count).reduce(Integer::sum);
+        if (cachedTrain != trainSize || cachedTest != testSize) {
+            throw new IllegalStateException("cached " + cachedTrain + "/" + cachedTest + " examples, expected "
+                    + trainSize + "/" + testSize);
+        }
+    }
+
+    @Override
+    public int trainSize() {
+        return trainSize;
+    }
+
+    @Override
+    public int testSize() {
+        return testSize;
+    }
+
+    /** Bytes of example data held in the cached blocks (train and test). */
+    public long cachedBytes() {
+        return cachedBytes;
+    }
+
+    public int partitions() {
+        return partitions;
+    }
+
+    @Override
+    public GradientSum gradientSum(double[] params, int[] batch, int epoch, int step) {
+        sc.setJobDescription("train: epoch " + (epoch + 1) + " step " + (step + 1));
+        Broadcast<double[]> weights = sc.broadcast(params);
+        NetworkSpec spec = this.spec;
+        String marker = this.failTaskOnce;
+        try {
+            return train.treeAggregate(GradientSum.empty(),
+                    (acc, block) -> {
+                        if (!marker.isEmpty()) {
+                            failOnce(marker);
+                        }
+                        return acc.add(block.gradientSum(spec, weights.value(), batch));
+                    },
+                    GradientSum::add,
+                    treeDepth);
+        } finally {
+            weights.destroy();
+        }
+    }
+
+    @Override
+    public long correctOnTrain(double[] params) {
+        return countCorrect(train, params, "evaluate: train accuracy");
+    }
+
+    @Override
+    public long correctOnTest(double[] params) {
+        return countCorrect(test, params, "evaluate: test accuracy");
+    }
+
+    private long countCorrect(JavaRDD<ExampleBlock> blocks, double[] params, String description) {
+        sc.setJobDescription(description);
+        Broadcast<double[]> weights = sc.broadcast(params);
+        NetworkSpec spec = this.spec;
+        try {
+            return blocks.map(block -> block.countCorrect(spec, weights.value())).reduce(Long::sum);
+        } finally {
+            weights.destroy();
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "spark " + sc.master() + ", " + partitions + " partitions, treeAggregate depth " + treeDepth;
+    }
+
+    @Override
+    public void close() {
+        train.unpersist(false);
+        test.unpersist(false);
+    }
+
+    private static void failOnce(String marker) {
+        try {
+            Files.createFile(Path.of(marker));
+        } catch (FileAlreadyExistsException e) {
+            return;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create fault marker " + marker, e);
+        }
+        throw new IllegalStateException("injected task failure (spark.scratchnet.test.failTaskOnce=" + marker + ")");
+    }
+}

@@ -1,0 +1,198 @@
+package dev.scratchnet.training;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The update rules of the book's §6.1 (common/optimizer.py): SGD, Momentum, AdaGrad and Adam, with their
+ * state on the driver. {@link #update} modifies {@code params} (and the optimizer's state) in place.
+ */
+public abstract class Optimizer {
+    protected final double lr;
+
+    protected Optimizer(double lr) {
+        this.lr = lr;
+    }
+
+    /** One step: {@code params -= f(grad)}; {@code params} is modified in place, {@code grad} only read. */
+    public abstract void update(double[] params, double[] grad);
+
+    /** The optimizer's state as named arrays (for checkpoints); empty for SGD. */
+    public Map<String, double[]> state() {
+        return new LinkedHashMap<>();
+    }
+
+    /** Restores state written by {@link #state()}; arrays are copied. */
+    public void restore(Map<String, double[]> state) {
+        if (!state.isEmpty()) {
+            throw new IllegalArgumentException(name() + " has no state, got " + state.keySet());
+        }
+    }
+
+    /** {@code sgd}, {@code momentum}, {@code adagrad} or {@code adam}. */
+    public abstract String name();
+
+    /** The known optimizer names. */
+    public static final String NAMES = "sgd, momentum, adagrad, adam";
+
+    /** A fresh optimizer by name; {@code momentum} is the Momentum coefficient (also Adam's β1). */
+    public static Optimizer create(String name, double lr, double momentum, int parameterCount) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "sgd" -> new Sgd(lr);
+            case "momentum" -> new Momentum(lr, momentum, parameterCount);
+            case "adagrad" -> new AdaGrad(lr, parameterCount);
+            case "adam" -> new Adam(lr, momentum, 0.999, parameterCount);
+            default -> throw new IllegalArgumentException("unknown optimizer " + name);
+        };
+    }
+
+    /** {@code W -= lr · dW}. */
+    public static final class Sgd extends Optimizer {
+        public Sgd(double lr) {
+            super(lr);
+        }
+
+        @Override
+        public void update(double[] params, double[] grad) {
+            for (int i = 0; i < params.length; i++) {
+                params[i] -= lr * grad[i];
+            }
+        }
+
+        @Override
+        public String name() {
+            return "sgd";
+        }
+    }
+
+    /** {@code v = α·v − lr·dW; W += v}. */
+    public static final class Momentum extends Optimizer {
+        private final double momentum;
+        private double[] v;
+
+        public Momentum(double lr, double momentum, int n) {
+            super(lr);
+            this.momentum = momentum;
+            this.v = new double[n];
+        }
+
+        @Override
+        public void update(double[] params, double[] grad) {
+            for (int i = 0; i < params.length; i++) {
+                v[i] = momentum * v[i] - lr * grad[i];
+                params[i] += v[i];
+            }
+        }
+
+        @Override
+        public Map<String, double[]> state() {
+            Map<String, double[]> s = new LinkedHashMap<>();
+            s.put("v", v.clone());
+            return s;
+        }
+
+        @Override
+        public void restore(Map<String, double[]> state) {
+            v = copyOf(state, "v", v.length);
+        }
+
+        @Override
+        public String name() {
+            return "momentum";
+        }
+    }
+
+    /** {@code h += dW²; W −= lr·dW / (√h + 1e-7)}. */
+    public static final class AdaGrad extends Optimizer {
+        private double[] h;
+
+        public AdaGrad(double lr, int n) {
+            super(lr);
+            this.h = new double[n];
+        }
+
+        @Override
+        public void update(double[] params, double[] grad) {
+            for (int i = 0; i < params.length; i++) {
+                h[i] += grad[i] * grad[i];
+                params[i] -= lr * grad[i] / (Math.sqrt(h[i]) + 1e-7);
+            }
+        }
+
+        @Override
+        public Map<String, double[]> state() {
+            Map<String, double[]> s = new LinkedHashMap<>();
+            s.put("h", h.clone());
+            return s;
+        }
+
+        @Override
+        public void restore(Map<String, double[]> state) {
+            h = copyOf(state, "h", h.length);
+        }
+
+        @Override
+        public String name() {
+            return "adagrad";
+        }
+    }
+
+    /** Adam as the book writes it: bias correction folded into the step size {@code lr_t}. */
+    public static final class Adam extends Optimizer {
+        private final double beta1;
+        private final double beta2;
+        private double[] m;
+        private double[] v;
+        private long iter;
+
+        public Adam(double lr, double beta1, double beta2, int n) {
+            super(lr);
+            this.beta1 = beta1;
+            this.beta2 = beta2;
+            this.m = new double[n];
+            this.v = new double[n];
+        }
+
+        @Override
+        public void update(double[] params, double[] grad) {
+            iter++;
+            double lrT = lr * Math.sqrt(1.0 - Math.pow(beta2, iter)) / (1.0 - Math.pow(beta1, iter));
+            for (int i = 0; i < params.length; i++) {
+                double g = grad[i];
+                m[i] += (1 - beta1) * (g - m[i]);
+                v[i] += (1 - beta2) * (g * g - v[i]);
+                params[i] -= lrT * m[i] / (Math.sqrt(v[i]) + 1e-7);
+            }
+        }
+
+        @Override
+        public Map<String, double[]> state() {
+            Map<String, double[]> s = new LinkedHashMap<>();
+            s.put("m", m.clone());
+            s.put("v", v.clone());
+            s.put("iter", new double[] {iter});
+            return s;
+        }
+
+        @Override
+        public void restore(Map<String, double[]> state) {
+            m = copyOf(state, "m", m.length);
+            v = copyOf(state, "v", v.length);
+            iter = (long) copyOf(state, "iter", 1)[0];
+        }
+
+        @Override
+        public String name() {
+            return "adam";
+        }
+    }
+
+    private static double[] copyOf(Map<String, double[]> state, String key, int length) {
+        double[] a = state.get(key);
+        if (a == null || a.length != length) {
+            throw new IllegalArgumentException("optimizer state '" + key + "' missing or of the wrong size");
+        }
+        return a.clone();
+    }
+}
