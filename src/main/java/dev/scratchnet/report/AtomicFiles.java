@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,13 +36,16 @@ public final class AtomicFiles {
 
     /**
      * Writes {@code target} atomically with what {@code writer} puts into the stream. The stream is
-     * buffered; the writer must not close it.
+     * buffered; closing it is harmless. The folder must exist (see {@link #ensureWritableDir}).
      *
      * @throws ScratchnetException when the file cannot be written (the old target is kept)
      */
     public static void write(Path target, IOConsumer<OutputStream> writer) {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
+        if (!Files.isDirectory(dir)) {
+            throw new ScratchnetException("cannot write " + target + ": folder " + dir + " does not exist");
+        }
         byte[] suffix = new byte[6];
         RANDOM.nextBytes(suffix);
         Path tmp = dir.resolve("." + absolute.getFileName() + ".tmp-" + HexFormat.of().formatHex(suffix));
@@ -119,6 +123,9 @@ public final class AtomicFiles {
         }
         if (e instanceof AccessDeniedException f) {
             return "permission denied on " + f.getFile();
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason() + ": " + f.getFile();
         }
         String message = e.getMessage() == null ? "" : e.getMessage();
         String firstLine = message.lines().findFirst().orElse("").strip();

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -134,8 +135,13 @@ public final class Npz {
                 if (arrays.containsKey(name)) {
                     throw fail(file, ": entry '" + entryName + "' appears twice");
                 }
-                try (InputStream in = zip.getInputStream(entry)) {
+                // ZipFile checks no CRC for STORED entries (Python's zipfile does): check it here.
+                CRC32 crc = new CRC32();
+                try (InputStream in = new CheckedInputStream(zip.getInputStream(entry), crc)) {
                     arrays.put(name, readNpy(file, entryName, in));
+                }
+                if (entry.getCrc() != -1 && crc.getValue() != entry.getCrc()) {
+                    throw fail(file, " is corrupt: entry '" + entryName + "' fails its CRC-32 check");
                 }
             }
             return arrays;

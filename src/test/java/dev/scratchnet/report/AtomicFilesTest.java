@@ -55,6 +55,13 @@ class AtomicFilesTest {
     }
 
     @Test
+    void missingFolderIsNamed() {
+        Path target = dir.resolve("no-such-folder/x.txt");
+        ScratchnetException e = assertThrows(ScratchnetException.class, () -> AtomicFiles.writeString(target, "x"));
+        assertEquals("cannot write " + target + ": folder " + target.getParent() + " does not exist", e.getMessage());
+    }
+
+    @Test
     void ensureWritableDirCreatesNestedFolders() {
         Path out = dir.resolve("runs/2024/a");
         AtomicFiles.ensureWritableDir(out, "output folder");

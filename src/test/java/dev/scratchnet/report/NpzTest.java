@@ -152,6 +152,16 @@ class NpzTest {
     }
 
     @Test
+    void flippedDataBitFailsTheCrcCheck() throws IOException {
+        Path whole = dir.resolve("whole.npz");
+        Npz.write(whole, sample());
+        byte[] bytes = Files.readAllBytes(whole);
+        bytes[1000] ^= 1; // inside W1's data: the zip structure stays valid
+        Path flipped = Files.write(dir.resolve("flipped.npz"), bytes);
+        assertOneLineError(flipped, "is corrupt: entry 'W1.npy' fails its CRC-32 check");
+    }
+
+    @Test
     void wrongDtypeIsReported() throws IOException {
         byte[] npy = npy("{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }", 16);
         Path file = zipWith("x.npy", npy);
