@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -18,9 +17,11 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * Gradients and evaluation on Spark executors.
  *
- * <p>The data goes out from the driver: {@code parallelize} over contiguous {@link ExampleBlock}s, one a
- * partition, cached deserialized (bytes, not doubles). So executors need no shared file system, and a
- * lost partition is rebuilt from the driver's copy. Each step ships the parameters as a broadcast
+ * <p>The data goes out from the driver, once: the driver reads and validates the IDX files, broadcasts the
+ * raw bytes, and each partition cuts its contiguous {@link ExampleBlock} out of the broadcast and caches
+ * it deserialized (bytes, not doubles). So executors need no shared file system and no copy of the
+ * files, tasks stay small (a range, not the data: {@code parallelize}d data would travel inside every
+ * task of every step), and a partition lost with its executor is rebuilt from the broadcast. Each step ships the parameters as a broadcast
  * (destroyed after the step) and the step's example indices in the task closure; {@code treeAggregate}
  * brings back one gradient sum. The parameters live on the driver only, so the lineage of every job is
  * the cached RDD and nothing more: it does not grow with the number of steps.
@@ -36,6 +37,8 @@ public final class SparkEngine implements GradientEngine {
     private final int treeDepth;
     private final String failTaskOnce;
     private final long cachedBytes;
+    private final Broadcast<byte[][]> trainData;
+    private final Broadcast<byte[][]> testData;
 
     /**
      * Cuts {@code train} and {@code test} into {@code partitions} blocks each, caches and materialises them.
@@ -53,20 +56,26 @@ public final class SparkEngine implements GradientEngine {
         this.trainSize = train.size();
         this.testSize = test.size();
         sc.setJobDescription("load: cache " + trainSize + " training and " + testSize + " test examples");
-        List<ExampleBlock> trainBlocks = ExampleBlock.split(train, partitions);
-        List<ExampleBlock> testBlocks = ExampleBlock.split(test, Math.min(partitions, test.size()));
-        this.cachedBytes = trainBlocks.stream().mapToLong(ExampleBlock::bytes).sum()
-                + testBlocks.stream().mapToLong(ExampleBlock::bytes).sum();
-        this.train = sc.parallelize(trainBlocks, trainBlocks.size()).setName("mnist-train-blocks")
-                .persist(StorageLevel.MEMORY_ONLY());
-        this.test = sc.parallelize(testBlocks, testBlocks.size()).setName("mnist-test-blocks")
-                .persist(StorageLevel.MEMORY_ONLY());
+        this.trainData = sc.broadcast(new byte[][] {train.pixels(), train.labels()});
+        this.testData = sc.broadcast(new byte[][] {test.pixels(), test.labels()});
+        this.train = blocks(sc, trainData, train.features(), train.size(), partitions, "train-blocks");
+        this.test = blocks(sc, testData, test.features(), test.size(), Math.min(partitions, test.size()), "test-blocks");
+        this.cachedBytes = this.train.map(ExampleBlock::bytes).reduce(Long::sum)
+                + this.test.map(ExampleBlock::bytes).reduce(Long::sum);
         long cachedTrain = this.train.map(ExampleBlock::count).reduce(Integer::sum);
         long cachedTest = this.test.map(ExampleBlock::count).reduce(Integer::sum);
         if (cachedTrain != trainSize || cachedTest != testSize) {
             throw new IllegalStateException("cached " + cachedTrain + "/" + cachedTest + " examples, expected "
                     + trainSize + "/" + testSize);
         }
+    }
+
+    private static JavaRDD<ExampleBlock> blocks(JavaSparkContext sc, Broadcast<byte[][]> data, int features, int n,
+                                                int parts, String name) {
+        return sc.parallelize(ExampleBlock.ranges(n, parts), parts)
+                .map(range -> ExampleBlock.slice(data.value()[0], data.value()[1], features, range[0], range[1]))
+                .setName(name)
+                .persist(StorageLevel.MEMORY_ONLY());
     }
 
     @Override
@@ -139,6 +148,8 @@ public final class SparkEngine implements GradientEngine {
     public void close() {
         train.unpersist(false);
         test.unpersist(false);
+        trainData.destroy();
+        testData.destroy();
     }
 
     private static void failOnce(String marker) {

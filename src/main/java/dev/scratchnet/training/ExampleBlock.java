@@ -48,6 +48,25 @@ public final class ExampleBlock implements Serializable {
         return new ExampleBlock(from, to - from, data.features(), slice.pixels(), slice.labels());
     }
 
+    /**
+     * Examples {@code [from, to)} cut out of whole-data-set arrays ({@code allPixels}: n × features);
+     * arrays copied, so the block does not keep the whole set alive.
+     */
+    public static ExampleBlock slice(byte[] allPixels, byte[] allLabels, int features, int from, int to) {
+        byte[] pixels = java.util.Arrays.copyOfRange(allPixels, from * features, to * features);
+        byte[] labels = java.util.Arrays.copyOfRange(allLabels, from, to);
+        return new ExampleBlock(from, to - from, features, pixels, labels);
+    }
+
+    /** {@code [from, to)} ranges cutting {@code n} examples into {@code parts} near-equal contiguous pieces. */
+    public static List<int[]> ranges(int n, int parts) {
+        List<int[]> ranges = new ArrayList<>(parts);
+        for (int p = 0; p < parts; p++) {
+            ranges.add(new int[] {(int) ((long) n * p / parts), (int) ((long) n * (p + 1) / parts)});
+        }
+        return ranges;
+    }
+
     /** The whole data set as one block (arrays shared, not copied). */
     public static ExampleBlock whole(Dataset data) {
         return new ExampleBlock(0, data.size(), data.features(), data.pixels(), data.labels());
@@ -56,11 +75,8 @@ public final class ExampleBlock implements Serializable {
     /** {@code data} cut into {@code parts} contiguous blocks whose sizes differ by at most one. */
     public static List<ExampleBlock> split(Dataset data, int parts) {
         List<ExampleBlock> blocks = new ArrayList<>(parts);
-        int n = data.size();
-        for (int p = 0; p < parts; p++) {
-            int from = (int) ((long) n * p / parts);
-            int to = (int) ((long) n * (p + 1) / parts);
-            blocks.add(of(data, from, to));
+        for (int[] range : ranges(data.size(), parts)) {
+            blocks.add(of(data, range[0], range[1]));
         }
         return blocks;
     }

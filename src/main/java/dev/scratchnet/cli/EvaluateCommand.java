@@ -1,0 +1,27 @@
+package dev.scratchnet.cli;
+
+import dev.scratchnet.ScratchnetException;
+import dev.scratchnet.data.Mnist;
+import dev.scratchnet.training.LocalEngine;
+import dev.scratchnet.training.ModelFile;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** {@code evaluate --model PATH}: reloads a saved model and prints its MNIST test accuracy. */
+final class EvaluateCommand {
+    private EvaluateCommand() {}
+
+    static int run(SparkSettings settings, Path model, PrintStream out) {
+        ModelFile.Model m = ModelFile.load(model);
+        Mnist.Split data = MnistData.load(settings.config().dataDir(), out);
+        if (data.test().features() != m.spec().inputSize() || data.test().classes() != m.spec().classes()) {
+            throw new ScratchnetException("model " + model + " (" + m.spec().describe() + ") does not fit the data: "
+                    + data.test().features() + " inputs, " + data.test().classes() + " classes");
+        }
+        long correct = new LocalEngine(m.spec(), data.train(), data.test()).correctOnTest(m.params());
+        out.printf(Locale.ROOT, "model %s (%s): test accuracy %.4f (%d / %d)%n", model, m.spec().describe(),
+                (double) correct / data.test().size(), correct, data.test().size());
+        return Main.OK;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.scratchnet.cli;
+
+import dev.scratchnet.data.Dataset;
+import dev.scratchnet.data.Mnist;
+import dev.scratchnet.math.Matrix;
+import dev.scratchnet.network.GradientCheck;
+import dev.scratchnet.network.Network;
+import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.training.TrainConfig;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * {@code gradcheck}: the book's ch05/gradient_check.py. The configured network (the book's TwoLayerNet by
+ * default) on the first training examples; prints {@code name:difference} per parameter and fails when
+ * any mean absolute difference exceeds the tolerance. Runs in the driver JVM: it needs no executors.
+ */
+final class GradCheckCommand {
+    private GradCheckCommand() {}
+
+    static int run(SparkSettings settings, int examples, double tolerance, PrintStream out) {
+        TrainConfig config = settings.config();
+        RunLog.header(out, "gradcheck", config);
+        Mnist.Split data = MnistData.load(config.dataDir(), out);
+        Dataset train = data.train();
+        if (examples < 1 || examples > train.size()) {
+            throw new dev.scratchnet.ScratchnetException("--examples must be between 1 and " + train.size() + ", got " + examples);
+        }
+        NetworkSpec spec = config.network(train.features(), train.classes());
+        Network net = new Network(spec, config.weightInit().initialize(spec, config.seed()));
+        int[] rows = IntStream.range(0, examples).toArray();
+        Matrix x = Matrix.of(examples, train.features(), train.toMatrixRows(rows));
+        long t0 = System.nanoTime();
+        Map<String, Double> diffs = GradientCheck.meanAbsoluteDifferences(net, x, train.labelArray(rows));
+        out.printf(Locale.ROOT, "network %s, %d examples, %s init, %.1f s%n", spec.describe(), examples,
+                config.weightInit(), (System.nanoTime() - t0) / 1e9);
+        boolean ok = true;
+        for (Map.Entry<String, Double> e : diffs.entrySet()) {
+            boolean pass = e.getValue() <= tolerance;
+            ok &= pass;
+            out.printf(Locale.ROOT, "%s:%.6e%s%n", e.getKey(), e.getValue(), pass ? "" : "  > tolerance " + tolerance);
+        }
+        out.println(ok ? "gradient check passed (tolerance " + tolerance + ")"
+                : "gradient check FAILED (tolerance " + tolerance + ")");
+        return ok ? Main.OK : Main.CHECK_FAILED;
+    }
+}

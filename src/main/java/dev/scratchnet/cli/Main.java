@@ -1,0 +1,123 @@
+package dev.scratchnet.cli;
+
+import dev.scratchnet.ScratchnetException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code scratchnet [train | gradcheck | evaluate --model PATH | fetch-data]}, run by spark-submit
+ * (see {@code submit.sh}). Exit codes: 0 done, 1 a check failed (gradcheck over tolerance), 2 a user
+ * error (one line on stderr), 3 an internal failure.
+ */
+@Command(name = "scratchnet", mixinStandardHelpOptions = true, version = "scratchnet 0.1.0",
+        description = "Deep Learning from Scratch, chapter 5, trained by synchronous SGD on Spark.",
+        subcommands = {Main.Train.class, Main.GradCheck.class, Main.Evaluate.class, Main.FetchData.class})
+public final class Main implements Callable<Integer> {
+    static final int OK = 0;
+    static final int CHECK_FAILED = 1;
+    static final int USER_ERROR = 2;
+    static final int INTERNAL_ERROR = 3;
+
+    public static void main(String[] args) {
+        int code = run(args, System.out, System.err);
+        System.out.flush();
+        System.exit(code);
+    }
+
+    /** Runs a command and returns its exit code; never throws for a user mistake. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        List<String> argv = new ArrayList<>(Arrays.asList(args));
+        if (argv.isEmpty() || argv.get(0).startsWith("--") && !argv.get(0).equals("--help")
+                && !argv.get(0).equals("--version")) {
+            argv.add(0, "train");
+        }
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        cli.setParameterExceptionHandler((e, a) -> {
+            err.println("scratchnet: " + e.getMessage() + " (try --help)");
+            return USER_ERROR;
+        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            Throwable cause = e;
+            while (cause != null && !(cause instanceof ScratchnetException)) {
+                cause = cause.getCause();
+            }
+            if (cause != null) {
+                err.println("scratchnet: " + cause.getMessage());
+                return USER_ERROR;
+            }
+            err.println("scratchnet: failed: " + e);
+            e.printStackTrace(err);
+            return INTERNAL_ERROR;
+        });
+        Context.out = out;
+        return cli.execute(argv.toArray(new String[0]));
+    }
+
+    @Override
+    public Integer call() {
+        return new Train().call();
+    }
+
+    /** Shared streams for the commands (picocli instantiates them). */
+    static final class Context {
+        static PrintStream out = System.out;
+
+        private Context() {}
+    }
+
+    @Command(name = "train", description = "Train on MNIST with the spark.scratchnet.* settings (the default command).")
+    static final class Train implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            return TrainCommand.run(SparkSettings.load(), Context.out);
+        }
+    }
+
+    @Command(name = "gradcheck",
+            description = "Compare backprop with numerical gradients on three MNIST examples (the book's gradient_check.py).")
+    static final class GradCheck implements Callable<Integer> {
+        @Option(names = "--examples", defaultValue = "3", description = "how many training examples (default 3)")
+        int examples;
+
+        @Option(names = "--tolerance", defaultValue = "1e-6",
+                description = "largest accepted mean absolute difference (default 1e-6)")
+        double tolerance;
+
+        @Override
+        public Integer call() {
+            return GradCheckCommand.run(SparkSettings.load(), examples, tolerance, Context.out);
+        }
+    }
+
+    @Command(name = "evaluate", description = "Reload a saved model and print its MNIST test accuracy.")
+    static final class Evaluate implements Callable<Integer> {
+        @Option(names = "--model", required = true,
+                description = "the model: a run's output folder, its model.npz or its model.json")
+        java.nio.file.Path model;
+
+        @Override
+        public Integer call() {
+            return EvaluateCommand.run(SparkSettings.load(), model, Context.out);
+        }
+    }
+
+    @Command(name = "fetch-data", description = "Fetch MNIST into spark.scratchnet.data.dir if it is missing, and verify it.")
+    static final class FetchData implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            java.nio.file.Path dir = java.nio.file.Path.of(SparkSettings.load().config().dataDir());
+            dev.scratchnet.data.MnistFetcher.ensure(dir, Context.out);
+            dev.scratchnet.data.MnistFetcher.verify(dir);
+            Context.out.println("MNIST in " + dir + ": verified");
+            return OK;
+        }
+    }
+}

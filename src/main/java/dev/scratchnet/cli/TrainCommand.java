@@ -1,0 +1,85 @@
+package dev.scratchnet.cli;
+
+import dev.scratchnet.data.Mnist;
+import dev.scratchnet.math.Blas;
+import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.report.AtomicFiles;
+import dev.scratchnet.spark.SparkEngine;
+import dev.scratchnet.training.Checkpoint;
+import dev.scratchnet.training.Optimizer;
+import dev.scratchnet.training.Setting;
+import dev.scratchnet.training.TrainConfig;
+import dev.scratchnet.training.Trainer;
+import dev.scratchnet.training.TrainingState;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/** {@code train}: MNIST on Spark with the configured settings, writing the run's outputs. */
+final class TrainCommand {
+    private TrainCommand() {}
+
+    static int run(SparkSettings settings, PrintStream out) {
+        TrainConfig config = settings.config();
+        Path outDir = Path.of(config.out());
+        AtomicFiles.ensureWritableDir(outDir, "output folder (" + Setting.OUT.key() + ")");
+        RunLog.header(out, "train", config);
+
+        long t0 = System.nanoTime();
+        Mnist.Split data = MnistData.load(config.dataDir(), out);
+        double loadSeconds = (System.nanoTime() - t0) / 1e9;
+        NetworkSpec spec = config.network(data.train().features(), data.train().classes());
+        TrainingState state = null;
+        if (config.resume()) {
+            state = Checkpoint.load(Path.of(config.checkpointFolder()), config, spec);
+        }
+
+        SparkConf conf = settings.sparkConf().clone();
+        conf.setIfMissing("spark.master", "local[*]");
+        conf.setIfMissing("spark.app.name", "scratchnet");
+        long t1 = System.nanoTime();
+        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+            int partitions = config.partitions() == 0 ? sc.defaultParallelism() : config.partitions();
+            try (SparkEngine engine = new SparkEngine(sc, spec, data.train(), data.test(), partitions,
+                    config.treeDepth(), config.failTaskOnce())) {
+                double startupSeconds = (System.nanoTime() - t1) / 1e9;
+                out.printf(Locale.ROOT, "data: %d train, %d test examples (%.1f s) | %s | cached %.1f MB%n",
+                        data.train().size(), data.test().size(), loadSeconds, engine.describe(),
+                        engine.cachedBytes() / 1e6);
+                if (state == null) {
+                    double[] params = config.weightInit().initialize(spec, config.seed());
+                    state = TrainingState.fresh(params, Optimizer.create(config.optimizer(), config.learningRate(),
+                            config.momentum(), spec.parameterCount()));
+                } else {
+                    out.printf(Locale.ROOT, "resuming from %s at epoch %d step %d (global step %d)%n",
+                            config.checkpointFolder(), state.epoch() + 1, state.stepInEpoch(), state.globalStep());
+                }
+                out.printf(Locale.ROOT, "network %s (%d parameters) | batch %d = %d steps/epoch | %s lr %s%n",
+                        spec.describe(), spec.parameterCount(), config.batchSize(),
+                        engine.trainSize() / config.batchSize(), config.optimizer(), config.learningRate());
+                RunOutputs outputs = new RunOutputs(outDir, config, spec);
+                Trainer.Result result = new Trainer(config, engine, out, outputs).run(state);
+
+                Map<String, Object> run = new LinkedHashMap<>();
+                run.put("spark_master", sc.master());
+                run.put("spark_version", sc.version());
+                run.put("partitions", partitions);
+                run.put("blas", Blas.implementation());
+                run.put("java_version", System.getProperty("java.version"));
+                run.put("data_load_seconds", loadSeconds);
+                run.put("spark_startup_seconds", startupSeconds);
+                run.put("cached_data_bytes", engine.cachedBytes());
+                run.put("examples_per_second", result.trainSeconds() > 0
+                        ? result.steps() * (double) config.batchSize() / result.trainSeconds() : null);
+                outputs.finish(result, run);
+                out.printf(Locale.ROOT, "done: test accuracy %.4f after %d epochs, %d steps, %.1f s of training | outputs in %s%n",
+                        result.last().testAccuracy(), result.last().epoch(), result.steps(), result.trainSeconds(), outDir);
+            }
+        }
+        return Main.OK;
+    }
+}

@@ -1,0 +1,168 @@
+package dev.scratchnet.training;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.scratchnet.ScratchnetException;
+import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.report.EpochMetrics;
+import dev.scratchnet.report.Json;
+import dev.scratchnet.report.NdArray;
+import dev.scratchnet.report.Npz;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The driver's checkpoint: {@code state-<step>.npz} (parameters and optimizer state, float64) and
+ * {@code checkpoint.json} (where the run stands, the settings it depends on, the metrics so far, and the
+ * SHA-256 of the state file). The state file is written first and the JSON second, each atomically, and
+ * older state files are deleted only after: a kill -9 at any moment leaves a JSON that points at a
+ * complete state file. Plain numbers and JSON, never Java deserialization.
+ */
+public final class Checkpoint {
+    public static final String FORMAT = "scratchnet-checkpoint";
+    public static final String FILE = "checkpoint.json";
+
+    private Checkpoint() {}
+
+    /** Settings that must be equal for a resumed run to continue the same trajectory. */
+    static Map<String, String> trajectorySettings(TrainConfig config, NetworkSpec spec) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("network", spec.describe());
+        m.put(Setting.BATCH_SIZE.key(), String.valueOf(config.batchSize()));
+        m.put(Setting.LEARNING_RATE.key(), String.valueOf(config.learningRate()));
+        m.put(Setting.OPTIMIZER.key(), config.optimizer());
+        m.put(Setting.MOMENTUM.key(), String.valueOf(config.momentum()));
+        m.put(Setting.WEIGHT_INIT.key(), config.weightInit().toString());
+        m.put(Setting.SEED.key(), String.valueOf(config.seed()));
+        return m;
+    }
+
+    /** Writes a checkpoint of {@code state} into {@code dir}. */
+    public static void save(Path dir, TrainConfig config, NetworkSpec spec, TrainingState state) {
+        dev.scratchnet.report.AtomicFiles.ensureWritableDir(dir, "checkpoint folder (" + Setting.CHECKPOINT_DIR.key() + ")");
+        String stateName = "state-" + state.globalStep() + ".npz";
+        Path stateFile = dir.resolve(stateName);
+        LinkedHashMap<String, NdArray> arrays = new LinkedHashMap<>();
+        arrays.put("params", NdArray.vector(state.params()));
+        for (Map.Entry<String, double[]> e : state.optimizer().state().entrySet()) {
+            arrays.put("optimizer_" + e.getKey(), NdArray.vector(e.getValue()));
+        }
+        Npz.write(stateFile, arrays);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("format", FORMAT);
+        json.put("version", 1);
+        json.put("state_file", stateName);
+        json.put("state_sha256", sha256(stateFile));
+        json.put("epoch", state.epoch());
+        json.put("step_in_epoch", state.stepInEpoch());
+        json.put("global_step", state.globalStep());
+        json.put("seconds", state.seconds());
+        json.put("epoch_loss_sum", state.epochLossSum());
+        json.put("epoch_examples", state.epochExamples());
+        json.put("settings", trajectorySettings(config, spec));
+        json.put("metrics", state.metrics());
+        Json.write(dir.resolve(FILE), json);
+        try (DirectoryStream<Path> old = Files.newDirectoryStream(dir, "state-*.npz")) {
+            for (Path p : old) {
+                if (!p.getFileName().toString().equals(stateName)) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new ScratchnetException("checkpoint folder " + dir + ": cannot remove old state files: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether {@code dir} holds a checkpoint. */
+    public static boolean exists(Path dir) {
+        return Files.isRegularFile(dir.resolve(FILE));
+    }
+
+    /**
+     * Loads the checkpoint in {@code dir} for a run of {@code config}: validates the format, the state
+     * file's checksum and shapes, and that the trajectory settings match.
+     */
+    public static TrainingState load(Path dir, TrainConfig config, NetworkSpec spec) {
+        Path jsonFile = dir.resolve(FILE);
+        if (!Files.isRegularFile(jsonFile)) {
+            throw new ScratchnetException(Setting.RESUME.key() + "=true but there is no checkpoint: " + jsonFile + " does not exist");
+        }
+        JsonNode json = Json.readTree(jsonFile);
+        if (!FORMAT.equals(json.path("format").asText())) {
+            throw new ScratchnetException(jsonFile + " is not a scratchnet checkpoint (no \"format\": \"" + FORMAT + "\")");
+        }
+        Map<String, String> expected = trajectorySettings(config, spec);
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            String saved = json.path("settings").path(e.getKey()).asText(null);
+            if (!e.getValue().equals(saved)) {
+                throw new ScratchnetException(jsonFile + " was made with " + e.getKey() + "=" + saved
+                        + ", this run has " + e.getValue() + ": resume needs the same settings");
+            }
+        }
+        String stateName = json.path("state_file").asText("");
+        if (!stateName.matches("state-[0-9]+\\.npz")) {
+            throw new ScratchnetException(jsonFile + ": bad state_file '" + stateName + "'");
+        }
+        Path stateFile = dir.resolve(stateName);
+        if (!Files.isRegularFile(stateFile)) {
+            throw new ScratchnetException(jsonFile + " points at " + stateFile + ", which does not exist");
+        }
+        if (!sha256(stateFile).equals(json.path("state_sha256").asText())) {
+            throw new ScratchnetException(stateFile + " does not match the SHA-256 recorded in " + jsonFile + " (corrupt or replaced)");
+        }
+        Map<String, NdArray> arrays = Npz.read(stateFile);
+        NdArray params = arrays.get("params");
+        if (params == null || params.size() != spec.parameterCount()) {
+            throw new ScratchnetException(stateFile + ": params missing or not " + spec.parameterCount() + " values");
+        }
+        Optimizer optimizer = Optimizer.create(config.optimizer(), config.learningRate(), config.momentum(),
+                spec.parameterCount());
+        Map<String, double[]> optimizerState = new LinkedHashMap<>();
+        arrays.forEach((name, a) -> {
+            if (name.startsWith("optimizer_")) {
+                optimizerState.put(name.substring("optimizer_".length()), a.data());
+            }
+        });
+        try {
+            optimizer.restore(optimizerState);
+        } catch (IllegalArgumentException e) {
+            throw new ScratchnetException(stateFile + ": " + e.getMessage());
+        }
+        List<EpochMetrics> metrics = new ArrayList<>();
+        for (JsonNode m : json.path("metrics")) {
+            metrics.add(new EpochMetrics(m.path("epoch").asInt(), m.path("step").asLong(), m.path("seconds").asDouble(),
+                    m.path("loss").asDouble(), number(m.path("trainAccuracy")), number(m.path("testAccuracy"))));
+        }
+        return new TrainingState(params.data(), optimizer, json.path("epoch").asInt(), json.path("step_in_epoch").asInt(),
+                json.path("global_step").asLong(), json.path("seconds").asDouble(), json.path("epoch_loss_sum").asDouble(),
+                json.path("epoch_examples").asLong(), metrics);
+    }
+
+    private static double number(JsonNode n) {
+        return n.isNumber() ? n.asDouble() : Double.NaN;
+    }
+
+    static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (IOException e) {
+            throw new ScratchnetException("cannot read " + file + ": " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
