@@ -30,8 +30,13 @@ public final class Main implements Callable<Integer> {
         System.exit(code);
     }
 
-    /** Runs a command and returns its exit code; never throws for a user mistake. */
+    /** Runs a command with the JVM's Spark properties and returns its exit code; never throws for a user mistake. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, new org.apache.spark.SparkConf(), out, err);
+    }
+
+    /** Runs a command with an explicit Spark configuration (tests, embedding). */
+    public static int run(String[] args, org.apache.spark.SparkConf conf, PrintStream out, PrintStream err) {
         List<String> argv = new ArrayList<>(Arrays.asList(args));
         if (argv.isEmpty() || argv.get(0).startsWith("--") && !argv.get(0).equals("--help")
                 && !argv.get(0).equals("--version")) {
@@ -58,6 +63,7 @@ public final class Main implements Callable<Integer> {
             return INTERNAL_ERROR;
         });
         Context.out = out;
+        Context.conf = conf;
         return cli.execute(argv.toArray(new String[0]));
     }
 
@@ -69,6 +75,11 @@ public final class Main implements Callable<Integer> {
     /** Shared streams for the commands (picocli instantiates them). */
     static final class Context {
         static PrintStream out = System.out;
+        static org.apache.spark.SparkConf conf;
+
+        static SparkSettings settings() {
+            return SparkSettings.of(conf);
+        }
 
         private Context() {}
     }
@@ -77,7 +88,7 @@ public final class Main implements Callable<Integer> {
     static final class Train implements Callable<Integer> {
         @Override
         public Integer call() {
-            return TrainCommand.run(SparkSettings.load(), Context.out);
+            return TrainCommand.run(Context.settings(), Context.out);
         }
     }
 
@@ -93,7 +104,7 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return GradCheckCommand.run(SparkSettings.load(), examples, tolerance, Context.out);
+            return GradCheckCommand.run(Context.settings(), examples, tolerance, Context.out);
         }
     }
 
@@ -105,7 +116,7 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return EvaluateCommand.run(SparkSettings.load(), model, Context.out);
+            return EvaluateCommand.run(Context.settings(), model, Context.out);
         }
     }
 
@@ -113,7 +124,7 @@ public final class Main implements Callable<Integer> {
     static final class FetchData implements Callable<Integer> {
         @Override
         public Integer call() {
-            java.nio.file.Path dir = java.nio.file.Path.of(SparkSettings.load().config().dataDir());
+            java.nio.file.Path dir = java.nio.file.Path.of(Context.settings().config().dataDir());
             dev.scratchnet.data.MnistFetcher.ensure(dir, Context.out);
             dev.scratchnet.data.MnistFetcher.verify(dir);
             Context.out.println("MNIST in " + dir + ": verified");

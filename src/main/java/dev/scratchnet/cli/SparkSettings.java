@@ -12,11 +12,6 @@ import scala.Tuple2;
  */
 record SparkSettings(SparkConf sparkConf, TrainConfig config) {
 
-    /** From the JVM's {@code spark.*} system properties, as spark-submit sets them. */
-    static SparkSettings load() {
-        return of(new SparkConf());
-    }
-
     /** From an explicit configuration (tests); validates the trainer settings. */
     static SparkSettings of(SparkConf conf) {
         Map<String, String> properties = new LinkedHashMap<>();

@@ -66,7 +66,9 @@ public final class Trainer {
         double secondsAtStart = state.seconds;
         long lastProgress = segmentStart;
         long stepsSinceProgress = 0;
+        long stepNanos = 0;
         while (state.globalStep < maxSteps) {
+            long stepStart = System.nanoTime();
             int[] batch = schedule.batch(state.epoch, state.stepInEpoch);
             GradientSum sum = engine.gradientSum(state.params, batch, state.epoch, state.stepInEpoch);
             if (sum.count() != batch.length) {
@@ -80,6 +82,7 @@ public final class Trainer {
             state.stepInEpoch++;
             stepsSinceProgress++;
             long now = System.nanoTime();
+            stepNanos += now - stepStart;
             state.seconds = secondsAtStart + (now - segmentStart) / 1e9;
             boolean epochDone = state.stepInEpoch == stepsPerEpoch;
             boolean runDone = state.globalStep == maxSteps;
@@ -97,14 +100,17 @@ public final class Trainer {
                 stepsSinceProgress = 0;
             }
             if (epochDone || runDone) {
+                long evalStart = System.nanoTime();
                 EpochMetrics m = evaluate(state);
+                double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
                 state.seconds = secondsAtStart + (System.nanoTime() - segmentStart) / 1e9;
                 m = new EpochMetrics(m.epoch(), m.step(), state.seconds, m.loss(), m.trainAccuracy(), m.testAccuracy());
                 state.metrics.add(m);
-                log.printf(Locale.ROOT, "epoch %d%s | %.1f s | step %d | loss %.4f | train acc, test acc | %s, %.4f%n",
-                        m.epoch(), epochDone ? "" : " (partial)", m.seconds(), m.step(), m.loss(),
+                log.printf(Locale.ROOT, "epoch %d%s | %.1f s (steps %.2f s, eval %.2f s) | step %d | loss %.4f | train acc, test acc | %s, %.4f%n",
+                        m.epoch(), epochDone ? "" : " (partial)", m.seconds(), stepNanos / 1e9, evalSeconds, m.step(), m.loss(),
                         Double.isNaN(m.trainAccuracy()) ? "-" : String.format(Locale.ROOT, "%.4f", m.trainAccuracy()),
                         m.testAccuracy());
+                stepNanos = 0;
                 if (epochDone) {
                     state.epoch++;
                     state.stepInEpoch = 0;
