@@ -75,7 +75,7 @@ public enum Setting {
         StringBuilder sb = new StringBuilder("| setting | meaning | default | valid values |\n|---|---|---|---|\n");
         for (Setting s : values()) {
             sb.append("| `").append(s.key()).append("` | ").append(s.meaning).append(" | `")
-                    .append(s.defaultValue.isEmpty() ? " " : s.defaultValue).append("` | ").append(s.valid)
+                    .append(s.defaultValue.isEmpty() ? " " : s.defaultValue).append("` | ").append(s.valid.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;"))
                     .append(" |\n");
         }
         return sb.toString();
