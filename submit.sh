@@ -12,8 +12,8 @@ LOCAL_SPARK_HOME="$ROOT/target/spark-home"
 
 die() { echo "submit.sh: $*" >&2; exit 2; }
 
-if [[ ! -f "$JAR" || ! -d "$LOCAL_SPARK_HOME/jars" ]]; then
-  echo "submit.sh: building scratchnet (mvn -B -q package -DskipTests) ..." >&2
+if [[ ! -f "$JAR" || ! -d "$LOCAL_SPARK_HOME/jars" || -n "$(cd "$ROOT" && find src pom.xml -newer "$JAR" -print -quit)" ]]; then
+  echo "submit.sh: building scratchnet (mvn -B -q package -DskipTests): the jar is missing or older than the sources" >&2
   (cd "$ROOT" && mvn -B -q package -DskipTests) || die "build failed"
 fi
 

@@ -86,9 +86,13 @@ public final class Main implements Callable<Integer> {
 
     @Command(name = "train", description = "Train on MNIST with the spark.scratchnet.* settings (the default command).")
     static final class Train implements Callable<Integer> {
+        @Option(names = "--in-process",
+                description = "train in this JVM without Spark (the oracle the distributed trainer must match)")
+        boolean inProcess;
+
         @Override
         public Integer call() {
-            return TrainCommand.run(Context.settings(), Context.out);
+            return TrainCommand.run(Context.settings(), inProcess, Context.out);
         }
     }
 

@@ -6,6 +6,7 @@ import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.report.AtomicFiles;
 import dev.scratchnet.spark.SparkEngine;
 import dev.scratchnet.training.Checkpoint;
+import dev.scratchnet.training.LocalEngine;
 import dev.scratchnet.training.Optimizer;
 import dev.scratchnet.training.Setting;
 import dev.scratchnet.training.TrainConfig;
@@ -23,11 +24,11 @@ import org.apache.spark.api.java.JavaSparkContext;
 final class TrainCommand {
     private TrainCommand() {}
 
-    static int run(SparkSettings settings, PrintStream out) {
+    static int run(SparkSettings settings, boolean inProcess, PrintStream out) {
         TrainConfig config = settings.config();
         Path outDir = Path.of(config.out());
         AtomicFiles.ensureWritableDir(outDir, "output folder (" + Setting.OUT.key() + ")");
-        RunLog.header(out, "train", config);
+        RunLog.header(out, inProcess ? "train --in-process" : "train", config);
 
         long t0 = System.nanoTime();
         Mnist.Split data = MnistData.load(config.dataDir(), out);
@@ -38,6 +39,9 @@ final class TrainCommand {
             state = Checkpoint.load(Path.of(config.checkpointFolder()), config, spec);
         }
 
+        if (inProcess) {
+            return runInProcess(config, spec, data, state, loadSeconds, outDir, out);
+        }
         SparkConf conf = settings.sparkConf().clone();
         conf.setIfMissing("spark.master", "local[*]");
         conf.setIfMissing("spark.app.name", "scratchnet");
@@ -50,17 +54,7 @@ final class TrainCommand {
                 out.printf(Locale.ROOT, "data: %d train, %d test examples (%.1f s) | %s | cached %.1f MB%n",
                         data.train().size(), data.test().size(), loadSeconds, engine.describe(),
                         engine.cachedBytes() / 1e6);
-                if (state == null) {
-                    double[] params = config.weightInit().initialize(spec, config.seed());
-                    state = TrainingState.fresh(params, Optimizer.create(config.optimizer(), config.learningRate(),
-                            config.momentum(), spec.parameterCount()));
-                } else {
-                    out.printf(Locale.ROOT, "resuming from %s at epoch %d step %d (global step %d)%n",
-                            config.checkpointFolder(), state.epoch() + 1, state.stepInEpoch(), state.globalStep());
-                }
-                out.printf(Locale.ROOT, "network %s (%d parameters) | batch %d = %d steps/epoch | %s lr %s%n",
-                        spec.describe(), spec.parameterCount(), config.batchSize(),
-                        engine.trainSize() / config.batchSize(), config.optimizer(), config.learningRate());
+                state = startingState(config, spec, state, engine, out);
                 RunOutputs outputs = new RunOutputs(outDir, config, spec);
                 Trainer.Result result = new Trainer(config, engine, out, outputs).run(state);
 
@@ -76,10 +70,53 @@ final class TrainCommand {
                 run.put("examples_per_second", result.trainSeconds() > 0
                         ? result.steps() * (double) config.batchSize() / result.trainSeconds() : null);
                 outputs.finish(result, run);
-                out.printf(Locale.ROOT, "done: test accuracy %.4f after %d epochs, %d steps, %.1f s of training | outputs in %s%n",
-                        result.last().testAccuracy(), result.last().epoch(), result.steps(), result.trainSeconds(), outDir);
+                done(result, outDir, out);
             }
         }
         return Main.OK;
+    }
+
+    private static int runInProcess(TrainConfig config, NetworkSpec spec, Mnist.Split data, TrainingState resumed,
+                                    double loadSeconds, Path outDir, PrintStream out) {
+        LocalEngine engine = new LocalEngine(spec, data.train(), data.test());
+        out.printf(Locale.ROOT, "data: %d train, %d test examples (%.1f s) | %s%n", data.train().size(),
+                data.test().size(), loadSeconds, engine.describe());
+        TrainingState state = startingState(config, spec, resumed, engine, out);
+        RunOutputs outputs = new RunOutputs(outDir, config, spec);
+        Trainer.Result result = new Trainer(config, engine, out, outputs).run(state);
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("spark_master", null);
+        run.put("engine", engine.describe());
+        run.put("partitions", 1);
+        run.put("blas", Blas.implementation());
+        run.put("java_version", System.getProperty("java.version"));
+        run.put("data_load_seconds", loadSeconds);
+        run.put("examples_per_second", result.trainSeconds() > 0
+                ? result.steps() * (double) config.batchSize() / result.trainSeconds() : null);
+        outputs.finish(result, run);
+        done(result, outDir, out);
+        return Main.OK;
+    }
+
+    private static TrainingState startingState(TrainConfig config, NetworkSpec spec, TrainingState resumed,
+                                               dev.scratchnet.training.GradientEngine engine, PrintStream out) {
+        TrainingState state = resumed;
+        if (state == null) {
+            double[] params = config.weightInit().initialize(spec, config.seed());
+            state = TrainingState.fresh(params, Optimizer.create(config.optimizer(), config.learningRate(),
+                    config.momentum(), spec.parameterCount()));
+        } else {
+            out.printf(Locale.ROOT, "resuming from %s at epoch %d step %d (global step %d)%n",
+                    config.checkpointFolder(), state.epoch() + 1, state.stepInEpoch(), state.globalStep());
+        }
+        out.printf(Locale.ROOT, "network %s (%d parameters) | batch %d = %d steps/epoch | %s lr %s%n",
+                spec.describe(), spec.parameterCount(), config.batchSize(),
+                engine.trainSize() / config.batchSize(), config.optimizer(), config.learningRate());
+        return state;
+    }
+
+    private static void done(Trainer.Result result, Path outDir, PrintStream out) {
+        out.printf(Locale.ROOT, "done: test accuracy %.4f after %d epochs, %d steps, %.1f s of training | outputs in %s%n",
+                result.last().testAccuracy(), result.last().epoch(), result.steps(), result.trainSeconds(), outDir);
     }
 }

@@ -153,6 +153,21 @@ class MainTest {
     }
 
     @Test
+    void inProcessTrainingMatchesTheSparkRunThroughTheCommandLine(@TempDir Path tmp) {
+        String[] settings = {"hidden", "16", "batchSize", "600", "optimizer", "adam", "learningRate", "0.01",
+                "weightInit", "he", "epochs", "1", "steps", "40", "evalTrain", "false", "partitions", "3"};
+        Run spark = run(conf(tmp.resolve("spark"), settings), "train");
+        assertEquals(0, spark.code(), spark.err());
+        Run local = run(conf(tmp.resolve("local"), settings), "train", "--in-process");
+        assertEquals(0, local.code(), local.err());
+        assertTrue(local.out().contains("in-process (no Spark)"), local.out());
+        double[] a = ModelFile.load(tmp.resolve("spark")).params();
+        double[] b = ModelFile.load(tmp.resolve("local")).params();
+        double diff = TestData.maxRelativeDifference(a, b);
+        assertTrue(diff < 1e-9, "spark vs in-process: " + diff);
+    }
+
+    @Test
     void evaluateRejectsFilesThatAreNotOurs(@TempDir Path tmp) throws Exception {
         Path notJson = Files.writeString(tmp.resolve("model.json"), "{\"format\": \"something-else\"}");
         Run r = run(conf(tmp), "evaluate", "--model", notJson.toString());
