@@ -45,17 +45,7 @@ class LayerGradientCheckTest {
         Matrix dx = affine.backward(dout);
         assertClose(numerical(f, x), dx.data(), "dx");
 
-        double[] numericalParams = new double[params.length];
-        for (int i = 0; i < params.length; i++) {
-            double saved = params[i];
-            params[i] = saved + H;
-            double plus = f.applyAsDouble(x);
-            params[i] = saved - H;
-            double minus = f.applyAsDouble(x);
-            params[i] = saved;
-            numericalParams[i] = (plus - minus) / (2 * H);
-        }
-        assertClose(numericalParams, grads, "dW, db");
+        assertClose(numerical(() -> f.applyAsDouble(x), params), grads, "dW, db");
     }
 
     @Test
@@ -145,14 +135,18 @@ class LayerGradientCheckTest {
     }
 
     private static double[] numerical(ToDoubleFunction<Matrix> f, Matrix x) {
-        double[] d = x.data();
+        return numerical(() -> f.applyAsDouble(x), x.data());
+    }
+
+    /** Central differences of {@code f} with respect to each entry of {@code d}, which {@code f} reads. */
+    private static double[] numerical(java.util.function.DoubleSupplier f, double[] d) {
         double[] grad = new double[d.length];
         for (int i = 0; i < d.length; i++) {
             double saved = d[i];
             d[i] = saved + H;
-            double plus = f.applyAsDouble(x);
+            double plus = f.getAsDouble();
             d[i] = saved - H;
-            double minus = f.applyAsDouble(x);
+            double minus = f.getAsDouble();
             d[i] = saved;
             grad[i] = (plus - minus) / (2 * H);
         }
