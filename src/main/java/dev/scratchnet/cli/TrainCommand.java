@@ -46,7 +46,7 @@ final class TrainCommand {
         conf.setIfMissing("spark.master", "local[*]");
         conf.setIfMissing("spark.app.name", "scratchnet");
         long t1 = System.nanoTime();
-        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+        try (JavaSparkContext sc = startSpark(conf)) {
             int partitions = config.partitions() == 0 ? sc.defaultParallelism() : config.partitions();
             try (SparkEngine engine = new SparkEngine(sc, spec, data.train(), data.test(), partitions,
                     config.treeDepth(), config.failTaskOnce())) {
@@ -74,6 +74,17 @@ final class TrainCommand {
             }
         }
         return Main.OK;
+    }
+
+    /** A SparkContext, or one line naming the master when Spark refuses to start (a bad URL, say). */
+    private static JavaSparkContext startSpark(SparkConf conf) {
+        try {
+            return new JavaSparkContext(conf);
+        } catch (Exception e) { // Scala throws SparkException (checked in Java) undeclared
+            String why = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getName());
+            throw new dev.scratchnet.ScratchnetException("cannot start Spark (spark.master=" + conf.get("spark.master")
+                    + "): " + why, e);
+        }
     }
 
     private static int runInProcess(TrainConfig config, NetworkSpec spec, Mnist.Split data, TrainingState resumed,

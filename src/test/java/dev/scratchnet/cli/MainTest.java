@@ -92,6 +92,14 @@ class MainTest {
     }
 
     @Test
+    void aMasterSparkCannotParseIsAOneLineError(@TempDir Path tmp) {
+        Run r = run(conf(tmp.resolve("run"), "steps", "1").setMaster("nonsense://x"), "train");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("scratchnet: cannot start Spark (spark.master=nonsense://x): "), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+    }
+
+    @Test
     void unknownCommandAndBadOptionsAreOneLineErrors(@TempDir Path tmp) {
         Run r = run(conf(tmp), "frobnicate");
         assertEquals(2, r.code());
