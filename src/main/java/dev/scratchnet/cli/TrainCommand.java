@@ -4,6 +4,8 @@ import dev.scratchnet.data.Mnist;
 import dev.scratchnet.math.Blas;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.report.AtomicFiles;
+import dev.scratchnet.ScratchnetException;
+import dev.scratchnet.spark.ExecutorWatchdog;
 import dev.scratchnet.spark.SparkEngine;
 import dev.scratchnet.training.Checkpoint;
 import dev.scratchnet.training.Optimizer;
@@ -42,43 +44,61 @@ final class TrainCommand {
         conf.setIfMissing("spark.master", "local[*]");
         conf.setIfMissing("spark.app.name", "scratchnet");
         long t1 = System.nanoTime();
-        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
-            int partitions = config.partitions() == 0 ? sc.defaultParallelism() : config.partitions();
-            try (SparkEngine engine = new SparkEngine(sc, spec, data.train(), data.test(), partitions,
-                    config.treeDepth(), config.failTaskOnce())) {
-                double startupSeconds = (System.nanoTime() - t1) / 1e9;
-                out.printf(Locale.ROOT, "data: %d train, %d test examples (%.1f s) | %s | cached %.1f MB%n",
-                        data.train().size(), data.test().size(), loadSeconds, engine.describe(),
-                        engine.cachedBytes() / 1e6);
-                if (state == null) {
-                    double[] params = config.weightInit().initialize(spec, config.seed());
-                    state = TrainingState.fresh(params, Optimizer.create(config.optimizer(), config.learningRate(),
-                            config.momentum(), spec.parameterCount()));
-                } else {
-                    out.printf(Locale.ROOT, "resuming from %s at epoch %d step %d (global step %d)%n",
-                            config.checkpointFolder(), state.epoch() + 1, state.stepInEpoch(), state.globalStep());
+        try (JavaSparkContext sc = new JavaSparkContext(conf);
+             ExecutorWatchdog watchdog = new ExecutorWatchdog(sc, config.noExecutorTimeout())) {
+            try {
+                return train(sc, config, data, spec, state, loadSeconds, t1, outDir, out);
+            } catch (Exception e) { // Spark's SparkException is checked in Java's eyes but thrown unchecked
+                if (!watchdog.fired()) {
+                    throw e;
                 }
-                out.printf(Locale.ROOT, "network %s (%d parameters) | batch %d = %d steps/epoch | %s lr %s%n",
-                        spec.describe(), spec.parameterCount(), config.batchSize(),
-                        engine.trainSize() / config.batchSize(), config.optimizer(), config.learningRate());
-                RunOutputs outputs = new RunOutputs(outDir, config, spec);
-                Trainer.Result result = new Trainer(config, engine, out, outputs).run(state);
-
-                Map<String, Object> run = new LinkedHashMap<>();
-                run.put("spark_master", sc.master());
-                run.put("spark_version", sc.version());
-                run.put("partitions", partitions);
-                run.put("blas", Blas.implementation());
-                run.put("java_version", System.getProperty("java.version"));
-                run.put("data_load_seconds", loadSeconds);
-                run.put("spark_startup_seconds", startupSeconds);
-                run.put("cached_data_bytes", engine.cachedBytes());
-                run.put("examples_per_second", result.trainSeconds() > 0
-                        ? result.steps() * (double) config.batchSize() / result.trainSeconds() : null);
-                outputs.finish(result, run);
-                out.printf(Locale.ROOT, "done: test accuracy %.4f after %d epochs, %d steps, %.1f s of training | outputs in %s%n",
-                        result.last().testAccuracy(), result.last().epoch(), result.steps(), result.trainSeconds(), outDir);
+                Path checkpoints = Path.of(config.checkpointFolder());
+                throw new ScratchnetException(String.format(Locale.ROOT,
+                        "no executors for %.0f s on %s (cluster gone, or no free cores): giving up%s",
+                        config.noExecutorTimeout(), sc.master(), Checkpoint.exists(checkpoints)
+                                ? "; the checkpoint in " + checkpoints + " continues with " + Setting.RESUME.key() + "=true"
+                                : ""), e);
             }
+        }
+    }
+
+    private static int train(JavaSparkContext sc, TrainConfig config, Mnist.Split data, NetworkSpec spec,
+                             TrainingState state, double loadSeconds, long t1, Path outDir, PrintStream out) {
+        int partitions = config.partitions() == 0 ? sc.defaultParallelism() : config.partitions();
+        try (SparkEngine engine = new SparkEngine(sc, spec, data.train(), data.test(), partitions,
+                config.treeDepth(), config.failTaskOnce())) {
+            double startupSeconds = (System.nanoTime() - t1) / 1e9;
+            out.printf(Locale.ROOT, "data: %d train, %d test examples (%.1f s) | %s | cached %.1f MB%n",
+                    data.train().size(), data.test().size(), loadSeconds, engine.describe(),
+                    engine.cachedBytes() / 1e6);
+            if (state == null) {
+                double[] params = config.weightInit().initialize(spec, config.seed());
+                state = TrainingState.fresh(params, Optimizer.create(config.optimizer(), config.learningRate(),
+                        config.momentum(), spec.parameterCount()));
+            } else {
+                out.printf(Locale.ROOT, "resuming from %s at epoch %d step %d (global step %d)%n",
+                        config.checkpointFolder(), state.epoch() + 1, state.stepInEpoch(), state.globalStep());
+            }
+            out.printf(Locale.ROOT, "network %s (%d parameters) | batch %d = %d steps/epoch | %s lr %s%n",
+                    spec.describe(), spec.parameterCount(), config.batchSize(),
+                    engine.trainSize() / config.batchSize(), config.optimizer(), config.learningRate());
+            RunOutputs outputs = new RunOutputs(outDir, config, spec);
+            Trainer.Result result = new Trainer(config, engine, out, outputs).run(state);
+
+            Map<String, Object> run = new LinkedHashMap<>();
+            run.put("spark_master", sc.master());
+            run.put("spark_version", sc.version());
+            run.put("partitions", partitions);
+            run.put("blas", Blas.implementation());
+            run.put("java_version", System.getProperty("java.version"));
+            run.put("data_load_seconds", loadSeconds);
+            run.put("spark_startup_seconds", startupSeconds);
+            run.put("cached_data_bytes", engine.cachedBytes());
+            run.put("examples_per_second", result.trainSeconds() > 0
+                    ? result.steps() * (double) config.batchSize() / result.trainSeconds() : null);
+            outputs.finish(result, run);
+            out.printf(Locale.ROOT, "done: test accuracy %.4f after %d epochs, %d steps, %.1f s of training | outputs in %s%n",
+                    result.last().testAccuracy(), result.last().epoch(), result.steps(), result.trainSeconds(), outDir);
         }
         return Main.OK;
     }
