@@ -71,7 +71,8 @@ public final class Checkpoint {
         json.put("settings", trajectorySettings(config, spec));
         json.put("metrics", state.metrics());
         Json.write(dir.resolve(FILE), json);
-        try (DirectoryStream<Path> old = Files.newDirectoryStream(dir, "state-*.npz")) {
+        // Older state files, and temp files of writes a killed driver never finished.
+        try (DirectoryStream<Path> old = Files.newDirectoryStream(dir, "{state-*.npz,.state-*.npz.tmp-*,." + FILE + ".tmp-*}")) {
             for (Path p : old) {
                 if (!p.getFileName().toString().equals(stateName)) {
                     Files.deleteIfExists(p);
