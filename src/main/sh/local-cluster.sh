@@ -40,6 +40,9 @@ say() { echo "local-cluster.sh: $*"; }
 
 alive() { [[ -n "$1" ]] && kill -0 "$1" 2>/dev/null; }
 
+# Whether PID $1 is still a Spark daemon or executor JVM (a recorded PID may since belong to another process).
+ours() { alive "$1" && tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qE 'org\.apache\.spark\.(deploy\.(master\.Master|worker\.Worker)|executor\.CoarseGrainedExecutorBackend)'; }
+
 # PIDs recorded at start, one per line: "master <pid>", "worker-1 <pid>", ...
 recorded_pids() { [[ -f "$STATE/pids" ]] && awk '{print $2}' "$STATE/pids" || true; }
 
@@ -77,7 +80,7 @@ daemon() { # name log class args...
 start() {
   [[ -d "$SPARK_HOME_DIR/jars" ]] || die "no $SPARK_HOME_DIR/jars: run 'mvn -B package -DskipTests' first"
   if [[ -f "$STATE/pids" ]]; then
-    for pid in $(recorded_pids); do alive "$pid" && die "already running (pid $pid); stop it first"; done
+    for pid in $(recorded_pids); do ours "$pid" && die "already running (pid $pid); stop it first"; done
     rm -f "$STATE/pids"
   fi
   mkdir -p "$STATE"
@@ -155,7 +158,10 @@ stop() {
   [[ -f "$STATE/pids" ]] || { say "not running"; return 0; }
   local pids=() pid
   for pid in $(recorded_pids); do
-    if alive "$pid"; then pids+=("$pid"); for c in $(children "$pid"); do pids+=("$c"); done; fi
+    if ours "$pid"; then
+      pids+=("$pid")
+      for c in $(children "$pid"); do ours "$c" && pids+=("$c"); done
+    fi
   done
   if [[ ${#pids[@]} -gt 0 ]]; then
     kill -TERM "${pids[@]}" 2>/dev/null || true
@@ -176,7 +182,7 @@ status() {
   local running=0 pid name
   if [[ -f "$STATE/pids" ]]; then
     while read -r name pid; do
-      if alive "$pid"; then
+      if ours "$pid"; then
         running=$((running + 1))
         echo "  $name pid $pid running$(for c in $(children "$pid"); do printf ', executor pid %s' "$c"; done)"
       else

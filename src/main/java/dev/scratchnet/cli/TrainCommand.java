@@ -49,15 +49,21 @@ final class TrainCommand {
             try {
                 return train(sc, config, data, spec, state, loadSeconds, t1, outDir, out);
             } catch (Exception e) { // Spark's SparkException is checked in Java's eyes but thrown unchecked
-                if (!watchdog.fired()) {
-                    throw e;
-                }
                 Path checkpoints = Path.of(config.checkpointFolder());
-                throw new ScratchnetException(String.format(Locale.ROOT,
-                        "no executors for %.0f s on %s (cluster gone, or no free cores): giving up%s",
-                        config.noExecutorTimeout(), sc.master(), Checkpoint.exists(checkpoints)
-                                ? "; the checkpoint in " + checkpoints + " continues with " + Setting.RESUME.key() + "=true"
-                                : ""), e);
+                String resume = Checkpoint.exists(checkpoints)
+                        ? "; the checkpoint in " + checkpoints + " continues with " + Setting.RESUME.key() + "=true" : "";
+                if (watchdog.fired()) {
+                    throw new ScratchnetException(String.format(Locale.ROOT,
+                            "no executors for %.0f s on %s (cluster gone, or no free cores): giving up%s",
+                            config.noExecutorTimeout(), sc.master(), resume), e);
+                }
+                if (!sc.isLocal() && sc.sc().isStopped()) {
+                    // Spark stops the context itself when it cannot register with the master (about 60 s).
+                    throw new ScratchnetException("Spark stopped the application on " + sc.master()
+                            + " (master unreachable, authentication rejected, or application killed: the log above says which)"
+                            + resume, e);
+                }
+                throw e;
             }
         }
     }

@@ -139,6 +139,25 @@ class ClusterIT {
 
     @Test
     @Order(4)
+    void wrongSecretIsRejectedWithOneLine() throws Exception {
+        Path conf = tmp.resolve("wrong-secret.conf");
+        Files.write(conf, Files.readAllLines(state.resolve("cluster.conf")).stream()
+                .map(l -> l.startsWith("spark.authenticate.secret ") ? "spark.authenticate.secret 0123" : l).toList());
+        Path out = tmp.resolve("wrong-secret");
+        List<String> args = new ArrayList<>(List.of("--properties-file", conf.toString(), "--load-spark-defaults"));
+        args.addAll(Runs.shortRun(out));
+        Runs.Proc p = Runs.submit(logs, "cluster-wrong-secret", args);
+        int code = p.waitFor(180);
+        System.out.printf("wrong secret: exit %d after %.1f s%n", code, p.seconds());
+        assertEquals(2, code, p.err());
+        assertTrue(p.err().contains("SaslException"), "the master refused the driver's authentication");
+        String last = Runs.tail(p.err(), 1);
+        assertTrue(last.startsWith("scratchnet: Spark stopped the application on spark://127.0.0.1:"), last);
+        assertFalse(Files.exists(out.resolve("model.npz")));
+    }
+
+    @Test
+    @Order(5)
     void clusterStoppedMidRunFailsWithOneLineInsteadOfHanging() throws Exception {
         Path out = tmp.resolve("cluster-gone");
         Runs.Proc p = Runs.submit(logs, "cluster-gone", onCluster(out,
