@@ -19,7 +19,7 @@ fi
 
 # Split: spark-submit options first, then the command and its arguments.
 commands=" train gradcheck evaluate fetch-data help "
-flags_without_value=" --verbose -v --supervise --help -h --version "
+flags_without_value=" --verbose -v --supervise --help -h --version --load-spark-defaults "
 spark_args=()
 app_args=()
 while [[ $# -gt 0 ]]; do

@@ -4,6 +4,8 @@ import dev.scratchnet.data.Mnist;
 import dev.scratchnet.math.Blas;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.report.AtomicFiles;
+import dev.scratchnet.ScratchnetException;
+import dev.scratchnet.spark.ExecutorWatchdog;
 import dev.scratchnet.spark.SparkEngine;
 import dev.scratchnet.training.Checkpoint;
 import dev.scratchnet.training.LocalEngine;
@@ -46,32 +48,56 @@ final class TrainCommand {
         conf.setIfMissing("spark.master", "local[*]");
         conf.setIfMissing("spark.app.name", "scratchnet");
         long t1 = System.nanoTime();
-        try (JavaSparkContext sc = startSpark(conf)) {
-            int partitions = config.partitions() == 0 ? sc.defaultParallelism() : config.partitions();
-            try (SparkEngine engine = new SparkEngine(sc, spec, data.train(), data.test(), partitions,
-                    config.treeDepth(), config.failTaskOnce())) {
-                double startupSeconds = (System.nanoTime() - t1) / 1e9;
-                out.printf(Locale.ROOT, "data: %d train, %d test examples (%.1f s) | %s | cached %.1f MB%n",
-                        data.train().size(), data.test().size(), loadSeconds, engine.describe(),
-                        engine.cachedBytes() / 1e6);
-                state = startingState(config, spec, state, engine, out);
-                RunOutputs outputs = new RunOutputs(outDir, config, spec);
-                Trainer.Result result = new Trainer(config, engine, out, outputs).run(state);
-
-                Map<String, Object> run = new LinkedHashMap<>();
-                run.put("spark_master", sc.master());
-                run.put("spark_version", sc.version());
-                run.put("partitions", partitions);
-                run.put("blas", Blas.implementation());
-                run.put("java_version", System.getProperty("java.version"));
-                run.put("data_load_seconds", loadSeconds);
-                run.put("spark_startup_seconds", startupSeconds);
-                run.put("cached_data_bytes", engine.cachedBytes());
-                run.put("examples_per_second", result.trainSeconds() > 0
-                        ? result.steps() * (double) config.batchSize() / result.trainSeconds() : null);
-                outputs.finish(result, run);
-                done(result, outDir, out);
+        try (JavaSparkContext sc = startSpark(conf);
+             ExecutorWatchdog watchdog = new ExecutorWatchdog(sc, config.noExecutorTimeout())) {
+            try {
+                return train(sc, config, data, spec, state, loadSeconds, t1, outDir, out);
+            } catch (Exception e) { // Spark's SparkException is checked in Java's eyes but thrown unchecked
+                Path checkpoints = Path.of(config.checkpointFolder());
+                String resume = Checkpoint.exists(checkpoints)
+                        ? "; the checkpoint in " + checkpoints + " continues with " + Setting.RESUME.key() + "=true" : "";
+                if (watchdog.fired()) {
+                    throw new ScratchnetException(String.format(Locale.ROOT,
+                            "no executors for %.0f s on %s (cluster gone, or no free cores): giving up%s",
+                            config.noExecutorTimeout(), sc.master(), resume), e);
+                }
+                if (!sc.isLocal() && sc.sc().isStopped()) {
+                    // Spark stops the context itself when it cannot register with the master (about 60 s).
+                    throw new ScratchnetException("Spark stopped the application on " + sc.master()
+                            + " (master unreachable, authentication rejected, or application killed: the log above says which)"
+                            + resume, e);
+                }
+                throw e;
             }
+        }
+    }
+
+    private static int train(JavaSparkContext sc, TrainConfig config, Mnist.Split data, NetworkSpec spec,
+                             TrainingState state, double loadSeconds, long t1, Path outDir, PrintStream out) {
+        int partitions = config.partitions() == 0 ? sc.defaultParallelism() : config.partitions();
+        try (SparkEngine engine = new SparkEngine(sc, spec, data.train(), data.test(), partitions,
+                config.treeDepth(), config.failTaskOnce())) {
+            double startupSeconds = (System.nanoTime() - t1) / 1e9;
+            out.printf(Locale.ROOT, "data: %d train, %d test examples (%.1f s) | %s | cached %.1f MB%n",
+                    data.train().size(), data.test().size(), loadSeconds, engine.describe(),
+                    engine.cachedBytes() / 1e6);
+            state = startingState(config, spec, state, engine, out);
+            RunOutputs outputs = new RunOutputs(outDir, config, spec);
+            Trainer.Result result = new Trainer(config, engine, out, outputs).run(state);
+
+            Map<String, Object> run = new LinkedHashMap<>();
+            run.put("spark_master", sc.master());
+            run.put("spark_version", sc.version());
+            run.put("partitions", partitions);
+            run.put("blas", Blas.implementation());
+            run.put("java_version", System.getProperty("java.version"));
+            run.put("data_load_seconds", loadSeconds);
+            run.put("spark_startup_seconds", startupSeconds);
+            run.put("cached_data_bytes", engine.cachedBytes());
+            run.put("examples_per_second", result.trainSeconds() > 0
+                    ? result.steps() * (double) config.batchSize() / result.trainSeconds() : null);
+            outputs.finish(result, run);
+            done(result, outDir, out);
         }
         return Main.OK;
     }

@@ -71,7 +71,8 @@ public final class Checkpoint {
         json.put("settings", trajectorySettings(config, spec));
         json.put("metrics", state.metrics());
         Json.write(dir.resolve(FILE), json);
-        try (DirectoryStream<Path> old = Files.newDirectoryStream(dir, "state-*.npz")) {
+        // Older state files, and temp files of writes a killed driver never finished.
+        try (DirectoryStream<Path> old = Files.newDirectoryStream(dir, "{state-*.npz,.state-*.npz.tmp-*,." + FILE + ".tmp-*}")) {
             for (Path p : old) {
                 if (!p.getFileName().toString().equals(stateName)) {
                     Files.deleteIfExists(p);
@@ -142,9 +143,19 @@ public final class Checkpoint {
             metrics.add(new EpochMetrics(m.path("epoch").asInt(), m.path("step").asLong(), m.path("seconds").asDouble(),
                     m.path("loss").asDouble(), number(m.path("trainAccuracy")), number(m.path("testAccuracy"))));
         }
-        return new TrainingState(params.data(), optimizer, json.path("epoch").asInt(), json.path("step_in_epoch").asInt(),
-                json.path("global_step").asLong(), json.path("seconds").asDouble(), json.path("epoch_loss_sum").asDouble(),
-                json.path("epoch_examples").asLong(), metrics);
+        return new TrainingState(params.data(), optimizer, (int) count(json, "epoch", jsonFile),
+                (int) count(json, "step_in_epoch", jsonFile), count(json, "global_step", jsonFile),
+                json.path("seconds").asDouble(), json.path("epoch_loss_sum").asDouble(),
+                count(json, "epoch_examples", jsonFile), metrics);
+    }
+
+    /** A field that must be an integer in [0, 2^31). */
+    private static long count(JsonNode json, String field, Path file) {
+        JsonNode n = json.path(field);
+        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < 0) {
+            throw new ScratchnetException(file + ": " + field + " must be an integer ≥ 0, not " + n);
+        }
+        return n.asLong();
     }
 
     private static double number(JsonNode n) {

@@ -21,13 +21,14 @@ import java.util.TreeMap;
  * @param steps 0 means "no limit beyond the epochs"
  * @param targetAccuracy 0 means "off"
  * @param checkpointEvery 0 means "at the end of every epoch"
+ * @param noExecutorTimeout seconds without executors before a cluster run gives up; 0 means "never"
  * @param failTaskOnce test only: a marker file path, or empty
  */
 public record TrainConfig(
         String dataDir, int partitions, int batchSize, double learningRate, int epochs, long steps,
         List<Integer> hidden, Activation activation, String optimizer, double momentum, WeightInit weightInit,
         long seed, String out, double targetAccuracy, int treeDepth, boolean evalTrain, double progressSeconds,
-        long checkpointEvery, String checkpointDir, boolean resume, String failTaskOnce) implements Serializable {
+        long checkpointEvery, String checkpointDir, boolean resume, double noExecutorTimeout, String failTaskOnce) implements Serializable {
 
     /** The book's run: every setting at its default. */
     public static TrainConfig defaults() {
@@ -67,6 +68,7 @@ public record TrainConfig(
         m.put(Setting.CHECKPOINT_EVERY.key(), String.valueOf(checkpointEvery));
         m.put(Setting.CHECKPOINT_DIR.key(), checkpointFolder());
         m.put(Setting.RESUME.key(), String.valueOf(resume));
+        m.put(Setting.NO_EXECUTOR_TIMEOUT.key(), String.valueOf(noExecutorTimeout));
         if (!failTaskOnce.isEmpty()) {
             m.put(Setting.FAIL_ONCE.key(), failTaskOnce);
         }
@@ -121,6 +123,10 @@ public record TrainConfig(
         if (progress < 0) {
             throw r.bad(Setting.PROGRESS_SECONDS, "must be ≥ 0");
         }
+        double noExecutorTimeout = r.decimal(Setting.NO_EXECUTOR_TIMEOUT);
+        if (noExecutorTimeout < 0) {
+            throw r.bad(Setting.NO_EXECUTOR_TIMEOUT, "must be ≥ 0");
+        }
         return new TrainConfig(
                 r.path(Setting.DATA_DIR),
                 partitionCount,
@@ -142,6 +148,7 @@ public record TrainConfig(
                 r.longInteger(Setting.CHECKPOINT_EVERY, 0, Long.MAX_VALUE),
                 r.string(Setting.CHECKPOINT_DIR),
                 r.bool(Setting.RESUME),
+                noExecutorTimeout,
                 r.string(Setting.FAIL_ONCE));
     }
 

@@ -51,6 +51,11 @@ public final class Trainer {
         }
         MinibatchSchedule schedule = new MinibatchSchedule(n, config.batchSize(), config.seed());
         int stepsPerEpoch = schedule.stepsPerEpoch();
+        if (state.stepInEpoch >= stepsPerEpoch || state.globalStep != (long) state.epoch * stepsPerEpoch + state.stepInEpoch) {
+            throw new ScratchnetException(String.format(Locale.ROOT,
+                    "the checkpoint's position (epoch %d, step %d, global step %d) does not fit %d steps per epoch",
+                    state.epoch, state.stepInEpoch, state.globalStep, stepsPerEpoch));
+        }
         long maxSteps = config.steps() > 0 ? Math.min(config.steps(), (long) config.epochs() * stepsPerEpoch)
                 : (long) config.epochs() * stepsPerEpoch;
         double timeToTarget = Double.NaN;

@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# A Spark standalone cluster on this machine, from the project's own Spark jars (target/spark-home):
+# one Master and two Workers, each a separate JVM, bound to 127.0.0.1, with RPC authentication on.
+#
+#   src/main/sh/local-cluster.sh start    start it (fails if one is already running)
+#   src/main/sh/local-cluster.sh status   print the master URL and the properties file to submit with
+#   src/main/sh/local-cluster.sh stop     stop exactly the processes start launched, and their executors
+#
+# Then: ./submit.sh --properties-file target/local-cluster/cluster.conf --load-spark-defaults train
+#
+# Security: a 256-bit secret is generated per cluster (spark.authenticate=true) and kept only in files of
+# mode 0600 under the state folder (target/local-cluster, or $SCRATCHNET_CLUSTER_DIR); it is never
+# printed and never passed on a command line (where ps would show it). Every socket, web UIs included,
+# binds to 127.0.0.1 (SPARK_LOCAL_IP), on free ports chosen at start.
+# Sizes: each Worker offers SCRATCHNET_WORKER_CORES (1) cores and SCRATCHNET_WORKER_MEMORY (2g) to
+# executors; the daemons themselves run with SCRATCHNET_DAEMON_MEMORY (256m) of heap.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+SPARK_HOME_DIR="$ROOT/target/spark-home"
+STATE="${SCRATCHNET_CLUSTER_DIR:-$ROOT/target/local-cluster}"
+WORKERS=2
+WORKER_CORES="${SCRATCHNET_WORKER_CORES:-1}"
+WORKER_MEMORY="${SCRATCHNET_WORKER_MEMORY:-2g}"
+DAEMON_MEMORY="${SCRATCHNET_DAEMON_MEMORY:-256m}"
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+# Spark's module flags (JavaModuleOptions), as the pom's spark.jvm.flags: the daemons run outside spark-class.
+MODULE_FLAGS=(-XX:+IgnoreUnrecognizedVMOptions --add-modules=jdk.incubator.vector
+  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
+  --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
+  -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true)
+
+die() { echo "local-cluster.sh: $*" >&2; exit 2; }
+say() { echo "local-cluster.sh: $*"; }
+
+alive() { [[ -n "$1" ]] && kill -0 "$1" 2>/dev/null; }
+
+# Whether PID $1 is still a Spark daemon or executor JVM (a recorded PID may since belong to another process).
+ours() { alive "$1" && tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qE 'org\.apache\.spark\.(deploy\.(master\.Master|worker\.Worker)|executor\.CoarseGrainedExecutorBackend)'; }
+
+# PIDs recorded at start, one per line: "master <pid>", "worker-1 <pid>", ...
+recorded_pids() { [[ -f "$STATE/pids" ]] && awk '{print $2}' "$STATE/pids" || true; }
+
+# A free TCP port on 127.0.0.1: the kernel's pick through python3, else a random port nothing answers on
+# (a race with another process taking it first is possible but unlikely; start then fails clearly).
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null && return
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+  done
+}
+
+wait_for_log() { # file pattern seconds pid
+  local deadline=$((SECONDS + $3))
+  while ((SECONDS < deadline)); do
+    grep -q "$2" "$1" 2>/dev/null && return 0
+    alive "$4" || return 1
+    sleep 0.5
+  done
+  return 1
+}
+
+daemon() { # name log class args...
+  local name="$1" log="$2" class="$3"; shift 3
+  # setsid: the daemons outlive this script and do not get the terminal's signals.
+  SPARK_HOME="$SPARK_HOME_DIR" SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1 SPARK_LOCAL_DIRS="$STATE/tmp" \
+    OPENBLAS_NUM_THREADS=1 SPARK_CONF_DIR="$STATE/conf" \
+    setsid "$JAVA" -Xmx"$DAEMON_MEMORY" "${MODULE_FLAGS[@]}" -Dlog4j.configurationFile="file:$STATE/conf/log4j2.properties" \
+    -cp "$SPARK_HOME_DIR/jars/*" "$class" "$@" </dev/null >"$log" 2>&1 &
+  echo "$name $!" >>"$STATE/pids"
+}
+
+start() {
+  [[ -d "$SPARK_HOME_DIR/jars" ]] || die "no $SPARK_HOME_DIR/jars: run 'mvn -B package -DskipTests' first"
+  if [[ -f "$STATE/pids" ]]; then
+    for pid in $(recorded_pids); do ours "$pid" && die "already running (pid $pid); stop it first"; done
+    rm -f "$STATE/pids"
+  fi
+  mkdir -p "$STATE"
+  chmod 700 "$STATE"
+  rm -rf "$STATE/conf" "$STATE/logs" "$STATE/tmp" "$STATE"/work-*
+  mkdir -p "$STATE/conf" "$STATE/logs" "$STATE/tmp"
+
+  # The daemons log what they do (registrations, executors launched and lost); the rest at warn.
+  sed -e 's/^rootLogger.level = .*/rootLogger.level = warn/' "$ROOT/conf/log4j2.properties" >"$STATE/conf/log4j2.properties"
+  printf '%s\n' "logger.deploy.name = org.apache.spark.deploy" "logger.deploy.level = info" >>"$STATE/conf/log4j2.properties"
+
+  local secret master_port master_ui
+  secret="$(openssl rand -hex 32 2>/dev/null || od -An -tx1 -N32 /dev/urandom | tr -d ' \n')"
+  [[ ${#secret} -eq 64 ]] || die "could not generate a secret"
+  master_port="$(free_port)"; master_ui="$(free_port)"
+  local master_url="spark://127.0.0.1:$master_port"
+
+  # The daemons' properties (read with --properties-file): the secret, and no other spark.* noise.
+  (umask 077
+   {
+     echo "# Generated by local-cluster.sh for this cluster only; mode 0600. Holds the RPC secret."
+     echo "spark.authenticate true"
+     echo "spark.authenticate.secret $secret"
+     echo "spark.worker.cleanup.enabled true"
+     echo "spark.master.rest.enabled false"
+   } >"$STATE/daemon.conf"
+   # What a submitter passes (--properties-file ... --load-spark-defaults): master, secret, loopback driver.
+   {
+     echo "# Generated by local-cluster.sh for $master_url; mode 0600. Holds the RPC secret."
+     echo "# ./submit.sh --properties-file $STATE/cluster.conf --load-spark-defaults train"
+     echo "spark.master $master_url"
+     echo "spark.authenticate true"
+     echo "spark.authenticate.secret $secret"
+     echo "spark.driver.host 127.0.0.1"
+     echo "spark.driver.bindAddress 127.0.0.1"
+     echo "spark.executor.memory 1g"
+     echo "spark.cores.max $((WORKERS * WORKER_CORES))"
+   } >"$STATE/cluster.conf")
+  unset secret
+
+  : >"$STATE/pids"
+  daemon master "$STATE/logs/master.log" org.apache.spark.deploy.master.Master \
+    --host 127.0.0.1 --port "$master_port" --webui-port "$master_ui" --properties-file "$STATE/daemon.conf"
+  local master_pid; master_pid="$(awk '$1=="master"{print $2}' "$STATE/pids")"
+  if ! wait_for_log "$STATE/logs/master.log" "I have been elected leader" 60 "$master_pid"; then
+    tail -5 "$STATE/logs/master.log" >&2 || true
+    stop >/dev/null 2>&1 || true
+    die "the master did not start (log: $STATE/logs/master.log)"
+  fi
+  for i in $(seq 1 "$WORKERS"); do
+    mkdir -p "$STATE/work-$i"
+    daemon "worker-$i" "$STATE/logs/worker-$i.log" org.apache.spark.deploy.worker.Worker \
+      --host 127.0.0.1 --port "$(free_port)" --webui-port "$(free_port)" \
+      --cores "$WORKER_CORES" --memory "$WORKER_MEMORY" --work-dir "$STATE/work-$i" \
+      --properties-file "$STATE/daemon.conf" "$master_url"
+  done
+  for i in $(seq 1 "$WORKERS"); do
+    local pid; pid="$(awk -v n="worker-$i" '$1==n{print $2}' "$STATE/pids")"
+    if ! wait_for_log "$STATE/logs/worker-$i.log" "Successfully registered with master" 60 "$pid"; then
+      tail -5 "$STATE/logs/worker-$i.log" >&2 || true
+      stop >/dev/null 2>&1 || true
+      die "worker $i did not register (log: $STATE/logs/worker-$i.log)"
+    fi
+  done
+  echo "$master_url" >"$STATE/master-url"
+  echo "http://127.0.0.1:$master_ui" >"$STATE/master-ui"
+  say "started: master $master_url, $WORKERS workers x $WORKER_CORES core(s), $WORKER_MEMORY"
+  status
+}
+
+# Executors are children of a Worker JVM (it starts them directly, no shell in between).
+children() { ps -o pid= --ppid "$1" 2>/dev/null | tr -d ' ' || true; }
+
+stop() {
+  [[ -f "$STATE/pids" ]] || { say "not running"; return 0; }
+  local pids=() pid
+  for pid in $(recorded_pids); do
+    if ours "$pid"; then
+      pids+=("$pid")
+      for c in $(children "$pid"); do ours "$c" && pids+=("$c"); done
+    fi
+  done
+  if [[ ${#pids[@]} -gt 0 ]]; then
+    kill -TERM "${pids[@]}" 2>/dev/null || true
+    local deadline=$((SECONDS + 20))
+    while ((SECONDS < deadline)); do
+      local left=()
+      for pid in "${pids[@]}"; do alive "$pid" && left+=("$pid"); done
+      [[ ${#left[@]} -eq 0 ]] && break
+      sleep 0.5
+    done
+    for pid in "${pids[@]}"; do alive "$pid" && kill -KILL "$pid" 2>/dev/null || true; done
+  fi
+  rm -f "$STATE/pids" "$STATE/master-url" "$STATE/master-ui" "$STATE/daemon.conf" "$STATE/cluster.conf"
+  say "stopped (${#pids[@]} processes)"
+}
+
+status() {
+  local running=0 pid name
+  if [[ -f "$STATE/pids" ]]; then
+    while read -r name pid; do
+      if ours "$pid"; then
+        running=$((running + 1))
+        echo "  $name pid $pid running$(for c in $(children "$pid"); do printf ', executor pid %s' "$c"; done)"
+      else
+        echo "  $name pid $pid NOT running"
+      fi
+    done <"$STATE/pids"
+  fi
+  if [[ $running -eq 0 ]]; then
+    say "not running"
+    return 3
+  fi
+  echo "master:          $(cat "$STATE/master-url")"
+  echo "master web UI:   $(cat "$STATE/master-ui") (loopback only)"
+  echo "properties file: $STATE/cluster.conf (holds the secret: mode 0600, do not share)"
+  echo "submit with:     ./submit.sh --properties-file $STATE/cluster.conf --load-spark-defaults train"
+  [[ $running -eq $((WORKERS + 1)) ]] || return 1
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  *) die "usage: local-cluster.sh start|stop|status" ;;
+esac

@@ -1,0 +1,181 @@
+package dev.scratchnet.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.report.NdArray;
+import dev.scratchnet.report.Npz;
+import dev.scratchnet.testing.TestData;
+import dev.scratchnet.training.Checkpoint;
+import dev.scratchnet.training.ModelFile;
+import dev.scratchnet.training.Optimizer;
+import dev.scratchnet.training.TrainConfig;
+import dev.scratchnet.training.TrainingState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Checkpoints and models that are broken, replaced or not ours: each is one line on stderr, exit 2, and
+ * no output written (the checks run before any SparkContext starts, so these tests are fast).
+ */
+class HostileInputTest {
+    @TempDir
+    Path tmp;
+    Path out;
+
+    @BeforeAll
+    static void data() {
+        TestData.mnist();
+    }
+
+    static final String[] RUN = {"hidden", "20", "batchSize", "1000", "optimizer", "momentum", "learningRate", "0.2",
+            "weightInit", "he"};
+
+    SparkConf conf(String... extra) {
+        String[] kv = new String[RUN.length + extra.length + 2];
+        System.arraycopy(RUN, 0, kv, 0, RUN.length);
+        System.arraycopy(extra, 0, kv, RUN.length, extra.length);
+        kv[kv.length - 2] = "resume";
+        kv[kv.length - 1] = "true";
+        return MainTest.conf(out, kv);
+    }
+
+    /** A valid checkpoint at global step 5 of a run with {@link #RUN}'s settings, in {@code <out>/checkpoint}. */
+    Path goodCheckpoint() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (int i = 0; i < RUN.length; i += 2) {
+            properties.put("spark.scratchnet." + RUN[i], RUN[i + 1]);
+        }
+        properties.put("spark.scratchnet.out", out.toString());
+        TrainConfig config = TrainConfig.parse(properties);
+        NetworkSpec spec = config.network(784, 10);
+        double[] params = config.weightInit().initialize(spec, config.seed());
+        Optimizer optimizer = Optimizer.create(config.optimizer(), config.learningRate(), config.momentum(),
+                spec.parameterCount());
+        Checkpoint.save(Path.of(config.checkpointFolder()), config, spec,
+                new TrainingState(params, optimizer, 0, 5, 5, 1.0, 10.0, 5000, List.of()));
+        return Path.of(config.checkpointFolder());
+    }
+
+    void assertOneLineAndNoOutput(MainTest.Run r, String expected) {
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("scratchnet: ") && r.err().contains(expected),
+                "expected '" + expected + "' in: " + r.err());
+        for (String file : List.of("model.npz", "model.json", "summary.json", "metrics.csv", "accuracy.png")) {
+            assertFalse(Files.exists(out.resolve(file)), "no " + file + " from a failed run");
+        }
+    }
+
+    @Test
+    void resumeWithoutACheckpoint() {
+        out = tmp.resolve("run");
+        assertOneLineAndNoOutput(MainTest.run(conf(), "train"), "resume=true but there is no checkpoint");
+    }
+
+    @Test
+    void truncatedCheckpointJson() throws IOException {
+        out = tmp.resolve("run");
+        Path json = goodCheckpoint().resolve(Checkpoint.FILE);
+        String text = Files.readString(json);
+        Files.writeString(json, text.substring(0, text.length() / 2));
+        assertOneLineAndNoOutput(MainTest.run(conf(), "train"), json.toString());
+    }
+
+    @Test
+    void checkpointJsonThatIsNotOurs() throws IOException {
+        out = tmp.resolve("run");
+        Path json = goodCheckpoint().resolve(Checkpoint.FILE);
+        Files.writeString(json, "{\"format\": \"something-else\"}");
+        assertOneLineAndNoOutput(MainTest.run(conf(), "train"), "is not a scratchnet checkpoint");
+        Files.writeString(json, "[1, 2, 3]");
+        assertOneLineAndNoOutput(MainTest.run(conf(), "train"), "is not a scratchnet checkpoint");
+    }
+
+    @Test
+    void stateFileReplacedOrTruncated() throws IOException {
+        out = tmp.resolve("run");
+        Path dir = goodCheckpoint();
+        Path state = dir.resolve("state-5.npz");
+        LinkedHashMap<String, NdArray> other = new LinkedHashMap<>(Npz.read(state));
+        other.put("params", NdArray.vector(new double[other.get("params").size()]));
+        Npz.write(state, other);
+        assertOneLineAndNoOutput(MainTest.run(conf(), "train"), "does not match the SHA-256");
+
+        byte[] bytes = Files.readAllBytes(state);
+        Files.write(state, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        assertOneLineAndNoOutput(MainTest.run(conf(), "train"), "does not match the SHA-256");
+
+        Files.delete(state);
+        assertOneLineAndNoOutput(MainTest.run(conf(), "train"), "which does not exist");
+    }
+
+    @Test
+    void stateFileOutsideTheCheckpointFolderIsRefused() throws IOException {
+        out = tmp.resolve("run");
+        Path json = goodCheckpoint().resolve(Checkpoint.FILE);
+        Files.writeString(json, Files.readString(json).replace("\"state-5.npz\"", "\"../../state-5.npz\""));
+        assertOneLineAndNoOutput(MainTest.run(conf(), "train"), "bad state_file");
+    }
+
+    @Test
+    void checkpointFromADifferentRun() {
+        out = tmp.resolve("run");
+        goodCheckpoint();
+        assertOneLineAndNoOutput(MainTest.run(conf("batchSize", "500"), "train"),
+                "was made with spark.scratchnet.batchSize=1000, this run has 500");
+        assertOneLineAndNoOutput(MainTest.run(conf("hidden", "30"), "train"), "was made with network=784-20-10 relu");
+    }
+
+    @Test
+    void checkpointPositionOutOfRange() throws IOException {
+        out = tmp.resolve("run");
+        Path json = goodCheckpoint().resolve(Checkpoint.FILE);
+        String good = Files.readString(json);
+        Files.writeString(json, good.replace("\"step_in_epoch\" : 5", "\"step_in_epoch\" : -1"));
+        assertOneLineAndNoOutput(MainTest.run(conf(), "train"), "step_in_epoch");
+        Files.writeString(json, good.replace("\"global_step\" : 5", "\"global_step\" : \"five\""));
+        assertOneLineAndNoOutput(MainTest.run(conf(), "train"), "global_step");
+        Files.writeString(json, good.replace("\"step_in_epoch\" : 5", "\"step_in_epoch\" : 600"));
+        assertOneLineAndNoOutput(MainTest.run(conf(), "train"), "does not fit");
+    }
+
+    @Test
+    void evaluateRejectsATruncatedOrTextModel() throws IOException {
+        out = tmp.resolve("unused");
+        Path model = tmp.resolve("model");
+        Files.createDirectories(model);
+        NetworkSpec spec = TrainConfig.parse(Map.of("spark.scratchnet.hidden", "20")).network(784, 10);
+        ModelFile.save(model, spec, new double[spec.parameterCount()]);
+        Path npz = model.resolve(ModelFile.WEIGHTS);
+        byte[] bytes = Files.readAllBytes(npz);
+        Files.write(npz, java.util.Arrays.copyOf(bytes, bytes.length - 100));
+        assertOneLineAndNoOutput(MainTest.run(conf(), "evaluate", "--model", model.toString()), npz.toString());
+
+        Files.writeString(npz, "W1,b1\n1,2\n");
+        assertOneLineAndNoOutput(MainTest.run(conf(), "evaluate", "--model", npz.toString()), npz.toString());
+
+        Path json = model.resolve(ModelFile.DESCRIPTION);
+        Files.writeString(json, "{\"format\": \"scratchnet-model\", \"input_size\": 784, \"hidden\": [20]");
+        assertOneLineAndNoOutput(MainTest.run(conf(), "evaluate", "--model", model.toString()), json.toString());
+    }
+
+    @Test
+    void outputFolderThatIsAFile() throws IOException {
+        out = Files.writeString(tmp.resolve("a-file"), "x");
+        MainTest.Run r = MainTest.run(MainTest.conf(out), "train");
+        assertEquals(2, r.code());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertEquals("x", Files.readString(out));
+    }
+}

@@ -1,0 +1,177 @@
+package dev.scratchnet.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.scratchnet.report.Json;
+import dev.scratchnet.testing.TestData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * scratchnet on a real Spark standalone cluster (src/main/sh/local-cluster.sh: a master and two workers,
+ * executors in their own JVMs, RPC authentication on), compared with the same run in {@code local[2]}:
+ * plain, with an executor killed mid-run, with a task that fails once, and with the whole cluster stopped
+ * mid-run (last: it takes the cluster down).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+    @TempDir
+    static Path tmp;
+    static Path state;
+    static Path logs;
+    static Path reference;
+
+    static List<String> script(String action) {
+        return List.of(Runs.root().resolve("src/main/sh/local-cluster.sh").toString(), action);
+    }
+
+    static Map<String, String> clusterEnv() {
+        return Map.of("SCRATCHNET_CLUSTER_DIR", state.toString());
+    }
+
+    @BeforeAll
+    static void startClusterAndReferenceRun() throws Exception {
+        TestData.mnist();
+        state = Runs.root().resolve("target/it-cluster");
+        logs = Runs.root().resolve("target/it-logs/cluster");
+        Runs.runOk(logs, "cluster-start", script("start"), clusterEnv(), 180);
+        assertTrue(Files.isRegularFile(state.resolve("cluster.conf")));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(state.resolve("cluster.conf"))));
+        String status = Runs.runOk(logs, "cluster-status", script("status"), clusterEnv(), 60).out();
+        String secret = Files.readAllLines(state.resolve("cluster.conf")).stream()
+                .filter(l -> l.startsWith("spark.authenticate.secret ")).findFirst().orElseThrow().split(" ")[1];
+        assertFalse(status.contains(secret), "status must not print the secret");
+        assertTrue(status.contains("spark://127.0.0.1:"), status);
+
+        reference = tmp.resolve("local");
+        List<String> args = new ArrayList<>(List.of("--master", "local[2]"));
+        args.addAll(Runs.shortRun(reference));
+        Runs.Proc p = Runs.submit(logs, "local-reference", args);
+        assertEquals(0, p.waitFor(300), p.err());
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (state != null) {
+            Runs.runOk(logs, "cluster-stop", script("stop"), clusterEnv(), 120);
+        }
+    }
+
+    static List<String> onCluster(Path out, String... extra) {
+        List<String> args = new ArrayList<>(List.of(
+                "--properties-file", state.resolve("cluster.conf").toString(), "--load-spark-defaults"));
+        args.addAll(Runs.shortRun(out, extra));
+        return args;
+    }
+
+    /** The executor JVMs of this cluster: the children of the workers whose PIDs start recorded. */
+    static List<ProcessHandle> executors() throws IOException {
+        List<ProcessHandle> executors = new ArrayList<>();
+        for (String line : Files.readAllLines(state.resolve("pids"))) {
+            if (line.startsWith("worker")) {
+                ProcessHandle.of(Long.parseLong(line.split(" ")[1])).ifPresent(w -> w.children()
+                        .filter(c -> c.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+                        .forEach(executors::add));
+            }
+        }
+        return executors;
+    }
+
+    static boolean progressed(Runs.Proc p) {
+        return p.out().contains("  epoch 1 step ");
+    }
+
+    @Test
+    @Order(1)
+    void clusterRunEqualsLocalRun() throws Exception {
+        Path out = tmp.resolve("cluster");
+        Runs.Proc p = Runs.submit(logs, "cluster-plain", onCluster(out));
+        assertEquals(0, p.waitFor(300), p.err());
+        System.out.printf("cluster run: %.1f s%n", p.seconds());
+        assertTrue(Json.readTree(out.resolve("summary.json")).path("spark_master").asText().startsWith("spark://127.0.0.1:"));
+        Runs.assertSameParams(reference, out);
+    }
+
+    @Test
+    @Order(2)
+    void executorKilledMidRunChangesNothing() throws Exception {
+        Path out = tmp.resolve("executor-loss");
+        Runs.Proc p = Runs.submit(logs, "cluster-executor-loss", onCluster(out));
+        p.await("progress line", 240, () -> progressed(p));
+        List<ProcessHandle> executors = executors();
+        assertEquals(2, executors.size(), "executors of this run: " + executors);
+        ProcessHandle victim = executors.get(0);
+        assertTrue(victim.destroyForcibly(), "SIGKILL to executor " + victim.pid());
+        System.out.printf("killed executor pid %d at %.1f s%n", victim.pid(), p.seconds());
+        assertFalse(p.out().contains("done:"), "the kill must land mid-run");
+        assertEquals(0, p.waitFor(300), p.err());
+        System.out.printf("run with a lost executor: %.1f s%n", p.seconds());
+        assertTrue(p.err().contains("Lost executor"), "the driver saw the executor go");
+        Runs.assertSameParams(reference, out);
+    }
+
+    @Test
+    @Order(3)
+    void taskFailingOnceIsRetried() throws Exception {
+        Path out = tmp.resolve("task-failure");
+        Path marker = tmp.resolve("fail-once-marker");
+        Runs.Proc p = Runs.submit(logs, "cluster-task-failure",
+                onCluster(out, "--conf", "spark.scratchnet.test.failTaskOnce=" + marker));
+        assertEquals(0, p.waitFor(300), p.err());
+        assertTrue(Files.exists(marker), "a task failed once");
+        assertTrue(p.err().contains("Lost task"), "the driver saw the failed attempt");
+        Runs.assertSameParams(reference, out);
+    }
+
+    @Test
+    @Order(4)
+    void wrongSecretIsRejectedWithOneLine() throws Exception {
+        Path conf = tmp.resolve("wrong-secret.conf");
+        Files.write(conf, Files.readAllLines(state.resolve("cluster.conf")).stream()
+                .map(l -> l.startsWith("spark.authenticate.secret ") ? "spark.authenticate.secret 0123" : l).toList());
+        Path out = tmp.resolve("wrong-secret");
+        List<String> args = new ArrayList<>(List.of("--properties-file", conf.toString(), "--load-spark-defaults"));
+        args.addAll(Runs.shortRun(out));
+        Runs.Proc p = Runs.submit(logs, "cluster-wrong-secret", args);
+        int code = p.waitFor(180);
+        System.out.printf("wrong secret: exit %d after %.1f s%n", code, p.seconds());
+        assertEquals(2, code, p.err());
+        assertTrue(p.err().contains("SaslException"), "the master refused the driver's authentication");
+        String last = Runs.tail(p.err(), 1);
+        assertTrue(last.startsWith("scratchnet: Spark stopped the application on spark://127.0.0.1:"), last);
+        assertFalse(Files.exists(out.resolve("model.npz")));
+    }
+
+    @Test
+    @Order(5)
+    void clusterStoppedMidRunFailsWithOneLineInsteadOfHanging() throws Exception {
+        Path out = tmp.resolve("cluster-gone");
+        Runs.Proc p = Runs.submit(logs, "cluster-gone", onCluster(out,
+                "--conf", "spark.scratchnet.steps=0", "--conf", "spark.scratchnet.epochs=20",
+                "--conf", "spark.scratchnet.noExecutorTimeout=10"));
+        p.await("progress line", 240, () -> progressed(p));
+        Runs.runOk(logs, "cluster-stop-mid-run", script("stop"), clusterEnv(), 120);
+        long stopped = System.nanoTime();
+        int code = p.waitFor(120);
+        double seconds = (System.nanoTime() - stopped) / 1e9;
+        System.out.printf("cluster stopped: the run exited %d after %.1f s%n", code, seconds);
+        assertEquals(2, code, p.err());
+        String last = Runs.tail(p.err(), 1);
+        assertTrue(last.startsWith("scratchnet: no executors for 10 s on spark://127.0.0.1:"), last);
+        assertFalse(Files.exists(out.resolve("model.npz")), "no model from a failed run");
+    }
+}

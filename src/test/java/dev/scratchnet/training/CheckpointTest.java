@@ -1,0 +1,68 @@
+package dev.scratchnet.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.report.NdArray;
+import dev.scratchnet.report.Npz;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Checkpoints round-trip exactly, and a driver killed in the middle of writing one leaves the previous one. */
+class CheckpointTest {
+    @TempDir
+    Path dir;
+
+    final TrainConfig config = TrainConfig.parse(Map.of("spark.scratchnet.hidden", "7", "spark.scratchnet.optimizer", "adam"));
+    final NetworkSpec spec = config.network(12, 3);
+
+    TrainingState state(long step, double value) {
+        double[] params = new double[spec.parameterCount()];
+        java.util.Arrays.fill(params, value);
+        Optimizer optimizer = Optimizer.create(config.optimizer(), config.learningRate(), config.momentum(), params.length);
+        optimizer.update(params.clone(), params.clone());
+        return new TrainingState(params, optimizer, 0, (int) step, step, 1.5, 0.1 + step, step * 100, List.of());
+    }
+
+    @Test
+    void roundTripsParametersOptimizerStateAndPosition() {
+        TrainingState saved = state(5, 0.1 / 3);
+        Checkpoint.save(dir, config, spec, saved);
+        TrainingState loaded = Checkpoint.load(dir, config, spec);
+        assertArrayEquals(saved.params(), loaded.params());
+        assertEquals(saved.optimizer().state().keySet(), loaded.optimizer().state().keySet());
+        saved.optimizer().state().forEach((k, v) -> assertArrayEquals(v, loaded.optimizer().state().get(k), k));
+        assertEquals(5, loaded.globalStep());
+        assertEquals(5, loaded.stepInEpoch());
+        assertEquals(saved.epochLossSum(), loaded.epochLossSum());
+        assertEquals(500, loaded.epochExamples());
+    }
+
+    @Test
+    void killedBetweenStateFileAndJsonLeavesThePreviousCheckpoint() throws IOException {
+        Checkpoint.save(dir, config, spec, state(5, 1.0));
+        // The next checkpoint's state file written, its JSON not yet, and a half-written temp file: a kill -9.
+        Npz.write(dir.resolve("state-10.npz"), new LinkedHashMap<>(Map.of("params", NdArray.vector(new double[] {2}))));
+        Path temp = Files.writeString(dir.resolve(".state-15.npz.tmp-0123"), "half");
+        TrainingState loaded = Checkpoint.load(dir, config, spec);
+        assertEquals(5, loaded.globalStep());
+        assertEquals(1.0, loaded.params()[0]);
+
+        Checkpoint.save(dir, config, spec, state(20, 3.0));
+        assertFalse(Files.exists(temp), "leftover temp files are removed by the next checkpoint");
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of("checkpoint.json", "state-20.npz"), files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        assertTrue(Checkpoint.exists(dir));
+        assertEquals(20, Checkpoint.load(dir, config, spec).globalStep());
+    }
+}
