@@ -113,7 +113,7 @@ class ClusterIT {
         Runs.Proc p = Runs.submit(logs, "cluster-executor-loss", onCluster(out));
         p.await("progress line", 240, () -> progressed(p));
         List<ProcessHandle> executors = executors();
-        assertEquals(2, executors.size(), "executors of this run: " + executors);
+        assertFalse(executors.isEmpty(), "no executor found under the workers");
         ProcessHandle victim = executors.get(0);
         assertTrue(victim.destroyForcibly(), "SIGKILL to executor " + victim.pid());
         System.out.printf("killed executor pid %d at %.1f s%n", victim.pid(), p.seconds());
