@@ -7,7 +7,9 @@ import org.apache.spark.api.java.JavaSparkContext;
  * lost (workers stopped, master and workers killed), Spark keeps the job's tasks pending and waits for
  * new executors forever. This daemon thread checks once a second how many executors are registered; after
  * {@code timeoutSeconds} with none, it cancels every running job (and any started later), so the job
- * fails and the driver can say why. In local mode the driver is the executor: the watchdog does nothing.
+ * fails and the driver can say why. The clock runs from the start, so the timeout also bounds the wait for
+ * the first executors (which can take ten seconds and more on a busy machine: keep it well above that).
+ * In local mode the driver is the executor: the watchdog does nothing.
  */
 public final class ExecutorWatchdog implements AutoCloseable {
     private final Thread thread;

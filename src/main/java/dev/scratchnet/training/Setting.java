@@ -27,7 +27,7 @@ public enum Setting {
     CHECKPOINT_DIR("checkpoint.dir", "", "a folder (default: <out>/checkpoint)", "where the checkpoint goes"),
     RESUME("resume", "false", "true | false", "continue from the checkpoint instead of starting afresh"),
     NO_EXECUTOR_TIMEOUT("noExecutorTimeout", "120", "≥ 0 seconds (0: wait forever)",
-            "on a cluster, give up when no executor has been registered for this long (Spark itself would wait forever)"),
+            "on a cluster, give up when no executor has been registered for this long, from the start on (Spark itself would wait forever)"),
     FAIL_ONCE("test.failTaskOnce", "", "empty, or a marker file path", "test only: the first gradient task that finds no marker file creates it and fails");
 
     private final String name;

@@ -113,7 +113,7 @@ class ClusterIT {
         Runs.Proc p = Runs.submit(logs, "cluster-executor-loss", onCluster(out));
         p.await("progress line", 240, () -> progressed(p));
         List<ProcessHandle> executors = executors();
-        assertEquals(2, executors.size(), "executors of this run: " + executors);
+        assertFalse(executors.isEmpty(), "no executor found under the workers");
         ProcessHandle victim = executors.get(0);
         assertTrue(victim.destroyForcibly(), "SIGKILL to executor " + victim.pid());
         System.out.printf("killed executor pid %d at %.1f s%n", victim.pid(), p.seconds());
@@ -162,7 +162,7 @@ class ClusterIT {
         Path out = tmp.resolve("cluster-gone");
         Runs.Proc p = Runs.submit(logs, "cluster-gone", onCluster(out,
                 "--conf", "spark.scratchnet.steps=0", "--conf", "spark.scratchnet.epochs=20",
-                "--conf", "spark.scratchnet.noExecutorTimeout=10"));
+                "--conf", "spark.scratchnet.noExecutorTimeout=30"));
         p.await("progress line", 240, () -> progressed(p));
         Runs.runOk(logs, "cluster-stop-mid-run", script("stop"), clusterEnv(), 120);
         long stopped = System.nanoTime();
@@ -171,7 +171,7 @@ class ClusterIT {
         System.out.printf("cluster stopped: the run exited %d after %.1f s%n", code, seconds);
         assertEquals(2, code, p.err());
         String last = Runs.tail(p.err(), 1);
-        assertTrue(last.startsWith("scratchnet: no executors for 10 s on spark://127.0.0.1:"), last);
+        assertTrue(last.startsWith("scratchnet: no executors for 30 s on spark://127.0.0.1:"), last);
         assertFalse(Files.exists(out.resolve("model.npz")), "no model from a failed run");
     }
 }
