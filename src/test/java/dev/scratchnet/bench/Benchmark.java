@@ -44,7 +44,8 @@ import org.apache.spark.api.java.JavaSparkContext;
  * {@code spark,local,mllib,numpy,micro,replicate}; default all), {@code bench.mllib.maxIter} (100),
  * {@code bench.replicate} (4, 0 = off), {@code bench.plainContext} (true: Spark's own SparkContext instead of
  * {@link CachedCleanSparkContext}, to measure that lever), {@code bench.smoke} (true: a tiny data subset,
- * one repeat, for the test that keeps this code path working), {@code bench.out}.
+ * one repeat, for the test that keeps this code path working), {@code bench.out}, {@code bench.set}
+ * (training settings over the conf file, e.g. {@code batchSize=2000;optimizer=adam;learningRate=0.005}).
  */
 public final class Benchmark {
     private final Path projectDir;
@@ -86,6 +87,12 @@ public final class Benchmark {
         Map<String, String> defaults = readConf(projectDir.resolve("conf/spark-defaults.conf"));
         Map<String, String> training = new LinkedHashMap<>(defaults);
         training.put("spark.scratchnet.progressSeconds", "0");
+        for (String kv : System.getProperty("bench.set", "").split(";")) {
+            if (!kv.isBlank()) {
+                String[] p = kv.split("=", 2);
+                training.put("spark.scratchnet." + p[0].strip(), p[1].strip());
+            }
+        }
         training.put("spark.scratchnet.epochs", smoke ? "2" : "30");
         if (smoke) {
             training.put("spark.scratchnet.batchSize", "500");
