@@ -3,6 +3,7 @@ package dev.scratchnet.bench;
 import dev.ludovic.netlib.blas.BLAS;
 import dev.scratchnet.data.Dataset;
 import dev.scratchnet.data.Mnist;
+import dev.scratchnet.data.MnistFetcher;
 import dev.scratchnet.math.Blas;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.report.EpochMetrics;
@@ -79,6 +80,7 @@ public final class Benchmark {
         out.printf("machine: %s%n", machine);
 
         long t0 = System.nanoTime();
+        MnistFetcher.ensure(projectDir.resolve("data/mnist"), out);
         Mnist.Split all = Mnist.load(projectDir.resolve("data/mnist"));
         Mnist.Split data = smoke ? new Mnist.Split(all.train().slice(0, 3000), all.test().slice(0, 500)) : all;
         double loadSeconds = seconds(t0);
@@ -123,10 +125,10 @@ public final class Benchmark {
             row("spark", "start local[2] (" + sc.sc().getClass().getSimpleName() + ")", fmt(startup) + " s", "");
             int partitions = config.partitions() == 0 ? sc.defaultParallelism() : config.partitions();
 
-            Map<String, Object> spark = null;
-            Map<String, Object> local = null;
+            // Spark and in-process runs alternate, so that both see the same (shared, noisy) machine.
+            Map<String, EngineFactory> engines = new LinkedHashMap<>();
             if (parts.contains("spark")) {
-                spark = trainRuns("spark", config, spec, () -> {
+                engines.put("spark", () -> {
                     long c = System.nanoTime();
                     SparkEngine engine = new SparkEngine(sc, spec, data.train(), data.test(), partitions,
                             config.treeDepth(), "");
@@ -134,12 +136,19 @@ public final class Benchmark {
                     json.put("cached_data_bytes", engine.cachedBytes());
                     return engine;
                 });
+            }
+            if (parts.contains("local")) {
+                engines.put("in-process", () -> new LocalEngine(spec, data.train(), data.test()));
+            }
+            Map<String, Map<String, Object>> trained = trainSideBySide(config, spec, engines);
+            Map<String, Object> spark = trained.get("spark");
+            Map<String, Object> local = trained.get("in-process");
+            if (spark != null) {
                 json.put("spark", spark);
                 row("cache", "cached train+test blocks", fmt(((Number) json.get("cached_data_bytes")).longValue() / 1e6)
                         + " MB", "target <= 200 MB");
             }
-            if (parts.contains("local")) {
-                local = trainRuns("in-process", config, spec, () -> new LocalEngine(spec, data.train(), data.test()));
+            if (local != null) {
                 json.put("in_process", local);
             }
             if (spark != null && local != null) {
@@ -183,7 +192,9 @@ public final class Benchmark {
                         "target <= 2");
             }
         }
+        machine.put("load_average_end", loadAverage());
         out.println();
+        out.println("machine: " + machine);
         out.println("| part | what | value | note |");
         out.println("|---|---|---|---|");
         for (String[] r : rows) {
@@ -198,35 +209,56 @@ public final class Benchmark {
         GradientEngine open() throws Exception;
     }
 
-    private Map<String, Object> trainRuns(String name, TrainConfig config, NetworkSpec spec, EngineFactory factory)
-            throws Exception {
-        List<Double> times = new ArrayList<>();
-        List<Double> epochSeconds = new ArrayList<>();
-        List<Double> stepMs = new ArrayList<>();
-        Trainer.Result last = null;
-        try (GradientEngine engine = factory.open()) {
+    private Map<String, Map<String, Object>> trainSideBySide(TrainConfig config, NetworkSpec spec,
+                                                             Map<String, EngineFactory> factories) throws Exception {
+        Map<String, GradientEngine> engines = new LinkedHashMap<>();
+        Map<String, List<Trainer.Result>> results = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, EngineFactory> e : factories.entrySet()) {
+                engines.put(e.getKey(), e.getValue().open());
+                results.put(e.getKey(), new ArrayList<>());
+            }
             for (int rep = 0; rep < repeats; rep++) {
-                TrainingState state = TrainingState.fresh(config.weightInit().initialize(spec, config.seed()),
-                        Optimizer.create(config.optimizer(), config.learningRate(), config.momentum(),
-                                spec.parameterCount()));
-                ByteArrayOutputStream log = new ByteArrayOutputStream();
-                Trainer.Result r = new Trainer(config, engine, new PrintStream(log, true, StandardCharsets.UTF_8),
-                        new Trainer.Listener() {}).run(state);
-                if (!r.reachedTarget()) {
-                    throw new IllegalStateException(name + ": did not reach " + config.targetAccuracy() + ":\n" + log);
+                for (Map.Entry<String, GradientEngine> e : engines.entrySet()) {
+                    String name = e.getKey();
+                    TrainingState state = TrainingState.fresh(config.weightInit().initialize(spec, config.seed()),
+                            Optimizer.create(config.optimizer(), config.learningRate(), config.momentum(),
+                                    spec.parameterCount()));
+                    ByteArrayOutputStream log = new ByteArrayOutputStream();
+                    Trainer.Result r = new Trainer(config, e.getValue(), new PrintStream(log, true, StandardCharsets.UTF_8),
+                            new Trainer.Listener() {}).run(state);
+                    if (!r.reachedTarget()) {
+                        throw new IllegalStateException(name + ": did not reach " + config.targetAccuracy() + ":\n" + log);
+                    }
+                    results.get(name).add(r);
+                    out.printf(Locale.ROOT, "%s run %d: %.2f s to %.4f, %d epochs, %d steps%n", name, rep + 1,
+                            r.timeToTargetSeconds(), r.last().testAccuracy(), r.last().epoch(), r.steps());
                 }
-                times.add(r.timeToTargetSeconds());
-                double prev = 0;
-                for (EpochMetrics m : r.metrics()) {
-                    epochSeconds.add(m.seconds() - prev);
-                    prev = m.seconds();
-                }
-                stepMs.add(1000 * r.trainSeconds() / r.steps());
-                last = r;
-                out.printf(Locale.ROOT, "%s run %d: %.2f s to %.4f, %d epochs, %d steps%n", name, rep + 1,
-                        r.timeToTargetSeconds(), r.last().testAccuracy(), r.last().epoch(), r.steps());
+            }
+        } finally {
+            for (GradientEngine engine : engines.values()) {
+                engine.close();
             }
         }
+        Map<String, Map<String, Object>> summaries = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Trainer.Result>> e : results.entrySet()) {
+            summaries.put(e.getKey(), summarize(e.getKey(), config, e.getValue()));
+        }
+        return summaries;
+    }
+
+    private Map<String, Object> summarize(String name, TrainConfig config, List<Trainer.Result> runs) {
+        List<Double> times = new ArrayList<>();
+        List<Double> epochSeconds = new ArrayList<>();
+        for (Trainer.Result r : runs) {
+            times.add(r.timeToTargetSeconds());
+            double prev = 0;
+            for (EpochMetrics m : r.metrics()) {
+                epochSeconds.add(m.seconds() - prev);
+                prev = m.seconds();
+            }
+        }
+        Trainer.Result last = runs.get(runs.size() - 1);
         double t = median(times);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("engine", name);
@@ -238,8 +270,8 @@ public final class Benchmark {
         m.put("steps", last.steps());
         m.put("examples_per_s", last.steps() * (double) config.batchSize() / t);
         m.put("epoch_seconds_median", median(epochSeconds));
-        m.put("ms_per_step_incl_eval_median", median(stepMs));
-        row(name, "time to " + config.targetAccuracy() + " (median of " + repeats + ")", fmt(t) + " s",
+        m.put("epoch_seconds_all", epochSeconds);
+        row(name, "time to " + config.targetAccuracy() + " (median of " + runs.size() + ")", fmt(t) + " s",
                 last.last().epoch() + " epochs, " + last.steps() + " steps, " + fmt0(last.steps() * (double) config.batchSize() / t)
                         + " ex/s, " + fmt(median(epochSeconds)) + " s/epoch");
         return m;
@@ -346,33 +378,48 @@ public final class Benchmark {
         return (double) flops * reps / nanos;
     }
 
+    /** One epoch (steps + test evaluation) on MNIST and on MNIST × copies, alternating, both cached at once. */
     private Map<String, Object> replicate(JavaSparkContext sc, Mnist.Split data, NetworkSpec spec, TrainConfig config,
                                           int partitions, int copies) {
         Map<String, Object> m = new LinkedHashMap<>();
-        double[] perEpoch = new double[2];
         int[] factors = {1, copies};
-        for (int k = 0; k < 2; k++) {
-            Dataset train = data.train().replicate(factors[k]);
-            try (SparkEngine engine = new SparkEngine(sc, spec, train, data.test(), partitions, config.treeDepth(), "")) {
-                MinibatchSchedule schedule = new MinibatchSchedule(train.size(), config.batchSize(), config.seed());
-                double[] p = config.weightInit().initialize(spec, config.seed());
-                Optimizer opt = Optimizer.create(config.optimizer(), config.learningRate(), config.momentum(), p.length);
-                int steps = schedule.stepsPerEpoch();
-                perEpoch[k] = medianOf(smoke ? 1 : 2, () -> {
+        SparkEngine[] engines = new SparkEngine[2];
+        List<List<Double>> times = List.of(new ArrayList<>(), new ArrayList<>());
+        try {
+            for (int k = 0; k < 2; k++) {
+                engines[k] = new SparkEngine(sc, spec, data.train().replicate(factors[k]), data.test(), partitions,
+                        config.treeDepth(), "");
+            }
+            for (int rep = 0; rep < (smoke ? 1 : repeats); rep++) {
+                for (int k = 0; k < 2; k++) {
+                    SparkEngine engine = engines[k];
+                    MinibatchSchedule schedule = new MinibatchSchedule(engine.trainSize(), config.batchSize(), config.seed());
+                    double[] p = config.weightInit().initialize(spec, config.seed());
+                    Optimizer opt = Optimizer.create(config.optimizer(), config.learningRate(), config.momentum(), p.length);
                     long t = System.nanoTime();
-                    for (int s = 0; s < steps; s++) {
+                    for (int s = 0; s < schedule.stepsPerEpoch(); s++) {
                         opt.update(p, engine.gradientSum(p, schedule.batch(0, s), 0, s).meanGradient(p.length));
                     }
                     engine.correctOnTest(p);
-                    return seconds(t);
-                });
-                m.put("epoch_seconds_x" + factors[k], perEpoch[k]);
+                    times.get(k).add(seconds(t));
+                }
+            }
+        } finally {
+            for (SparkEngine engine : engines) {
+                if (engine != null) {
+                    engine.close();
+                }
             }
         }
+        double[] perEpoch = {median(times.get(0)), median(times.get(1))};
+        m.put("epoch_seconds_x1", perEpoch[0]);
+        m.put("epoch_seconds_x" + copies, perEpoch[1]);
+        m.put("runs_x1", times.get(0));
+        m.put("runs_x" + copies, times.get(1));
         double ratio = perEpoch[1] / perEpoch[0];
         m.put("ratio", ratio);
-        row("scaling", "epoch time, MNIST x" + copies + " / x1 (steps + test eval)", fmt(ratio),
-                fmt(perEpoch[0]) + " s -> " + fmt(perEpoch[1]) + " s (target <= " + fmt(1.1 * copies) + ")");
+        row("scaling", "epoch time, MNIST x" + copies + " / x1 (steps + test eval, median of " + times.get(0).size() + ")",
+                fmt(ratio), fmt(perEpoch[0]) + " s -> " + fmt(perEpoch[1]) + " s (target <= " + fmt(1.1 * copies) + ")");
         return m;
     }
 
@@ -434,7 +481,18 @@ public final class Benchmark {
         m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         m.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
         m.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
+        m.put("load_average_start", loadAverage());
         return m;
+    }
+
+    /** /proc/loadavg's first three fields: the machine is shared, so say how busy it was. */
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     static Map<String, String> readConf(Path file) throws IOException {
