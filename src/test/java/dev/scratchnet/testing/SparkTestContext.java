@@ -1,9 +1,13 @@
 package dev.scratchnet.testing;
 
+import dev.scratchnet.spark.CachedCleanSparkContext;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
-/** A local Spark for tests: 2 threads, up to 3 attempts per task (so injected failures are retried), no UI. */
+/**
+ * A local Spark for tests: 2 threads, up to 3 attempts per task (so injected failures are retried), no UI; a
+ * {@link CachedCleanSparkContext}, as the benchmark uses, so the distributed tests cover it.
+ */
 public final class SparkTestContext {
     private SparkTestContext() {}
 
@@ -19,6 +23,6 @@ public final class SparkTestContext {
     }
 
     public static JavaSparkContext start() {
-        return new JavaSparkContext(conf());
+        return CachedCleanSparkContext.start(conf());
     }
 }

@@ -1,0 +1,565 @@
+package dev.scratchnet.bench;
+
+import dev.ludovic.netlib.blas.BLAS;
+import dev.scratchnet.data.Dataset;
+import dev.scratchnet.data.Mnist;
+import dev.scratchnet.data.MnistFetcher;
+import dev.scratchnet.math.Blas;
+import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.report.EpochMetrics;
+import dev.scratchnet.report.Json;
+import dev.scratchnet.spark.CachedCleanSparkContext;
+import dev.scratchnet.spark.SparkEngine;
+import dev.scratchnet.training.ExampleBlock;
+import dev.scratchnet.training.GradientEngine;
+import dev.scratchnet.training.LocalEngine;
+import dev.scratchnet.training.MinibatchSchedule;
+import dev.scratchnet.training.Optimizer;
+import dev.scratchnet.training.TrainConfig;
+import dev.scratchnet.training.Trainer;
+import dev.scratchnet.training.TrainingState;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.DoubleSupplier;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * The performance benchmark of issue 5, side by side in one JVM on the same data: scratchnet on Spark
+ * local[2] with the default configuration ({@code conf/spark-defaults.conf}), the same configuration in
+ * process (the oracle), Spark MLlib's MultilayerPerceptronClassifier, the book's numpy TwoLayerNet, and
+ * micro-benchmarks (one synchronous step with negligible compute; BLAS rates on the layer shapes).
+ * Prints a table and writes {@code target/bench/bench.json}. Run it with {@code mvn -B -Pbench verify}.
+ *
+ * <p>System properties: {@code bench.repeats} (3), {@code bench.parts} (comma list of
+ * {@code spark,local,mllib,numpy,micro,replicate}; default all), {@code bench.mllib.maxIter} (100),
+ * {@code bench.replicate} (4, 0 = off), {@code bench.plainContext} (true: Spark's own SparkContext instead of
+ * {@link CachedCleanSparkContext}, to measure that lever), {@code bench.smoke} (true: a tiny data subset,
+ * one repeat, for the test that keeps this code path working), {@code bench.out}, {@code bench.set}
+ * (training settings over the conf file, e.g. {@code batchSize=2000;optimizer=adam;learningRate=0.005}).
+ */
+public final class Benchmark {
+    private final Path projectDir;
+    private final int repeats;
+    private final boolean smoke;
+    private final List<String> parts;
+    private final Map<String, Object> json = new LinkedHashMap<>();
+    private final List<String[]> rows = new ArrayList<>();
+    private final PrintStream out = System.out;
+
+    Benchmark(Path projectDir, int repeats, boolean smoke, List<String> parts) {
+        this.projectDir = projectDir;
+        this.repeats = repeats;
+        this.smoke = smoke;
+        this.parts = parts;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path project = Path.of(System.getProperty("scratchnet.project.dir", ".")).toAbsolutePath();
+        boolean smoke = Boolean.getBoolean("bench.smoke");
+        int repeats = Integer.getInteger("bench.repeats", smoke ? 1 : 3);
+        List<String> parts = List.of(System.getProperty("bench.parts", "spark,local,mllib,numpy,micro,replicate")
+                .split(","));
+        Path outFile = Path.of(System.getProperty("bench.out", project.resolve("target/bench/bench.json").toString()));
+        new Benchmark(project, repeats, smoke, parts).run(outFile);
+    }
+
+    void run(Path outFile) throws Exception {
+        Map<String, Object> machine = machine();
+        json.put("machine", machine);
+        out.printf("machine: %s%n", machine);
+
+        long t0 = System.nanoTime();
+        MnistFetcher.ensure(projectDir.resolve("data/mnist"), out);
+        Mnist.Split all = Mnist.load(projectDir.resolve("data/mnist"));
+        Mnist.Split data = smoke ? new Mnist.Split(all.train().slice(0, 3000), all.test().slice(0, 500)) : all;
+        double loadSeconds = seconds(t0);
+        json.put("data_load_seconds", loadSeconds);
+
+        Map<String, String> defaults = readConf(projectDir.resolve("conf/spark-defaults.conf"));
+        Map<String, String> training = new LinkedHashMap<>(defaults);
+        training.put("spark.scratchnet.progressSeconds", "0");
+        for (String kv : System.getProperty("bench.set", "").split(";")) {
+            if (!kv.isBlank()) {
+                String[] p = kv.split("=", 2);
+                training.put("spark.scratchnet." + p[0].strip(), p[1].strip());
+            }
+        }
+        training.put("spark.scratchnet.epochs", smoke ? "2" : "30");
+        if (smoke) {
+            training.put("spark.scratchnet.batchSize", "500");
+            training.put("spark.scratchnet.targetAccuracy", "0.5");
+        }
+        TrainConfig config = TrainConfig.parse(training);
+        json.put("config", config.effective());
+        NetworkSpec spec = config.network(data.train().features(), data.train().classes());
+        row("data", "load IDX files", fmt(loadSeconds) + " s", "");
+
+        SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("scratchnet-bench")
+                .set("spark.ui.enabled", "false")
+                .set("spark.driver.host", "127.0.0.1")
+                .set("spark.driver.bindAddress", "127.0.0.1");
+        for (Map.Entry<String, String> e : defaults.entrySet()) {
+            if (e.getKey().startsWith("spark.") && !e.getKey().startsWith("spark.scratchnet.")
+                    && !e.getKey().startsWith("spark.driver.") && !e.getKey().startsWith("spark.executor")) {
+                conf.set(e.getKey(), e.getValue());
+            }
+        }
+        long t1 = System.nanoTime();
+        boolean plain = Boolean.getBoolean("bench.plainContext");
+        try (JavaSparkContext sc = plain ? new JavaSparkContext(conf) : CachedCleanSparkContext.start(conf)) {
+            sc.setLogLevel("WARN");
+            double startup = seconds(t1);
+            json.put("spark_startup_seconds", startup);
+            json.put("spark_context", sc.sc().getClass().getName());
+            row("spark", "start local[2] (" + sc.sc().getClass().getSimpleName() + ")", fmt(startup) + " s", "");
+            int partitions = config.partitions() == 0 ? sc.defaultParallelism() : config.partitions();
+
+            // Spark and in-process runs alternate, so that both see the same (shared, noisy) machine.
+            Map<String, EngineFactory> engines = new LinkedHashMap<>();
+            if (parts.contains("spark")) {
+                engines.put("spark", () -> {
+                    long c = System.nanoTime();
+                    SparkEngine engine = new SparkEngine(sc, spec, data.train(), data.test(), partitions,
+                            config.treeDepth(), "");
+                    json.put("spark_cache_seconds", seconds(c));
+                    json.put("cached_data_bytes", engine.cachedBytes());
+                    return engine;
+                });
+            }
+            if (parts.contains("local")) {
+                engines.put("in-process", () -> new LocalEngine(spec, data.train(), data.test()));
+            }
+            Map<String, Map<String, Object>> trained = trainSideBySide(config, spec, engines);
+            Map<String, Object> spark = trained.get("spark");
+            Map<String, Object> local = trained.get("in-process");
+            if (spark != null) {
+                json.put("spark", spark);
+                row("cache", "cached train+test blocks", fmt(((Number) json.get("cached_data_bytes")).longValue() / 1e6)
+                        + " MB", "target <= 200 MB");
+            }
+            if (local != null) {
+                json.put("in_process", local);
+            }
+            if (spark != null && local != null) {
+                double ratio = (double) spark.get("time_to_target_s") / (double) local.get("time_to_target_s");
+                json.put("spark_over_in_process", ratio);
+                row("ratio", "Spark / in-process time to target", fmt(ratio), "target <= 1.5");
+            }
+            if (parts.contains("micro")) {
+                json.put("micro", micro(sc, data, spec));
+            }
+            if (parts.contains("replicate")) {
+                int copies = Integer.getInteger("bench.replicate", 4);
+                if (copies > 1) {
+                    json.put("replicate", replicate(sc, data, spec, config, partitions, copies));
+                }
+            }
+            if (parts.contains("mllib")) {
+                Map<String, Object> mllib = MllibAnchor.run(sc, data, Integer.getInteger("bench.mllib.maxIter",
+                        smoke ? 5 : 100));
+                json.put("mllib", mllib);
+                row("mllib", "MLP [784,100,10] L-BFGS block 128, " + mllib.get("max_iter") + " iterations: fit",
+                        fmt((double) mllib.get("fit_seconds")) + " s",
+                        "test acc " + fmt4((double) mllib.get("test_accuracy")));
+                if (spark != null) {
+                    double r = (double) spark.get("time_to_target_s") / (double) mllib.get("fit_seconds");
+                    json.put("spark_over_mllib", r);
+                    row("ratio", "scratchnet Spark / MLlib fit", fmt(r), "target <= 0.10");
+                }
+            }
+        }
+        if (parts.contains("numpy")) {
+            Map<String, Object> numpy = numpy();
+            json.put("numpy", numpy);
+            Map<String, Object> spark = cast(json.get("spark"));
+            if (numpy.containsKey("seconds_median") && spark != null) {
+                double r = (double) spark.get("time_to_target_s") / (double) numpy.get("seconds_median");
+                double rs = (double) spark.get("time_to_target_s") / (double) numpy.get("step_seconds_median");
+                json.put("spark_over_numpy", r);
+                json.put("spark_over_numpy_steps_only", rs);
+                row("ratio", "scratchnet Spark / numpy book net (with eval; steps only)", fmt(r) + "; " + fmt(rs),
+                        "target <= 2");
+            }
+        }
+        machine.put("load_average_end", loadAverage());
+        out.println();
+        out.println("machine: " + machine);
+        out.println("| part | what | value | note |");
+        out.println("|---|---|---|---|");
+        for (String[] r : rows) {
+            out.printf("| %s | %s | %s | %s |%n", (Object[]) r);
+        }
+        Files.createDirectories(outFile.toAbsolutePath().getParent());
+        Json.write(outFile, json);
+        out.println("written " + outFile);
+    }
+
+    interface EngineFactory {
+        GradientEngine open() throws Exception;
+    }
+
+    private Map<String, Map<String, Object>> trainSideBySide(TrainConfig config, NetworkSpec spec,
+                                                             Map<String, EngineFactory> factories) throws Exception {
+        Map<String, GradientEngine> engines = new LinkedHashMap<>();
+        Map<String, List<Trainer.Result>> results = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, EngineFactory> e : factories.entrySet()) {
+                engines.put(e.getKey(), e.getValue().open());
+                results.put(e.getKey(), new ArrayList<>());
+            }
+            for (int rep = 0; rep < repeats; rep++) {
+                for (Map.Entry<String, GradientEngine> e : engines.entrySet()) {
+                    String name = e.getKey();
+                    TrainingState state = TrainingState.fresh(config.weightInit().initialize(spec, config.seed()),
+                            Optimizer.create(config.optimizer(), config.learningRate(), config.momentum(),
+                                    spec.parameterCount()));
+                    ByteArrayOutputStream log = new ByteArrayOutputStream();
+                    Trainer.Result r = new Trainer(config, e.getValue(), new PrintStream(log, true, StandardCharsets.UTF_8),
+                            new Trainer.Listener() {}).run(state);
+                    if (!r.reachedTarget()) {
+                        throw new IllegalStateException(name + ": did not reach " + config.targetAccuracy() + ":\n" + log);
+                    }
+                    results.get(name).add(r);
+                    out.printf(Locale.ROOT, "%s run %d: %.2f s to %.4f, %d epochs, %d steps%n", name, rep + 1,
+                            r.timeToTargetSeconds(), r.last().testAccuracy(), r.last().epoch(), r.steps());
+                }
+            }
+        } finally {
+            for (GradientEngine engine : engines.values()) {
+                engine.close();
+            }
+        }
+        Map<String, Map<String, Object>> summaries = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Trainer.Result>> e : results.entrySet()) {
+            summaries.put(e.getKey(), summarize(e.getKey(), config, e.getValue()));
+        }
+        return summaries;
+    }
+
+    private Map<String, Object> summarize(String name, TrainConfig config, List<Trainer.Result> runs) {
+        List<Double> times = new ArrayList<>();
+        List<Double> epochSeconds = new ArrayList<>();
+        for (Trainer.Result r : runs) {
+            times.add(r.timeToTargetSeconds());
+            double prev = 0;
+            for (EpochMetrics m : r.metrics()) {
+                epochSeconds.add(m.seconds() - prev);
+                prev = m.seconds();
+            }
+        }
+        Trainer.Result last = runs.get(runs.size() - 1);
+        double t = median(times);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("engine", name);
+        m.put("time_to_target_s", t);
+        m.put("time_to_target_runs_s", times);
+        m.put("target", config.targetAccuracy());
+        m.put("test_accuracy", last.last().testAccuracy());
+        m.put("epochs", last.last().epoch());
+        m.put("steps", last.steps());
+        m.put("examples_per_s", last.steps() * (double) config.batchSize() / t);
+        m.put("epoch_seconds_median", median(epochSeconds));
+        m.put("epoch_seconds_all", epochSeconds);
+        row(name, "time to " + config.targetAccuracy() + " (median of " + runs.size() + ")", fmt(t) + " s",
+                last.last().epoch() + " epochs, " + last.steps() + " steps, " + fmt0(last.steps() * (double) config.batchSize() / t)
+                        + " ex/s, " + fmt(median(epochSeconds)) + " s/epoch");
+        return m;
+    }
+
+    private Map<String, Object> micro(JavaSparkContext sc, Mnist.Split data, NetworkSpec spec) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        double[] params = new double[spec.parameterCount()];
+        int steps = smoke ? 20 : 200;
+        for (int parts : new int[] {2, 8}) {
+            try (SparkEngine engine = new SparkEngine(sc, spec, data.train(), data.test(), parts, 2, "")) {
+                MinibatchSchedule schedule = new MinibatchSchedule(data.train().size(), parts, 1);
+                for (int i = 0; i < 20; i++) {
+                    engine.gradientSum(params, schedule.batch(0, i), 0, i);
+                }
+                double ms = medianOf(repeats, () -> {
+                    long t = System.nanoTime();
+                    for (int i = 0; i < steps; i++) {
+                        engine.gradientSum(params, schedule.batch(0, i), 0, i);
+                    }
+                    return (System.nanoTime() - t) / 1e6 / steps;
+                });
+                m.put("step_ms_" + parts + "_partitions", ms);
+                row("micro", "one synchronous step, batch = partitions = " + parts, fmt(ms) + " ms",
+                        parts == 2 ? "target <= 3 ms" : "");
+            }
+        }
+        // Gradient compute, one thread, as one partition does it.
+        ExampleBlock block = ExampleBlock.whole(data.train());
+        int batchSize = Math.min(1000, data.train().size());
+        MinibatchSchedule schedule = new MinibatchSchedule(data.train().size(), batchSize, 1);
+        double[] p = dev.scratchnet.network.WeightInit.he().initialize(spec, 1);
+        int calls = smoke ? 3 : 60;
+        for (int i = 0; i < 10; i++) {
+            block.gradientSum(spec, p, schedule.batch(0, i % schedule.stepsPerEpoch()));
+        }
+        double gradGflops = medianOf(repeats, () -> {
+            long t = System.nanoTime();
+            for (int i = 0; i < calls; i++) {
+                block.gradientSum(spec, p, schedule.batch(0, i % schedule.stepsPerEpoch()));
+            }
+            return (double) calls * batchSize * spec.flopsPerTrainingExample() / (System.nanoTime() - t);
+        });
+        stepGemms(spec, batchSize, false, 3);
+        stepGemms(spec, batchSize, true, 3);
+        double dgemm = medianOf(repeats, () -> stepGemms(spec, batchSize, false, smoke ? 3 : 30));
+        double sgemm = medianOf(repeats, () -> stepGemms(spec, batchSize, true, smoke ? 3 : 30));
+        m.put("gradient_gflops", gradGflops);
+        m.put("dgemm_gflops_layer_shapes", dgemm);
+        m.put("sgemm_gflops_layer_shapes", sgemm);
+        m.put("compute_efficiency", gradGflops / dgemm);
+        row("blas", "dgemm / sgemm on the step's GEMMs (batch " + batchSize + ")", fmt(dgemm) + " / " + fmt(sgemm)
+                + " GFLOP/s", Blas.implementation());
+        row("compute", "gradient (forward+backward, 1 thread)", fmt(gradGflops) + " GFLOP/s",
+                "efficiency " + pct(gradGflops / dgemm) + " of dgemm (target >= 50%)");
+        return m;
+    }
+
+    /**
+     * GFLOP/s of exactly the GEMMs of one training step (each layer's forward and dW, dX except the first),
+     * with preallocated arrays: the rate the BLAS reaches on these shapes, the ceiling for the step.
+     */
+    static double stepGemms(NetworkSpec spec, int batch, boolean single, int reps) {
+        BLAS blas = BLAS.getInstance();
+        int layers = spec.affineCount();
+        long flops = 0;
+        double[][] d = new double[layers * 4][];
+        float[][] f = new float[layers * 4][];
+        for (int l = 1; l <= layers; l++) {
+            int in = spec.fanIn(l);
+            int out = spec.fanOut(l);
+            int[] sizes = {batch * in, in * out, batch * out, batch * in};
+            for (int k = 0; k < 4; k++) {
+                d[(l - 1) * 4 + k] = single ? null : filled(sizes[k]);
+                f[(l - 1) * 4 + k] = single ? filledF(sizes[k]) : null;
+            }
+        }
+        long t = System.nanoTime();
+        for (int r = 0; r < reps; r++) {
+            for (int l = 1; l <= layers; l++) {
+                int in = spec.fanIn(l);
+                int out = spec.fanOut(l);
+                int i = (l - 1) * 4;
+                // column-major view of row-major: forward y(b×out) = x(b×in)·W(in×out); dW = xᵀ·dy; dx = dy·Wᵀ
+                if (single) {
+                    blas.sgemm("N", "N", out, batch, in, 1f, f[i + 1], out, f[i], in, 0f, f[i + 2], out);
+                    blas.sgemm("N", "T", out, in, batch, 1f, f[i + 2], out, f[i], in, 1f, f[i + 1], out);
+                    if (l > 1) {
+                        blas.sgemm("T", "N", in, batch, out, 1f, f[i + 1], out, f[i + 2], out, 0f, f[i + 3], in);
+                    }
+                } else {
+                    blas.dgemm("N", "N", out, batch, in, 1, d[i + 1], out, d[i], in, 0, d[i + 2], out);
+                    blas.dgemm("N", "T", out, in, batch, 1, d[i + 2], out, d[i], in, 1, d[i + 1], out);
+                    if (l > 1) {
+                        blas.dgemm("T", "N", in, batch, out, 1, d[i + 1], out, d[i + 2], out, 0, d[i + 3], in);
+                    }
+                }
+            }
+        }
+        long nanos = System.nanoTime() - t;
+        for (int l = 1; l <= layers; l++) {
+            flops += 2L * batch * spec.fanIn(l) * spec.fanOut(l) * (l == 1 ? 2 : 3);
+        }
+        return (double) flops * reps / nanos;
+    }
+
+    /** One epoch (steps + test evaluation) on MNIST and on MNIST × copies, alternating, both cached at once. */
+    private Map<String, Object> replicate(JavaSparkContext sc, Mnist.Split data, NetworkSpec spec, TrainConfig config,
+                                          int partitions, int copies) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        int[] factors = {1, copies};
+        SparkEngine[] engines = new SparkEngine[2];
+        List<List<Double>> times = List.of(new ArrayList<>(), new ArrayList<>());
+        try {
+            for (int k = 0; k < 2; k++) {
+                engines[k] = new SparkEngine(sc, spec, data.train().replicate(factors[k]), data.test(), partitions,
+                        config.treeDepth(), "");
+            }
+            for (int rep = 0; rep < (smoke ? 1 : repeats); rep++) {
+                for (int k = 0; k < 2; k++) {
+                    SparkEngine engine = engines[k];
+                    MinibatchSchedule schedule = new MinibatchSchedule(engine.trainSize(), config.batchSize(), config.seed());
+                    double[] p = config.weightInit().initialize(spec, config.seed());
+                    Optimizer opt = Optimizer.create(config.optimizer(), config.learningRate(), config.momentum(), p.length);
+                    long t = System.nanoTime();
+                    for (int s = 0; s < schedule.stepsPerEpoch(); s++) {
+                        opt.update(p, engine.gradientSum(p, schedule.batch(0, s), 0, s).meanGradient(p.length));
+                    }
+                    engine.correctOnTest(p);
+                    times.get(k).add(seconds(t));
+                }
+            }
+        } finally {
+            for (SparkEngine engine : engines) {
+                if (engine != null) {
+                    engine.close();
+                }
+            }
+        }
+        double[] perEpoch = {median(times.get(0)), median(times.get(1))};
+        m.put("epoch_seconds_x1", perEpoch[0]);
+        m.put("epoch_seconds_x" + copies, perEpoch[1]);
+        m.put("runs_x1", times.get(0));
+        m.put("runs_x" + copies, times.get(1));
+        double ratio = perEpoch[1] / perEpoch[0];
+        m.put("ratio", ratio);
+        row("scaling", "epoch time, MNIST x" + copies + " / x1 (steps + test eval, median of " + times.get(0).size() + ")",
+                fmt(ratio), fmt(perEpoch[0]) + " s -> " + fmt(perEpoch[1]) + " s (target <= " + fmt(1.1 * copies) + ")");
+        return m;
+    }
+
+    private Map<String, Object> numpy() throws IOException, InterruptedException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Path script = projectDir.resolve("src/test/python/book_two_layer_net.py");
+        ProcessBuilder pb = new ProcessBuilder("python3", script.toString(), projectDir.resolve("data/mnist").toString(),
+                String.valueOf(repeats), "0.97", smoke ? "1" : "40");
+        // numpy's OpenBLAS on two threads ran 10x slower than on one here (2.3 vs 24 ms a step): the faster
+        // single-threaded run is the anchor.
+        pb.environment().put("OPENBLAS_NUM_THREADS", "1");
+        pb.redirectErrorStream(true);
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            m.put("skipped", "python3 not found: " + e.getMessage());
+            row("numpy", "book TwoLayerNet", "skipped", "no python3");
+            return m;
+        }
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int rc = p.waitFor();
+        String[] lines = output.strip().split("\n");
+        String lastLine = lines[lines.length - 1];
+        if (rc != 0 || !lastLine.startsWith("{")) {
+            m.put("skipped", "python3 with numpy failed (rc " + rc + "): " + output.lines().reduce((a, b) -> b).orElse(""));
+            row("numpy", "book TwoLayerNet", "skipped", "python3/numpy missing or failed");
+            return m;
+        }
+        Map<String, Object> result = cast(Json.mapper().readValue(lastLine, Map.class));
+        List<Map<String, Object>> runs = cast(result.get("runs"));
+        List<Double> seconds = new ArrayList<>();
+        List<Double> stepSeconds = new ArrayList<>();
+        for (Map<String, Object> r : runs) {
+            seconds.add(((Number) r.get("seconds")).doubleValue());
+            stepSeconds.add(((Number) r.get("step_seconds")).doubleValue());
+        }
+        m.putAll(result);
+        m.put("seconds_median", median(seconds));
+        m.put("step_seconds_median", median(stepSeconds));
+        Map<String, Object> first = runs.get(0);
+        row("numpy", "book TwoLayerNet 784-50-10, batch 100, lr 0.1: time to 0.97 (median of " + runs.size() + ")",
+                fmt(median(seconds)) + " s", "steps only " + fmt(median(stepSeconds)) + " s; run 1: " + first.get("epochs")
+                        + " epochs, " + first.get("steps") + " steps, acc " + first.get("test_accuracy"));
+        return m;
+    }
+
+    private static Map<String, Object> machine() throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("nproc", Runtime.getRuntime().availableProcessors());
+        String cpu = "unknown";
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        if (Files.exists(cpuinfo)) {
+            cpu = Files.readAllLines(cpuinfo).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(cpu);
+        }
+        m.put("cpu", cpu);
+        m.put("blas", Blas.implementation());
+        m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        m.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
+        m.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
+        m.put("load_average_start", loadAverage());
+        return m;
+    }
+
+    /** /proc/loadavg's first three fields: the machine is shared, so say how busy it was. */
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    static Map<String, String> readConf(Path file) throws IOException {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(file)) {
+            String l = line.strip();
+            if (l.isEmpty() || l.startsWith("#")) {
+                continue;
+            }
+            String[] kv = l.split("\\s+", 2);
+            m.put(kv[0], kv.length > 1 ? kv[1].strip() : "");
+        }
+        return m;
+    }
+
+    private void row(String part, String what, String value, String note) {
+        rows.add(new String[] {part, what, value, note});
+        out.printf("[%s] %s: %s %s%n", part, what, value, note);
+    }
+
+    static double medianOf(int n, DoubleSupplier timed) {
+        List<Double> v = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            v.add(timed.getAsDouble());
+        }
+        return median(v);
+    }
+
+    static double median(List<Double> values) {
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static double seconds(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static double[] filled(int n) {
+        double[] a = new double[n];
+        Arrays.fill(a, 0.01);
+        return a;
+    }
+
+    private static float[] filledF(int n) {
+        float[] a = new float[n];
+        Arrays.fill(a, 0.01f);
+        return a;
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T> T cast(Object o) {
+        return (T) o;
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static String fmt4(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    private static String fmt0(double v) {
+        return String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    private static String pct(double v) {
+        return String.format(Locale.ROOT, "%.0f%%", 100 * v);
+    }
+}
