@@ -6,6 +6,7 @@ import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.report.AtomicFiles;
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.spark.ExecutorWatchdog;
+import dev.scratchnet.spark.CachedCleanSparkContext;
 import dev.scratchnet.spark.SparkEngine;
 import dev.scratchnet.training.Checkpoint;
 import dev.scratchnet.training.LocalEngine;
@@ -48,7 +49,7 @@ final class TrainCommand {
         conf.setIfMissing("spark.master", "local[*]");
         conf.setIfMissing("spark.app.name", "scratchnet");
         long t1 = System.nanoTime();
-        try (JavaSparkContext sc = startSpark(conf);
+        try (JavaSparkContext sc = startSpark(conf, config.closureCheckCache());
              ExecutorWatchdog watchdog = new ExecutorWatchdog(sc, config.noExecutorTimeout())) {
             try {
                 return train(sc, config, data, spec, state, loadSeconds, t1, outDir, out);
@@ -103,9 +104,9 @@ final class TrainCommand {
     }
 
     /** A SparkContext, or one line naming the master when Spark refuses to start (a bad URL, say). */
-    private static JavaSparkContext startSpark(SparkConf conf) {
+    private static JavaSparkContext startSpark(SparkConf conf, boolean closureCheckCache) {
         try {
-            return new JavaSparkContext(conf);
+            return closureCheckCache ? CachedCleanSparkContext.start(conf) : new JavaSparkContext(conf);
         } catch (Exception e) { // Scala throws SparkException (checked in Java) undeclared
             String why = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getName());
             throw new dev.scratchnet.ScratchnetException("cannot start Spark (spark.master=" + conf.get("spark.master")

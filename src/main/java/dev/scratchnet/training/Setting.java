@@ -28,6 +28,8 @@ public enum Setting {
     RESUME("resume", "false", "true | false", "continue from the checkpoint instead of starting afresh"),
     NO_EXECUTOR_TIMEOUT("noExecutorTimeout", "120", "≥ 0 seconds (0: wait forever)",
             "on a cluster, give up when no executor has been registered for this long, from the start on (Spark itself would wait forever)"),
+    CLOSURE_CHECK_CACHE("closureCheckCache", "true", "true | false",
+            "run Spark's per-job closure class-file check once per closure class (saves ~5-10 ms a step; false: Spark's own SparkContext)"),
     FAIL_ONCE("test.failTaskOnce", "", "empty, or a marker file path", "test only: the first gradient task that finds no marker file creates it and fails");
 
     private final String name;

@@ -28,7 +28,8 @@ public record TrainConfig(
         String dataDir, int partitions, int batchSize, double learningRate, int epochs, long steps,
         List<Integer> hidden, Activation activation, String optimizer, double momentum, WeightInit weightInit,
         long seed, String out, double targetAccuracy, int treeDepth, boolean evalTrain, double progressSeconds,
-        long checkpointEvery, String checkpointDir, boolean resume, double noExecutorTimeout, String failTaskOnce) implements Serializable {
+        long checkpointEvery, String checkpointDir, boolean resume, double noExecutorTimeout, boolean closureCheckCache,
+        String failTaskOnce) implements Serializable {
 
     /** The book's run: every setting at its default. */
     public static TrainConfig defaults() {
@@ -69,6 +70,7 @@ public record TrainConfig(
         m.put(Setting.CHECKPOINT_DIR.key(), checkpointFolder());
         m.put(Setting.RESUME.key(), String.valueOf(resume));
         m.put(Setting.NO_EXECUTOR_TIMEOUT.key(), String.valueOf(noExecutorTimeout));
+        m.put(Setting.CLOSURE_CHECK_CACHE.key(), String.valueOf(closureCheckCache));
         if (!failTaskOnce.isEmpty()) {
             m.put(Setting.FAIL_ONCE.key(), failTaskOnce);
         }
@@ -149,6 +151,7 @@ public record TrainConfig(
                 r.string(Setting.CHECKPOINT_DIR),
                 r.bool(Setting.RESUME),
                 noExecutorTimeout,
+                r.bool(Setting.CLOSURE_CHECK_CACHE),
                 r.string(Setting.FAIL_ONCE));
     }
 
