@@ -77,7 +77,7 @@ final class TrainCommand {
                              TrainingState state, double loadSeconds, long t1, Path outDir, PrintStream out) {
         int partitions = config.partitions() == 0 ? sc.defaultParallelism() : config.partitions();
         try (SparkEngine engine = new SparkEngine(sc, spec, data.train(), data.test(), partitions,
-                config.treeDepth(), config.failTaskOnce())) {
+                config.treeDepth(), config.failTaskOnce(), config.singlePrecision())) {
             double startupSeconds = (System.nanoTime() - t1) / 1e9;
             out.printf(Locale.ROOT, "data: %d train, %d test examples (%.1f s) | %s | cached %.1f MB%n",
                     data.train().size(), data.test().size(), loadSeconds, engine.describe(),
@@ -116,7 +116,7 @@ final class TrainCommand {
 
     private static int runInProcess(TrainConfig config, NetworkSpec spec, Mnist.Split data, TrainingState resumed,
                                     double loadSeconds, Path outDir, PrintStream out) {
-        LocalEngine engine = new LocalEngine(spec, data.train(), data.test());
+        LocalEngine engine = new LocalEngine(spec, data.train(), data.test(), config.singlePrecision());
         out.printf(Locale.ROOT, "data: %d train, %d test examples (%.1f s) | %s%n", data.train().size(),
                 data.test().size(), loadSeconds, engine.describe());
         TrainingState state = startingState(config, spec, resumed, engine, out);

@@ -39,6 +39,27 @@ public final class Blas {
                 b, bOff, Math.max(1, ldb), a, aOff, Math.max(1, lda), beta, c, cOff, n);
     }
 
+    /** {@link #gemm} in single precision (sgemm), same conventions. */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             float[] a, int aOff, float[] b, int bOff, float beta, float[] c, int cOff) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        int lda = transA ? m : k;
+        int ldb = transB ? k : n;
+        BLAS_INSTANCE.sgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, alpha,
+                b, bOff, Math.max(1, ldb), a, aOff, Math.max(1, lda), beta, c, cOff, n);
+    }
+
+    /** A float copy of {@code n} values of {@code x} from {@code offset}. */
+    public static float[] toFloat(double[] x, int offset, int n) {
+        float[] f = new float[n];
+        for (int i = 0; i < n; i++) {
+            f[i] = (float) x[offset + i];
+        }
+        return f;
+    }
+
     /** {@code y += alpha · x} over {@code n} elements from the given offsets. */
     public static void axpy(int n, double alpha, double[] x, int xOff, double[] y, int yOff) {
         BLAS_INSTANCE.daxpy(n, alpha, x, xOff, 1, y, yOff, 1);

@@ -20,14 +20,21 @@ import org.apache.spark.ml.linalg.DenseVector;
 public final class Network {
     private final NetworkSpec spec;
     private final double[] params;
+    private final boolean single;
 
     public Network(NetworkSpec spec, double[] params) {
+        this(spec, params, false);
+    }
+
+    /** @param single whether the Affine layers' matrix products run in single precision ({@code sgemm}) */
+    public Network(NetworkSpec spec, double[] params, boolean single) {
         if (params.length != spec.parameterCount()) {
             throw new IllegalArgumentException(spec.describe() + " has " + spec.parameterCount()
                     + " parameters, got " + params.length);
         }
         this.spec = spec;
         this.params = params;
+        this.single = single;
     }
 
     public NetworkSpec spec() {
@@ -159,7 +166,7 @@ public final class Network {
         int count = spec.affineCount();
         for (int l = 1; l <= count; l++) {
             layers.add(new Affine(spec.fanIn(l), spec.fanOut(l), params, grads,
-                    spec.weightOffset(l), spec.biasOffset(l), l > 1));
+                    spec.weightOffset(l), spec.biasOffset(l), l > 1, single));
             if (l < count) {
                 layers.add(spec.activation().newLayer());
             }

@@ -37,6 +37,7 @@ public final class SparkEngine implements GradientEngine {
     private final int treeDepth;
     private final String failTaskOnce;
     private final long cachedBytes;
+    private final boolean single;
     private final Broadcast<byte[][]> trainData;
     private final Broadcast<byte[][]> testData;
 
@@ -48,6 +49,13 @@ public final class SparkEngine implements GradientEngine {
      */
     public SparkEngine(JavaSparkContext sc, NetworkSpec spec, Dataset train, Dataset test, int partitions,
                        int treeDepth, String failTaskOnce) {
+        this(sc, spec, train, test, partitions, treeDepth, failTaskOnce, false);
+    }
+
+    /** As above; {@code single}: the matrix products run in single precision ({@code sgemm}). */
+    public SparkEngine(JavaSparkContext sc, NetworkSpec spec, Dataset train, Dataset test, int partitions,
+                       int treeDepth, String failTaskOnce, boolean single) {
+        this.single = single;
         this.sc = sc;
         this.spec = spec;
         this.partitions = partitions;
@@ -103,13 +111,14 @@ public final class SparkEngine implements GradientEngine {
         Broadcast<double[]> weights = sc.broadcast(params);
         NetworkSpec spec = this.spec;
         String marker = this.failTaskOnce;
+        boolean single = this.single;
         try {
             return train.treeAggregate(GradientSum.empty(),
                     (acc, block) -> {
                         if (!marker.isEmpty()) {
                             failOnce(marker);
                         }
-                        return acc.add(block.gradientSum(spec, weights.value(), batch));
+                        return acc.add(block.gradientSum(spec, weights.value(), batch, single));
                     },
                     GradientSum::add,
                     treeDepth);
@@ -132,8 +141,9 @@ public final class SparkEngine implements GradientEngine {
         sc.setJobDescription(description);
         Broadcast<double[]> weights = sc.broadcast(params);
         NetworkSpec spec = this.spec;
+        boolean single = this.single;
         try {
-            return blocks.map(block -> block.countCorrect(spec, weights.value())).reduce(Long::sum);
+            return blocks.map(block -> block.countCorrect(spec, weights.value(), single)).reduce(Long::sum);
         } finally {
             weights.destroy();
         }
@@ -141,7 +151,8 @@ public final class SparkEngine implements GradientEngine {
 
     @Override
     public String describe() {
-        return "spark " + sc.master() + ", " + partitions + " partitions, treeAggregate depth " + treeDepth;
+        return "spark " + sc.master() + ", " + partitions + " partitions, treeAggregate depth " + treeDepth
+                + ", " + (single ? "single" : "double") + " precision";
     }
 
     @Override

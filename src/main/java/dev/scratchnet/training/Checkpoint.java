@@ -40,6 +40,7 @@ public final class Checkpoint {
         m.put(Setting.BATCH_SIZE.key(), String.valueOf(config.batchSize()));
         m.put(Setting.LEARNING_RATE.key(), String.valueOf(config.learningRate()));
         m.put(Setting.OPTIMIZER.key(), config.optimizer());
+        m.put(Setting.PRECISION.key(), config.singlePrecision() ? "single" : "double");
         m.put(Setting.MOMENTUM.key(), String.valueOf(config.momentum()));
         m.put(Setting.WEIGHT_INIT.key(), config.weightInit().toString());
         m.put(Setting.SEED.key(), String.valueOf(config.seed()));

@@ -100,6 +100,11 @@ public final class ExampleBlock implements Serializable {
      * loss sum and count; an empty share returns {@link GradientSum#empty()}.
      */
     public GradientSum gradientSum(NetworkSpec spec, double[] params, int[] batch) {
+        return gradientSum(spec, params, batch, false);
+    }
+
+    /** {@link #gradientSum(NetworkSpec, double[], int[])}, its matrix products in single precision when {@code single}. */
+    public GradientSum gradientSum(NetworkSpec spec, double[] params, int[] batch, boolean single) {
         int[] local = share(batch);
         if (local.length == 0) {
             return GradientSum.empty();
@@ -108,13 +113,18 @@ public final class ExampleBlock implements Serializable {
         int[] y = new int[local.length];
         fill(local, x.data(), y);
         double[] grad = new double[spec.parameterCount()];
-        double lossSum = new Network(spec, params).accumulateGradient(x, y, grad);
+        double lossSum = new Network(spec, params, single).accumulateGradient(x, y, grad);
         return GradientSum.of(grad, lossSum, local.length);
     }
 
     /** How many examples of this block {@code params} classifies correctly (forward only). */
     public long countCorrect(NetworkSpec spec, double[] params) {
-        Network net = new Network(spec, params);
+        return countCorrect(spec, params, false);
+    }
+
+    /** {@link #countCorrect(NetworkSpec, double[])}, its matrix products in single precision when {@code single}. */
+    public long countCorrect(NetworkSpec spec, double[] params, boolean single) {
+        Network net = new Network(spec, params, single);
         long correct = 0;
         double[] chunk = null; // reused: a full chunk is 2000 × 784 doubles, 12.5 MB
         for (int from = 0; from < count; from += EVAL_CHUNK) {

@@ -14,6 +14,8 @@ public enum Setting {
     STEPS("steps", "10000", "0 (no limit) or ≥ 1", "stop after this many steps in all, even mid-epoch (the book's iters_num)"),
     HIDDEN("hidden", "50", "comma list of sizes ≥ 1, e.g. 100,50", "hidden layer sizes"),
     ACTIVATION("activation", "relu", "relu | sigmoid", "hidden-layer activation"),
+    PRECISION("precision", "double", "double | single",
+            "arithmetic of the matrix products: single runs sgemm (faster; partition invariance then holds to float rounding, not 1e-9); gradient checks always use double"),
     OPTIMIZER("optimizer", "sgd", "sgd | momentum | adagrad | adam", "update rule (book ch. 6), state kept on the driver"),
     MOMENTUM("momentum", "0.9", "0 ≤ m < 1", "Momentum coefficient (also Adam's beta1)"),
     WEIGHT_INIT("weightInit", "std:0.01", "std:<s> | he | xavier", "initial weight distribution (Gaussian); biases start at 0"),

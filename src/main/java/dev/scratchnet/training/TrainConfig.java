@@ -26,7 +26,7 @@ import java.util.TreeMap;
  */
 public record TrainConfig(
         String dataDir, int partitions, int batchSize, double learningRate, int epochs, long steps,
-        List<Integer> hidden, Activation activation, String optimizer, double momentum, WeightInit weightInit,
+        List<Integer> hidden, Activation activation, boolean singlePrecision, String optimizer, double momentum, WeightInit weightInit,
         long seed, String out, double targetAccuracy, int treeDepth, boolean evalTrain, double progressSeconds,
         long checkpointEvery, String checkpointDir, boolean resume, double noExecutorTimeout, boolean closureCheckCache,
         String failTaskOnce) implements Serializable {
@@ -57,6 +57,7 @@ public record TrainConfig(
         m.put(Setting.STEPS.key(), String.valueOf(steps));
         m.put(Setting.HIDDEN.key(), String.join(",", hidden.stream().map(String::valueOf).toList()));
         m.put(Setting.ACTIVATION.key(), activation.id());
+        m.put(Setting.PRECISION.key(), singlePrecision ? "single" : "double");
         m.put(Setting.OPTIMIZER.key(), optimizer);
         m.put(Setting.MOMENTUM.key(), String.valueOf(momentum));
         m.put(Setting.WEIGHT_INIT.key(), weightInit.toString());
@@ -95,6 +96,10 @@ public record TrainConfig(
             values.put(s, e.getValue().trim());
         }
         Reader r = new Reader(values);
+        String precision = r.string(Setting.PRECISION).toLowerCase(Locale.ROOT);
+        if (!precision.equals("double") && !precision.equals("single")) {
+            throw r.bad(Setting.PRECISION, "unknown precision");
+        }
         String optimizer = r.string(Setting.OPTIMIZER).toLowerCase(Locale.ROOT);
         if (!List.of("sgd", "momentum", "adagrad", "adam").contains(optimizer)) {
             throw r.bad(Setting.OPTIMIZER, "unknown optimizer");
@@ -138,6 +143,7 @@ public record TrainConfig(
                 r.longInteger(Setting.STEPS, 0, Long.MAX_VALUE),
                 r.hidden(),
                 activation,
+                precision.equals("single"),
                 optimizer,
                 momentum,
                 init,

@@ -131,14 +131,14 @@ public final class Benchmark {
                 engines.put("spark", () -> {
                     long c = System.nanoTime();
                     SparkEngine engine = new SparkEngine(sc, spec, data.train(), data.test(), partitions,
-                            config.treeDepth(), "");
+                            config.treeDepth(), "", config.singlePrecision());
                     json.put("spark_cache_seconds", seconds(c));
                     json.put("cached_data_bytes", engine.cachedBytes());
                     return engine;
                 });
             }
             if (parts.contains("local")) {
-                engines.put("in-process", () -> new LocalEngine(spec, data.train(), data.test()));
+                engines.put("in-process", () -> new LocalEngine(spec, data.train(), data.test(), config.singlePrecision()));
             }
             Map<String, Map<String, Object>> trained = trainSideBySide(config, spec, engines);
             Map<String, Object> spark = trained.get("spark");
@@ -157,7 +157,7 @@ public final class Benchmark {
                 row("ratio", "Spark / in-process time to target", fmt(ratio), "target <= 1.5");
             }
             if (parts.contains("micro")) {
-                json.put("micro", micro(sc, data, spec));
+                json.put("micro", micro(sc, data, spec, config.singlePrecision()));
             }
             if (parts.contains("replicate")) {
                 int copies = Integer.getInteger("bench.replicate", 4);
@@ -277,7 +277,7 @@ public final class Benchmark {
         return m;
     }
 
-    private Map<String, Object> micro(JavaSparkContext sc, Mnist.Split data, NetworkSpec spec) {
+    private Map<String, Object> micro(JavaSparkContext sc, Mnist.Split data, NetworkSpec spec, boolean single) {
         Map<String, Object> m = new LinkedHashMap<>();
         double[] params = new double[spec.parameterCount()];
         int steps = smoke ? 20 : 200;
@@ -306,12 +306,12 @@ public final class Benchmark {
         double[] p = dev.scratchnet.network.WeightInit.he().initialize(spec, 1);
         int calls = smoke ? 3 : 60;
         for (int i = 0; i < 10; i++) {
-            block.gradientSum(spec, p, schedule.batch(0, i % schedule.stepsPerEpoch()));
+            block.gradientSum(spec, p, schedule.batch(0, i % schedule.stepsPerEpoch()), single);
         }
         double gradGflops = medianOf(repeats, () -> {
             long t = System.nanoTime();
             for (int i = 0; i < calls; i++) {
-                block.gradientSum(spec, p, schedule.batch(0, i % schedule.stepsPerEpoch()));
+                block.gradientSum(spec, p, schedule.batch(0, i % schedule.stepsPerEpoch()), single);
             }
             return (double) calls * batchSize * spec.flopsPerTrainingExample() / (System.nanoTime() - t);
         });
@@ -322,11 +322,14 @@ public final class Benchmark {
         m.put("gradient_gflops", gradGflops);
         m.put("dgemm_gflops_layer_shapes", dgemm);
         m.put("sgemm_gflops_layer_shapes", sgemm);
-        m.put("compute_efficiency", gradGflops / dgemm);
+        double ceiling = single ? sgemm : dgemm;
+        String ceilingName = single ? "sgemm" : "dgemm";
+        m.put("gradient_precision", single ? "single" : "double");
+        m.put("compute_efficiency", gradGflops / ceiling);
         row("blas", "dgemm / sgemm on the step's GEMMs (batch " + batchSize + ")", fmt(dgemm) + " / " + fmt(sgemm)
                 + " GFLOP/s", Blas.implementation());
-        row("compute", "gradient (forward+backward, 1 thread)", fmt(gradGflops) + " GFLOP/s",
-                "efficiency " + pct(gradGflops / dgemm) + " of dgemm (target >= 50%)");
+        row("compute", "gradient (forward+backward, 1 thread, " + (single ? "single" : "double") + " precision)",
+                fmt(gradGflops) + " GFLOP/s", "efficiency " + pct(gradGflops / ceiling) + " of " + ceilingName + " (target >= 50%)");
         return m;
     }
 
@@ -388,7 +391,7 @@ public final class Benchmark {
         try {
             for (int k = 0; k < 2; k++) {
                 engines[k] = new SparkEngine(sc, spec, data.train().replicate(factors[k]), data.test(), partitions,
-                        config.treeDepth(), "");
+                        config.treeDepth(), "", config.singlePrecision());
             }
             for (int rep = 0; rep < (smoke ? 1 : repeats); rep++) {
                 for (int k = 0; k < 2; k++) {

@@ -77,6 +77,28 @@ class NetworkTest {
     }
 
     @Test
+    void singlePrecisionGradientsAgreeWithDoubleToFloatRounding() {
+        NetworkSpec spec = new NetworkSpec(64, List.of(32, 16), Activation.RELU, 10);
+        double[] params = WeightInit.he().initialize(spec, 9);
+        Random random = new Random(4);
+        Matrix x = Matrix.zeros(50, 64);
+        for (int i = 0; i < x.data().length; i++) {
+            x.data()[i] = random.nextInt(256) / 255.0;
+        }
+        int[] labels = random.ints(50, 0, 10).toArray();
+        double[] exact = new Network(spec, params).gradient(x, labels);
+        double[] single = new Network(spec, params, true).gradient(x, labels);
+        double scale = 0;
+        double maxDiff = 0;
+        for (int i = 0; i < exact.length; i++) {
+            scale = Math.max(scale, Math.abs(exact[i]));
+            maxDiff = Math.max(maxDiff, Math.abs(exact[i] - single[i]));
+        }
+        assertTrue(maxDiff < 1e-5 * scale, "single vs double: " + maxDiff + " of " + scale);
+        assertTrue(maxDiff > 0, "single precision really ran");
+    }
+
+    @Test
     void weightsAndBiasesReadAsMlLinalg() {
         NetworkSpec spec = new NetworkSpec(3, List.of(2), Activation.RELU, 2);
         double[] params = new double[spec.parameterCount()];

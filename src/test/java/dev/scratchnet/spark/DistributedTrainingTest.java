@@ -85,6 +85,27 @@ class DistributedTrainingTest {
     }
 
     @Test
+    void singlePrecisionGradientSumsAgreeAcrossPartitionsToFloatRounding() {
+        NetworkSpec spec = config().network(784, 10);
+        double[] params = config().weightInit().initialize(spec, 5);
+        int[] batch = new MinibatchSchedule(data.train().size(), 1000, 3).batch(0, 1);
+        GradientSum local = new LocalEngine(spec, data.train(), data.test(), true).gradientSum(params, batch, 0, 1);
+        GradientSum exact = new LocalEngine(spec, data.train(), data.test()).gradientSum(params, batch, 0, 1);
+        try (SparkEngine engine = new SparkEngine(sc, spec, data.train(), data.test(), 4, 2, "", true)) {
+            GradientSum distributed = engine.gradientSum(params, batch, 0, 1);
+            assertTrue(engine.describe().contains("single precision"), engine.describe());
+            double scale = java.util.Arrays.stream(exact.grad()).map(Math::abs).max().orElseThrow();
+            for (double[] g : new double[][] {distributed.grad(), local.grad()}) {
+                double maxDiff = 0;
+                for (int i = 0; i < g.length; i++) {
+                    maxDiff = Math.max(maxDiff, Math.abs(g[i] - exact.grad()[i]));
+                }
+                assertTrue(maxDiff < 1e-5 * scale, "single vs double gradient sums: " + maxDiff + " of " + scale);
+            }
+        }
+    }
+
+    @Test
     void trajectoryDoesNotDependOnPartitionsAndEqualsTheOracle() {
         TrainConfig config = config();
         NetworkSpec spec = config.network(784, 10);
