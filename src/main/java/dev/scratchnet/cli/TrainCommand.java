@@ -9,6 +9,7 @@ import dev.scratchnet.spark.ExecutorWatchdog;
 import dev.scratchnet.spark.CachedCleanSparkContext;
 import dev.scratchnet.spark.SparkEngine;
 import dev.scratchnet.training.Checkpoint;
+import dev.scratchnet.training.GradientEngine;
 import dev.scratchnet.training.LocalEngine;
 import dev.scratchnet.training.Optimizer;
 import dev.scratchnet.training.Setting;
@@ -78,27 +79,14 @@ final class TrainCommand {
         int partitions = config.partitions() == 0 ? sc.defaultParallelism() : config.partitions();
         try (SparkEngine engine = new SparkEngine(sc, spec, data.train(), data.test(), partitions,
                 config.treeDepth(), config.failTaskOnce(), config.singlePrecision())) {
-            double startupSeconds = (System.nanoTime() - t1) / 1e9;
-            out.printf(Locale.ROOT, "data: %d train, %d test examples (%.1f s) | %s | cached %.1f MB%n",
-                    data.train().size(), data.test().size(), loadSeconds, engine.describe(),
-                    engine.cachedBytes() / 1e6);
-            state = startingState(config, spec, state, engine, out);
-            RunOutputs outputs = new RunOutputs(outDir, config, spec);
-            Trainer.Result result = new Trainer(config, engine, out, outputs).run(state);
-
             Map<String, Object> run = new LinkedHashMap<>();
             run.put("spark_master", sc.master());
             run.put("spark_version", sc.version());
             run.put("partitions", partitions);
-            run.put("blas", Blas.implementation());
-            run.put("java_version", System.getProperty("java.version"));
-            run.put("data_load_seconds", loadSeconds);
-            run.put("spark_startup_seconds", startupSeconds);
+            run.put("spark_startup_seconds", (System.nanoTime() - t1) / 1e9);
             run.put("cached_data_bytes", engine.cachedBytes());
-            run.put("examples_per_second", result.trainSeconds() > 0
-                    ? result.steps() * (double) config.batchSize() / result.trainSeconds() : null);
-            outputs.finish(result, run);
-            done(result, outDir, out);
+            trainWith(engine, String.format(Locale.ROOT, " | cached %.1f MB", engine.cachedBytes() / 1e6), run,
+                    config, spec, data, state, loadSeconds, outDir, out);
         }
         return Main.OK;
     }
@@ -117,27 +105,23 @@ final class TrainCommand {
     private static int runInProcess(TrainConfig config, NetworkSpec spec, Mnist.Split data, TrainingState resumed,
                                     double loadSeconds, Path outDir, PrintStream out) {
         LocalEngine engine = new LocalEngine(spec, data.train(), data.test(), config.singlePrecision());
-        out.printf(Locale.ROOT, "data: %d train, %d test examples (%.1f s) | %s%n", data.train().size(),
-                data.test().size(), loadSeconds, engine.describe());
-        TrainingState state = startingState(config, spec, resumed, engine, out);
-        RunOutputs outputs = new RunOutputs(outDir, config, spec);
-        Trainer.Result result = new Trainer(config, engine, out, outputs).run(state);
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("spark_master", null);
         run.put("engine", engine.describe());
         run.put("partitions", 1);
-        run.put("blas", Blas.implementation());
-        run.put("java_version", System.getProperty("java.version"));
-        run.put("data_load_seconds", loadSeconds);
-        run.put("examples_per_second", result.trainSeconds() > 0
-                ? result.steps() * (double) config.batchSize() / result.trainSeconds() : null);
-        outputs.finish(result, run);
-        done(result, outDir, out);
+        trainWith(engine, "", run, config, spec, data, resumed, loadSeconds, outDir, out);
         return Main.OK;
     }
 
-    private static TrainingState startingState(TrainConfig config, NetworkSpec spec, TrainingState resumed,
-                                               dev.scratchnet.training.GradientEngine engine, PrintStream out) {
+    /**
+     * The run itself, whatever the engine: fresh or resumed state, the trainer with its outputs, and
+     * summary.json with {@code run} (what is particular to the engine) plus what every run records.
+     */
+    private static void trainWith(GradientEngine engine, String dataNote, Map<String, Object> run, TrainConfig config,
+                                  NetworkSpec spec, Mnist.Split data, TrainingState resumed, double loadSeconds,
+                                  Path outDir, PrintStream out) {
+        out.printf(Locale.ROOT, "data: %d train, %d test examples (%.1f s) | %s%s%n", data.train().size(),
+                data.test().size(), loadSeconds, engine.describe(), dataNote);
         TrainingState state = resumed;
         if (state == null) {
             double[] params = config.weightInit().initialize(spec, config.seed());
@@ -150,7 +134,15 @@ final class TrainCommand {
         out.printf(Locale.ROOT, "network %s (%d parameters) | batch %d = %d steps/epoch | %s lr %s%n",
                 spec.describe(), spec.parameterCount(), config.batchSize(),
                 engine.trainSize() / config.batchSize(), config.optimizer(), config.learningRate());
-        return state;
+        RunOutputs outputs = new RunOutputs(outDir, config, spec);
+        Trainer.Result result = new Trainer(config, engine, out, outputs).run(state);
+        run.put("blas", Blas.implementation());
+        run.put("java_version", System.getProperty("java.version"));
+        run.put("data_load_seconds", loadSeconds);
+        run.put("examples_per_second", result.trainSeconds() > 0
+                ? result.steps() * (double) config.batchSize() / result.trainSeconds() : null);
+        outputs.finish(result, run);
+        done(result, outDir, out);
     }
 
     private static void done(Trainer.Result result, Path outDir, PrintStream out) {
