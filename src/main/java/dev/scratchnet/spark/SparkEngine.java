@@ -68,10 +68,11 @@ public final class SparkEngine implements GradientEngine {
         this.testData = sc.broadcast(new byte[][] {test.pixels(), test.labels()});
         this.train = blocks(sc, trainData, train.features(), train.size(), partitions, "train-blocks");
         this.test = blocks(sc, testData, test.features(), test.size(), Math.min(partitions, test.size()), "test-blocks");
-        this.cachedBytes = this.train.map(ExampleBlock::bytes).reduce(Long::sum)
-                + this.test.map(ExampleBlock::bytes).reduce(Long::sum);
-        long cachedTrain = this.train.map(ExampleBlock::count).reduce(Integer::sum);
-        long cachedTest = this.test.map(ExampleBlock::count).reduce(Integer::sum);
+        long[] trainCached = examplesAndBytes(this.train);
+        long[] testCached = examplesAndBytes(this.test);
+        this.cachedBytes = trainCached[1] + testCached[1];
+        long cachedTrain = trainCached[0];
+        long cachedTest = testCached[0];
         if (cachedTrain != trainSize || cachedTest != testSize) {
             throw new IllegalStateException("cached " + cachedTrain + "/" + cachedTest + " examples, expected "
                     + trainSize + "/" + testSize);
@@ -84,6 +85,12 @@ public final class SparkEngine implements GradientEngine {
                 .map(range -> ExampleBlock.slice(data.value()[0], data.value()[1], features, range[0], range[1]))
                 .setName(name)
                 .persist(StorageLevel.MEMORY_ONLY());
+    }
+
+    /** One job that fills the cache of {@code blocks} and returns {examples, bytes} held in it. */
+    private static long[] examplesAndBytes(JavaRDD<ExampleBlock> blocks) {
+        return blocks.map(b -> new long[] {b.count(), b.bytes()})
+                .reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
     }
 
     @Override
