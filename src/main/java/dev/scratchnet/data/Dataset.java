@@ -17,6 +17,14 @@ import java.util.Objects;
  * {@link #pixels()} / {@link #labels()} return the backing arrays, which callers must not modify.
  */
 public final class Dataset {
+    private static final double[] SCALED = new double[256];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            SCALED[i] = i / 255.0;
+        }
+    }
+
     private final int size;
     private final int rows;
     private final int cols;
@@ -105,6 +113,11 @@ public final class Dataset {
         return labels[i] & 0xFF;
     }
 
+    /** A pixel byte scaled to {@code [0, 1]}: {@code (pixel & 0xFF) / 255.0}, the book's {@code normalize=True}. */
+    public static double scaled(byte pixel) {
+        return SCALED[pixel & 0xFF];
+    }
+
     /**
      * Writes example {@code example}'s {@code features} values, scaled to {@code [0, 1]}, into
      * {@code dst[dstOffset .. dstOffset + features)} (modified in place).
@@ -114,7 +127,7 @@ public final class Dataset {
         Objects.checkFromIndexSize(dstOffset, features, dst.length);
         int src = example * features;
         for (int j = 0; j < features; j++) {
-            dst[dstOffset + j] = (pixels[src + j] & 0xFF) / 255.0;
+            dst[dstOffset + j] = scaled(pixels[src + j]);
         }
     }
 

@@ -52,17 +52,6 @@ public final class MnistFetcher {
     private MnistFetcher() {
     }
 
-    /** Fetches MNIST into {@code args[0]} (default {@code data/mnist}) unless it is already there. */
-    public static void main(String[] args) {
-        Path dir = Path.of(args.length > 0 ? args[0] : "data/mnist");
-        try {
-            ensure(dir, System.out);
-        } catch (ScratchnetException e) {
-            System.err.println("scratchnet: " + e.getMessage());
-            System.exit(1);
-        }
-    }
-
     /** Whether all four raw MNIST files exist in {@code dir} with their exact sizes (no checksums: fast). */
     public static boolean isPresent(Path dir) {
         for (String name : Mnist.FILES) {

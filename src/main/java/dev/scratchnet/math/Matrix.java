@@ -71,11 +71,6 @@ public final class Matrix {
         return new Matrix(rows, cols, data.clone());
     }
 
-    /** A new matrix of the same shape filled with zeros. */
-    public Matrix zerosLike() {
-        return new Matrix(rows, cols, new double[data.length]);
-    }
-
     @Override
     public String toString() {
         return "Matrix[" + rows + "x" + cols + "]" + (data.length <= 16 ? Arrays.toString(data) : "");

@@ -18,15 +18,9 @@ import java.util.List;
  */
 public final class ExampleBlock implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final double[] SCALE = new double[256];
     /** Rows per forward pass when counting correct predictions (bounds memory on large blocks). */
     private static final int EVAL_CHUNK = 2000;
 
-    static {
-        for (int i = 0; i < 256; i++) {
-            SCALE[i] = i / 255.0;
-        }
-    }
 
     private final int start;
     private final int count;
@@ -40,12 +34,6 @@ public final class ExampleBlock implements Serializable {
         this.features = features;
         this.pixels = pixels;
         this.labels = labels;
-    }
-
-    /** Examples {@code [from, to)} of {@code data} as a block (arrays copied). */
-    public static ExampleBlock of(Dataset data, int from, int to) {
-        Dataset slice = data.slice(from, to);
-        return new ExampleBlock(from, to - from, data.features(), slice.pixels(), slice.labels());
     }
 
     /**
@@ -70,15 +58,6 @@ public final class ExampleBlock implements Serializable {
     /** The whole data set as one block (arrays shared, not copied). */
     public static ExampleBlock whole(Dataset data) {
         return new ExampleBlock(0, data.size(), data.features(), data.pixels(), data.labels());
-    }
-
-    /** {@code data} cut into {@code parts} contiguous blocks whose sizes differ by at most one. */
-    public static List<ExampleBlock> split(Dataset data, int parts) {
-        List<ExampleBlock> blocks = new ArrayList<>(parts);
-        for (int[] range : ranges(data.size(), parts)) {
-            blocks.add(of(data, range[0], range[1]));
-        }
-        return blocks;
     }
 
     public int start() {
@@ -167,7 +146,7 @@ public final class ExampleBlock implements Serializable {
             int src = rows[r] * features;
             int dst = r * features;
             for (int f = 0; f < features; f++) {
-                x[dst + f] = SCALE[pixels[src + f] & 0xFF];
+                x[dst + f] = Dataset.scaled(pixels[src + f]);
             }
             y[r] = labels[rows[r]] & 0xFF;
         }
