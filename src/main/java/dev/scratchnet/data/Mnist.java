@@ -41,11 +41,11 @@ public final class Mnist {
     public static Split load(Path dir) {
         if (!Files.exists(dir)) {
             throw new ScratchnetException("MNIST data folder " + dir
-                    + " does not exist; run the fetch first (scratchnet fetch-data)");
+                    + " does not exist; run the fetch first (./submit.sh fetch-data)");
         }
         if (!Files.isDirectory(dir)) {
             throw new ScratchnetException("MNIST data folder " + dir + " is not a directory; run the fetch"
-                    + " into a folder (scratchnet fetch-data)");
+                    + " into a folder (./submit.sh fetch-data)");
         }
         Dataset train = loadPair(find(dir, FILES.get(0)), find(dir, FILES.get(1)), CLASSES);
         Dataset test = loadPair(find(dir, FILES.get(2)), find(dir, FILES.get(3)), CLASSES);
@@ -97,6 +97,6 @@ public final class Mnist {
             }
         }
         throw new ScratchnetException(dir.resolve(name) + ": MNIST file missing (also looked for " + name
-                + ".gz and " + dotted + "[.gz]); run the fetch (scratchnet fetch-data)");
+                + ".gz and " + dotted + "[.gz]); run the fetch (./submit.sh fetch-data)");
     }
 }
