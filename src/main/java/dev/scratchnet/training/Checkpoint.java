@@ -1,5 +1,6 @@
 package dev.scratchnet.training;
 
+import dev.scratchnet.report.Sha256;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.network.NetworkSpec;
@@ -8,14 +9,10 @@ import dev.scratchnet.report.Json;
 import dev.scratchnet.report.NdArray;
 import dev.scratchnet.report.Npz;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +59,7 @@ public final class Checkpoint {
         json.put("format", FORMAT);
         json.put("version", 1);
         json.put("state_file", stateName);
-        json.put("state_sha256", sha256(stateFile));
+        json.put("state_sha256", Sha256.of(stateFile));
         json.put("epoch", state.epoch());
         json.put("step_in_epoch", state.stepInEpoch());
         json.put("global_step", state.globalStep());
@@ -118,7 +115,7 @@ public final class Checkpoint {
         if (!Files.isRegularFile(stateFile)) {
             throw new ScratchnetException(jsonFile + " points at " + stateFile + ", which does not exist");
         }
-        if (!sha256(stateFile).equals(json.path("state_sha256").asText())) {
+        if (!Sha256.of(stateFile).equals(json.path("state_sha256").asText())) {
             throw new ScratchnetException(stateFile + " does not match the SHA-256 recorded in " + jsonFile + " (corrupt or replaced)");
         }
         Map<String, NdArray> arrays = Npz.read(stateFile);
@@ -163,18 +160,4 @@ public final class Checkpoint {
         return n.isNumber() ? n.asDouble() : Double.NaN;
     }
 
-    static String sha256(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (IOException e) {
-            throw new ScratchnetException("cannot read " + file + ": " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -44,7 +44,7 @@ class MnistFetcherTest {
     void verifyRejectsWrongContentNamingFileAndBothSums() throws IOException {
         Path dir = fakeMnist(tmp.resolve("mnist"));
         Path first = dir.resolve("train-images-idx3-ubyte");
-        String actual = MnistFetcher.sha256(first);
+        String actual = dev.scratchnet.report.Sha256.of(first);
         assertFails(() -> MnistFetcher.verify(dir), first,
                 "SHA-256 is " + actual + ", expected " + MnistFetcher.SHA256.get("train-images-idx3-ubyte"));
     }
@@ -68,6 +68,6 @@ class MnistFetcherTest {
     @Test
     void sha256OfAKnownString() throws IOException {
         Path f = Files.writeString(tmp.resolve("abc"), "abc");
-        assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", MnistFetcher.sha256(f));
+        assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", dev.scratchnet.report.Sha256.of(f));
     }
 }
