@@ -3,7 +3,7 @@ package dev.scratchnet;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scratchnet.testing.TestData;
-import dev.scratchnet.training.Setting;
+import dev.scratchnet.spark.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -13,8 +13,11 @@ class ReadmeTest {
     @Test
     void readmeHasTheGeneratedSettingsTableAndTheTwoCommands() throws Exception {
         String readme = Files.readString(TestData.projectDir().resolve("README.md"));
-        assertTrue(readme.contains(Setting.markdownTable()),
-                "README.md's settings table is out of date; paste Setting.markdownTable() into it");
+        Path generated = TestData.projectDir().resolve("target/settings-tables.md");
+        Files.createDirectories(generated.getParent());
+        Files.writeString(generated, Settings.markdownTables());
+        assertTrue(readme.contains("<!-- settings:begin -->\n" + Settings.markdownTables() + "<!-- settings:end -->"),
+                "README.md's settings tables are out of date; put " + generated + " between its settings markers");
         assertTrue(readme.contains("./submit.sh "), "the main job command");
         assertTrue(readme.contains("mvn -B verify"), "the test command");
         String ci = Files.readString(TestData.projectDir().resolve(".ci/run"));

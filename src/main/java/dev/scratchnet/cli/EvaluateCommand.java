@@ -1,8 +1,10 @@
 package dev.scratchnet.cli;
 
 import dev.scratchnet.ScratchnetException;
+import dev.scratchnet.config.Configuration;
 import dev.scratchnet.data.Mnist;
-import dev.scratchnet.training.LocalEngine;
+import dev.scratchnet.math.Precision;
+import dev.scratchnet.training.ExampleBlock;
 import dev.scratchnet.training.ModelFile;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -12,14 +14,14 @@ import java.util.Locale;
 final class EvaluateCommand {
     private EvaluateCommand() {}
 
-    static int run(SparkSettings settings, Path model, PrintStream out) {
+    static int run(Configuration config, Path model, PrintStream out) {
         ModelFile.Model m = ModelFile.load(model);
-        Mnist.Split data = MnistData.load(settings.config().dataDir(), out);
+        Mnist.Split data = MnistData.load(config, out);
         if (data.test().features() != m.spec().inputSize() || data.test().classes() != m.spec().classes()) {
             throw new ScratchnetException("model " + model + " (" + m.spec().describe() + ") does not fit the data: "
                     + data.test().features() + " inputs, " + data.test().classes() + " classes");
         }
-        long correct = new LocalEngine(m.spec(), data.train(), data.test()).correctOnTest(m.params());
+        long correct = ExampleBlock.whole(data.test()).countCorrect(m.spec(), m.params(), Precision.DOUBLE);
         out.printf(Locale.ROOT, "model %s (%s): test accuracy %.4f (%d / %d)%n", model, m.spec().describe(),
                 (double) correct / data.test().size(), correct, data.test().size());
         return Main.OK;

@@ -1,12 +1,16 @@
 package dev.scratchnet.cli;
 
+import dev.scratchnet.config.Configuration;
 import dev.scratchnet.data.Dataset;
 import dev.scratchnet.data.Mnist;
 import dev.scratchnet.math.Matrix;
+import dev.scratchnet.math.Precision;
 import dev.scratchnet.network.GradientCheck;
 import dev.scratchnet.network.Network;
+import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
-import dev.scratchnet.training.TrainConfig;
+import dev.scratchnet.network.WeightInit;
+import dev.scratchnet.training.TrainingSettings;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
@@ -20,22 +24,22 @@ import java.util.stream.IntStream;
 final class GradCheckCommand {
     private GradCheckCommand() {}
 
-    static int run(SparkSettings settings, int examples, double tolerance, PrintStream out) {
-        TrainConfig config = settings.config();
+    static int run(Configuration config, int examples, double tolerance, PrintStream out) {
         RunLog.header(out, "gradcheck", config);
-        Mnist.Split data = MnistData.load(config.dataDir(), out);
+        Mnist.Split data = MnistData.load(config, out);
         Dataset train = data.train();
         if (examples < 1 || examples > train.size()) {
             throw new dev.scratchnet.ScratchnetException("--examples must be between 1 and " + train.size() + ", got " + examples);
         }
-        NetworkSpec spec = config.network(train.features(), train.classes());
-        Network net = new Network(spec, config.weightInit().initialize(spec, config.seed()));
+        NetworkSpec spec = NetworkSettings.spec(config, train.features(), train.classes());
+        WeightInit init = config.get(NetworkSettings.WEIGHT_INIT);
+        Network net = new Network(spec, init.initialize(spec, config.get(TrainingSettings.SEED)), Precision.DOUBLE);
         int[] rows = IntStream.range(0, examples).toArray();
         Matrix x = Matrix.of(examples, train.features(), train.toMatrixRows(rows));
         long t0 = System.nanoTime();
         Map<String, Double> diffs = GradientCheck.meanAbsoluteDifferences(net, x, train.labelArray(rows));
         out.printf(Locale.ROOT, "network %s, %d examples, %s init, %.1f s%n", spec.describe(), examples,
-                config.weightInit(), (System.nanoTime() - t0) / 1e9);
+                init, (System.nanoTime() - t0) / 1e9);
         boolean ok = true;
         for (Map.Entry<String, Double> e : diffs.entrySet()) {
             boolean pass = e.getValue() <= tolerance;

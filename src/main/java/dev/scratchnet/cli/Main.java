@@ -1,6 +1,11 @@
 package dev.scratchnet.cli;
 
 import dev.scratchnet.ScratchnetException;
+import dev.scratchnet.config.Configuration;
+import dev.scratchnet.spark.DataSettings;
+import dev.scratchnet.spark.SparkEngine;
+import dev.scratchnet.training.ExampleBlock;
+import dev.scratchnet.spark.Settings;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,6 +42,15 @@ public final class Main implements Callable<Integer> {
 
     /** Runs a command with an explicit Spark configuration (tests, embedding). */
     public static int run(String[] args, org.apache.spark.SparkConf conf, PrintStream out, PrintStream err) {
+        return run(args, conf, out, err, ExampleBlock::gradientSum);
+    }
+
+    /**
+     * As above, Spark tasks computing their share of a step with {@code gradient}: the seam through which
+     * integration tests make a task fail on a real cluster. Runs use {@link ExampleBlock#gradientSum}.
+     */
+    public static int run(String[] args, org.apache.spark.SparkConf conf, PrintStream out, PrintStream err,
+                          SparkEngine.BlockGradient gradient) {
         List<String> argv = new ArrayList<>(Arrays.asList(args));
         if (argv.isEmpty() || argv.get(0).startsWith("--") && !argv.get(0).equals("--help")
                 && !argv.get(0).equals("--version")) {
@@ -64,6 +78,7 @@ public final class Main implements Callable<Integer> {
         });
         Context.out = out;
         Context.conf = conf;
+        Context.gradient = gradient;
         return cli.execute(argv.toArray(new String[0]));
     }
 
@@ -76,9 +91,10 @@ public final class Main implements Callable<Integer> {
     static final class Context {
         static PrintStream out = System.out;
         static org.apache.spark.SparkConf conf;
+        static SparkEngine.BlockGradient gradient;
 
-        static SparkSettings settings() {
-            return SparkSettings.of(conf);
+        static Configuration settings() {
+            return Settings.of(conf);
         }
 
         private Context() {}
@@ -92,7 +108,7 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return TrainCommand.run(Context.settings(), inProcess, Context.out);
+            return TrainCommand.run(Context.conf, Context.settings(), inProcess, Context.gradient, Context.out);
         }
     }
 
@@ -128,7 +144,7 @@ public final class Main implements Callable<Integer> {
     static final class FetchData implements Callable<Integer> {
         @Override
         public Integer call() {
-            java.nio.file.Path dir = java.nio.file.Path.of(Context.settings().config().dataDir());
+            java.nio.file.Path dir = java.nio.file.Path.of(Context.settings().get(DataSettings.DATA_DIR));
             dev.scratchnet.data.MnistFetcher.ensure(dir, Context.out);
             dev.scratchnet.data.MnistFetcher.verify(dir);
             Context.out.println("MNIST in " + dir + ": verified");

@@ -1,9 +1,10 @@
 package dev.scratchnet.cli;
 
 import dev.scratchnet.ScratchnetException;
+import dev.scratchnet.config.Configuration;
 import dev.scratchnet.data.Mnist;
 import dev.scratchnet.data.MnistFetcher;
-import dev.scratchnet.training.Setting;
+import dev.scratchnet.spark.DataSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -14,10 +15,10 @@ import java.util.stream.Stream;
 final class MnistData {
     private MnistData() {}
 
-    static Mnist.Split load(String dataDir, PrintStream out) {
-        Path dir = Path.of(dataDir);
+    static Mnist.Split load(Configuration config, PrintStream out) {
+        Path dir = Path.of(config.get(DataSettings.DATA_DIR));
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new ScratchnetException(Setting.DATA_DIR.key() + ": " + dir + " is not a folder");
+            throw new ScratchnetException(DataSettings.DATA_DIR.key() + ": " + dir + " is not a folder");
         }
         if (!Files.exists(dir) || isEmpty(dir)) {
             MnistFetcher.ensure(dir, out);
@@ -29,7 +30,7 @@ final class MnistData {
         try (Stream<Path> files = Files.list(dir)) {
             return files.findAny().isEmpty();
         } catch (IOException e) {
-            throw new ScratchnetException(Setting.DATA_DIR.key() + ": cannot list " + dir + ": " + e.getMessage(), e);
+            throw new ScratchnetException(DataSettings.DATA_DIR.key() + ": cannot list " + dir + ": " + e.getMessage(), e);
         }
     }
 }

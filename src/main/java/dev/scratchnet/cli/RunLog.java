@@ -1,7 +1,7 @@
 package dev.scratchnet.cli;
 
+import dev.scratchnet.config.Configuration;
 import dev.scratchnet.math.Blas;
-import dev.scratchnet.training.TrainConfig;
 import java.io.PrintStream;
 import java.util.Map;
 
@@ -9,7 +9,7 @@ import java.util.Map;
 final class RunLog {
     private RunLog() {}
 
-    static void header(PrintStream out, String command, TrainConfig config) {
+    static void header(PrintStream out, String command, Configuration config) {
         out.println("scratchnet " + command + " | java " + System.getProperty("java.version") + " | spark "
                 + org.apache.spark.package$.MODULE$.SPARK_VERSION() + " | BLAS " + Blas.implementation());
         for (Map.Entry<String, String> e : config.effective().entrySet()) {

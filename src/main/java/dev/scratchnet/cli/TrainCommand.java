@@ -1,152 +1,124 @@
 package dev.scratchnet.cli;
 
+import dev.scratchnet.ScratchnetException;
+import dev.scratchnet.config.Configuration;
 import dev.scratchnet.data.Mnist;
-import dev.scratchnet.math.Blas;
+import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.report.AtomicFiles;
-import dev.scratchnet.ScratchnetException;
-import dev.scratchnet.spark.ExecutorWatchdog;
 import dev.scratchnet.spark.CachedCleanSparkContext;
+import dev.scratchnet.spark.EngineSettings;
+import dev.scratchnet.spark.ExecutorWatchdog;
 import dev.scratchnet.spark.SparkEngine;
-import dev.scratchnet.training.Checkpoint;
-import dev.scratchnet.training.GradientEngine;
+import dev.scratchnet.training.EngineFacts;
 import dev.scratchnet.training.LocalEngine;
-import dev.scratchnet.training.Optimizer;
-import dev.scratchnet.training.Setting;
-import dev.scratchnet.training.TrainConfig;
-import dev.scratchnet.training.Trainer;
+import dev.scratchnet.training.OutputSettings;
+import dev.scratchnet.training.RunOutputs;
+import dev.scratchnet.training.RunSummary;
+import dev.scratchnet.training.TrainingRun;
+import dev.scratchnet.training.TrainingSettings;
 import dev.scratchnet.training.TrainingState;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
-/** {@code train}: MNIST on Spark with the configured settings, writing the run's outputs. */
+/** {@code train}: MNIST on Spark (or in this JVM) with the configured settings, writing the run's outputs. */
 final class TrainCommand {
     private TrainCommand() {}
 
-    static int run(SparkSettings settings, boolean inProcess, PrintStream out) {
-        TrainConfig config = settings.config();
-        Path outDir = Path.of(config.out());
-        AtomicFiles.ensureWritableDir(outDir, "output folder (" + Setting.OUT.key() + ")");
+    static int run(SparkConf sparkConf, Configuration config, boolean inProcess, SparkEngine.BlockGradient gradient,
+                   PrintStream out) {
+        Path outDir = Path.of(config.get(OutputSettings.OUT));
+        AtomicFiles.ensureWritableDir(outDir, "output folder (" + OutputSettings.OUT.key() + ")");
         RunLog.header(out, inProcess ? "train --in-process" : "train", config);
 
         long t0 = System.nanoTime();
-        Mnist.Split data = MnistData.load(config.dataDir(), out);
+        Mnist.Split data = MnistData.load(config, out);
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
-        NetworkSpec spec = config.network(data.train().features(), data.train().classes());
-        TrainingState state = null;
-        if (config.resume()) {
-            state = Checkpoint.load(Path.of(config.checkpointFolder()), config, spec);
-        }
+        NetworkSpec spec = NetworkSettings.spec(config, data.train().features(), data.train().classes());
+        RunOutputs outputs = RunOutputs.folder(outDir, config, spec);
+        TrainingRun run = new TrainingRun(config, spec, outputs, out);
+        TrainingState state = run.startingState();
 
+        RunSummary summary;
         if (inProcess) {
-            return runInProcess(config, spec, data, state, loadSeconds, outDir, out);
+            LocalEngine engine = new LocalEngine(spec, data.train(), data.test(), config.get(TrainingSettings.PRECISION));
+            summary = run.run(engine, state, new EngineFacts(engine.describe(), null, null, 1, null, null, loadSeconds));
+        } else {
+            summary = onSpark(sparkConf, config, spec, data, run, state, loadSeconds, gradient, out);
         }
-        SparkConf conf = settings.sparkConf().clone();
+        out.printf(Locale.ROOT, "done: %s after %d epochs, %d steps, %.1f s of training | outputs in %s%n",
+                finalAccuracy(summary), summary.epochs(), summary.steps(), summary.trainSeconds(), outDir);
+        return Main.OK;
+    }
+
+    private static String finalAccuracy(RunSummary s) {
+        StringBuilder sb = new StringBuilder();
+        if (s.finalTestAccuracy() != null) {
+            sb.append(String.format(Locale.ROOT, "test accuracy %.4f", s.finalTestAccuracy()));
+        }
+        if (s.finalValidationAccuracy() != null) {
+            sb.append(sb.length() == 0 ? "" : ", ")
+                    .append(String.format(Locale.ROOT, "validation accuracy %.4f", s.finalValidationAccuracy()));
+        }
+        return sb.toString();
+    }
+
+    private static RunSummary onSpark(SparkConf sparkConf, Configuration config, NetworkSpec spec, Mnist.Split data,
+                                      TrainingRun run, TrainingState state, double loadSeconds,
+                                      SparkEngine.BlockGradient gradient, PrintStream out) {
+        SparkConf conf = sparkConf.clone();
         conf.setIfMissing("spark.master", "local[*]");
         conf.setIfMissing("spark.app.name", "scratchnet");
         long t1 = System.nanoTime();
-        try (JavaSparkContext sc = startSpark(conf, config.closureCheckCache());
-             ExecutorWatchdog watchdog = new ExecutorWatchdog(sc, config.noExecutorTimeout())) {
+        JavaSparkContext sc = startSpark(conf, config, out);
+        double startupSeconds = (System.nanoTime() - t1) / 1e9;
+        try (ExecutorWatchdog watchdog = new ExecutorWatchdog(sc, config.get(EngineSettings.NO_EXECUTOR_TIMEOUT))) {
             try {
-                return train(sc, config, data, spec, state, loadSeconds, t1, outDir, out);
-            } catch (Exception e) { // Spark's SparkException is checked in Java's eyes but thrown unchecked
-                Path checkpoints = Path.of(config.checkpointFolder());
-                String resume = Checkpoint.exists(checkpoints)
-                        ? "; the checkpoint in " + checkpoints + " continues with " + Setting.RESUME.key() + "=true" : "";
-                if (watchdog.fired()) {
-                    throw new ScratchnetException(String.format(Locale.ROOT,
-                            "no executors for %.0f s on %s (cluster gone, or no free cores): giving up%s",
-                            config.noExecutorTimeout(), sc.master(), resume), e);
+                long t2 = System.nanoTime();
+                try (SparkEngine engine = new SparkEngine(sc, spec, data.train(), data.test(), config, gradient)) {
+                    EngineFacts facts = new EngineFacts(engine.describe(), sc.master(), sc.version(), engine.partitions(),
+                            engine.cachedBytes(), startupSeconds, loadSeconds + (System.nanoTime() - t2) / 1e9);
+                    return run.run(engine, state, facts);
                 }
-                if (!sc.isLocal() && sc.sc().isStopped()) {
-                    // Spark stops the context itself when it cannot register with the master (about 60 s).
-                    throw new ScratchnetException("Spark stopped the application on " + sc.master()
-                            + " (master unreachable, authentication rejected, or application killed: the log above says which)"
-                            + resume, e);
-                }
-                throw e;
+            } catch (RuntimeException e) {
+                throw explain(e, sc, config, watchdog);
             }
+        } finally {
+            SparkConsole.stopQuietly(sc);
         }
     }
 
-    private static int train(JavaSparkContext sc, TrainConfig config, Mnist.Split data, NetworkSpec spec,
-                             TrainingState state, double loadSeconds, long t1, Path outDir, PrintStream out) {
-        int partitions = config.partitions() == 0 ? sc.defaultParallelism() : config.partitions();
-        try (SparkEngine engine = new SparkEngine(sc, spec, data.train(), data.test(), partitions,
-                config.treeDepth(), config.failTaskOnce(), config.singlePrecision())) {
-            Map<String, Object> run = new LinkedHashMap<>();
-            run.put("spark_master", sc.master());
-            run.put("spark_version", sc.version());
-            run.put("partitions", partitions);
-            run.put("spark_startup_seconds", (System.nanoTime() - t1) / 1e9);
-            run.put("cached_data_bytes", engine.cachedBytes());
-            trainWith(engine, String.format(Locale.ROOT, " | cached %.1f MB", engine.cachedBytes() / 1e6), run,
-                    config, spec, data, state, loadSeconds, outDir, out);
+    /** Why a Spark run failed, in one line, when the cause is the cluster rather than the program. */
+    private static RuntimeException explain(RuntimeException e, JavaSparkContext sc, Configuration config,
+                                            ExecutorWatchdog watchdog) {
+        Path checkpoints = Path.of(OutputSettings.checkpointFolder(config));
+        String resume = dev.scratchnet.training.Checkpoint.exists(checkpoints)
+                ? "; the checkpoint in " + checkpoints + " continues with " + OutputSettings.RESUME.key() + "=true" : "";
+        if (watchdog.fired()) {
+            return new ScratchnetException(String.format(Locale.ROOT,
+                    "no executors for %.0f s on %s (cluster gone, or no free cores): giving up%s",
+                    config.get(EngineSettings.NO_EXECUTOR_TIMEOUT), sc.master(), resume), e);
         }
-        return Main.OK;
+        if (!sc.isLocal() && sc.sc().isStopped()) {
+            // Spark stops the context itself when it cannot register with the master.
+            return new ScratchnetException("Spark stopped the application on " + sc.master()
+                    + " (master unreachable, authentication rejected, or application killed: the log above says which)"
+                    + resume, e);
+        }
+        return e;
     }
 
     /** A SparkContext, or one line naming the master when Spark refuses to start (a bad URL, say). */
-    private static JavaSparkContext startSpark(SparkConf conf, boolean closureCheckCache) {
+    private static JavaSparkContext startSpark(SparkConf conf, Configuration config, PrintStream out) {
         try {
-            return closureCheckCache ? CachedCleanSparkContext.start(conf) : new JavaSparkContext(conf);
+            return config.get(EngineSettings.CLOSURE_CHECK_CACHE) ? CachedCleanSparkContext.start(conf, out)
+                    : new JavaSparkContext(conf);
         } catch (Exception e) { // Scala throws SparkException (checked in Java) undeclared
             String why = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getName());
-            throw new dev.scratchnet.ScratchnetException("cannot start Spark (spark.master=" + conf.get("spark.master")
-                    + "): " + why, e);
+            throw new ScratchnetException("cannot start Spark (spark.master=" + conf.get("spark.master") + "): " + why, e);
         }
-    }
-
-    private static int runInProcess(TrainConfig config, NetworkSpec spec, Mnist.Split data, TrainingState resumed,
-                                    double loadSeconds, Path outDir, PrintStream out) {
-        LocalEngine engine = new LocalEngine(spec, data.train(), data.test(), config.singlePrecision());
-        Map<String, Object> run = new LinkedHashMap<>();
-        run.put("spark_master", null);
-        run.put("engine", engine.describe());
-        run.put("partitions", 1);
-        trainWith(engine, "", run, config, spec, data, resumed, loadSeconds, outDir, out);
-        return Main.OK;
-    }
-
-    /**
-     * The run itself, whatever the engine: fresh or resumed state, the trainer with its outputs, and
-     * summary.json with {@code run} (what is particular to the engine) plus what every run records.
-     */
-    private static void trainWith(GradientEngine engine, String dataNote, Map<String, Object> run, TrainConfig config,
-                                  NetworkSpec spec, Mnist.Split data, TrainingState resumed, double loadSeconds,
-                                  Path outDir, PrintStream out) {
-        out.printf(Locale.ROOT, "data: %d train, %d test examples (%.1f s) | %s%s%n", data.train().size(),
-                data.test().size(), loadSeconds, engine.describe(), dataNote);
-        TrainingState state = resumed;
-        if (state == null) {
-            double[] params = config.weightInit().initialize(spec, config.seed());
-            state = TrainingState.fresh(params, Optimizer.create(config.optimizer(), config.learningRate(),
-                    config.momentum(), spec.parameterCount()));
-        } else {
-            out.printf(Locale.ROOT, "resuming from %s at epoch %d step %d (global step %d)%n",
-                    config.checkpointFolder(), state.epoch() + 1, state.stepInEpoch(), state.globalStep());
-        }
-        out.printf(Locale.ROOT, "network %s (%d parameters) | batch %d = %d steps/epoch | %s lr %s%n",
-                spec.describe(), spec.parameterCount(), config.batchSize(),
-                engine.trainSize() / config.batchSize(), config.optimizer(), config.learningRate());
-        RunOutputs outputs = new RunOutputs(outDir, config, spec);
-        Trainer.Result result = new Trainer(config, engine, out, outputs).run(state);
-        run.put("blas", Blas.implementation());
-        run.put("java_version", System.getProperty("java.version"));
-        run.put("data_load_seconds", loadSeconds);
-        run.put("examples_per_second", result.trainSeconds() > 0
-                ? result.steps() * (double) config.batchSize() / result.trainSeconds() : null);
-        outputs.finish(result, run);
-        done(result, outDir, out);
-    }
-
-    private static void done(Trainer.Result result, Path outDir, PrintStream out) {
-        out.printf(Locale.ROOT, "done: test accuracy %.4f after %d epochs, %d steps, %.1f s of training | outputs in %s%n",
-                result.last().testAccuracy(), result.last().epoch(), result.steps(), result.trainSeconds(), outDir);
     }
 }

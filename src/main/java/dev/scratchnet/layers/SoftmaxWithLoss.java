@@ -84,11 +84,6 @@ public final class SoftmaxWithLoss {
         return Matrix.of(batch, classes, dx);
     }
 
-    /** The softmax output of the last forward ({@code batch × classes}, a copy). */
-    public Matrix output() {
-        return Matrix.of(batch, classes, y.clone());
-    }
-
     private void softmax(Matrix x) {
         batch = x.rows();
         classes = x.cols();

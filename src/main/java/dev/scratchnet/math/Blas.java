@@ -50,23 +50,4 @@ public final class Blas {
         BLAS_INSTANCE.sgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, alpha,
                 b, bOff, Math.max(1, ldb), a, aOff, Math.max(1, lda), beta, c, cOff, n);
     }
-
-    /** A float copy of {@code n} values of {@code x} from {@code offset}. */
-    public static float[] toFloat(double[] x, int offset, int n) {
-        float[] f = new float[n];
-        for (int i = 0; i < n; i++) {
-            f[i] = (float) x[offset + i];
-        }
-        return f;
-    }
-
-    /** {@code y += alpha · x} over {@code n} elements from the given offsets. */
-    public static void axpy(int n, double alpha, double[] x, int xOff, double[] y, int yOff) {
-        BLAS_INSTANCE.daxpy(n, alpha, x, xOff, 1, y, yOff, 1);
-    }
-
-    /** {@code x *= alpha} over the whole array. */
-    public static void scal(double alpha, double[] x) {
-        BLAS_INSTANCE.dscal(x.length, alpha, x, 1);
-    }
 }

@@ -58,10 +58,6 @@ public final class Matrix {
         return data;
     }
 
-    public double get(int r, int c) {
-        return data[r * cols + c];
-    }
-
     public void set(int r, int c, double value) {
         data[r * cols + c] = value;
     }

@@ -1,12 +1,13 @@
 package dev.scratchnet.network;
 
+import dev.scratchnet.config.Choice;
 import dev.scratchnet.layers.Layer;
 import dev.scratchnet.layers.Relu;
 import dev.scratchnet.layers.Sigmoid;
 import java.util.Locale;
 
 /** The hidden-layer activation: ReLU (§5.5.1) or Sigmoid (§5.5.2). */
-public enum Activation {
+public enum Activation implements Choice {
     RELU,
     SIGMOID;
 
@@ -16,17 +17,8 @@ public enum Activation {
     }
 
     /** The name used in settings and descriptions: {@code relu} or {@code sigmoid}. */
+    @Override
     public String id() {
         return name().toLowerCase(Locale.ROOT);
-    }
-
-    /** Parses {@code relu} or {@code sigmoid} (any case); null when it is neither. */
-    public static Activation parse(String s) {
-        for (Activation a : values()) {
-            if (a.id().equalsIgnoreCase(s.trim())) {
-                return a;
-            }
-        }
-        return null;
     }
 }

@@ -4,6 +4,7 @@ import dev.scratchnet.layers.Affine;
 import dev.scratchnet.layers.Layer;
 import dev.scratchnet.layers.SoftmaxWithLoss;
 import dev.scratchnet.math.Matrix;
+import dev.scratchnet.math.Precision;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.linalg.DenseMatrix;
@@ -14,27 +15,23 @@ import org.apache.spark.ml.linalg.DenseVector;
  * number of hidden layers.
  *
  * <p>The parameter array is shared, not copied: an optimizer that updates it in place changes this
- * network. A {@code Network} holds layer caches between forward and backward, so it is not thread-safe
- * and never crosses the wire; ship its {@link NetworkSpec} and the numbers instead.
+ * network. Each pass builds fresh layers, which hold what backward needs only for that pass; a
+ * {@code Network} never crosses the wire: ship its {@link NetworkSpec} and the numbers instead.
  */
 public final class Network {
     private final NetworkSpec spec;
     private final double[] params;
-    private final boolean single;
+    private final Precision precision;
 
-    public Network(NetworkSpec spec, double[] params) {
-        this(spec, params, false);
-    }
-
-    /** @param single whether the Affine layers' matrix products run in single precision ({@code sgemm}) */
-    public Network(NetworkSpec spec, double[] params, boolean single) {
+    /** @param precision the arithmetic of the Affine layers' matrix products */
+    public Network(NetworkSpec spec, double[] params, Precision precision) {
         if (params.length != spec.parameterCount()) {
             throw new IllegalArgumentException(spec.describe() + " has " + spec.parameterCount()
                     + " parameters, got " + params.length);
         }
         this.spec = spec;
         this.params = params;
-        this.single = single;
+        this.precision = precision;
     }
 
     public NetworkSpec spec() {
@@ -58,16 +55,6 @@ public final class Network {
     /** Mean cross-entropy loss over the batch. */
     public double loss(Matrix x, int[] labels) {
         return new SoftmaxWithLoss().forward(predict(x), labels);
-    }
-
-    /** How many rows of {@code x} are classified as their label (argmax of the scores). */
-    public int countCorrect(Matrix x, int[] labels) {
-        return countCorrect(predict(x), labels, 0);
-    }
-
-    /** The fraction of rows classified correctly (the book's {@code accuracy}). */
-    public double accuracy(Matrix x, int[] labels) {
-        return labels.length == 0 ? 0.0 : (double) countCorrect(x, labels) / labels.length;
     }
 
     /**
@@ -166,7 +153,7 @@ public final class Network {
         int count = spec.affineCount();
         for (int l = 1; l <= count; l++) {
             layers.add(new Affine(spec.fanIn(l), spec.fanOut(l), params, grads,
-                    spec.weightOffset(l), spec.biasOffset(l), l > 1, single));
+                    spec.weightOffset(l), spec.biasOffset(l), l > 1, precision.newProducts()));
             if (l < count) {
                 layers.add(spec.activation().newLayer());
             }

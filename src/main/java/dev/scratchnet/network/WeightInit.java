@@ -24,7 +24,11 @@ public record WeightInit(Kind kind, double std) {
         return new WeightInit(Kind.XAVIER, Double.NaN);
     }
 
-    /** Parses {@code he}, {@code xavier}, {@code std:0.01} or a bare number (a std); null when invalid. */
+    /**
+     * Parses {@code he}, {@code xavier}, {@code std:0.01} or a bare number (a std).
+     *
+     * @throws IllegalArgumentException when it is none of these
+     */
     public static WeightInit parse(String s) {
         String v = s.trim().toLowerCase(java.util.Locale.ROOT);
         if (v.equals("he")) {
@@ -36,10 +40,13 @@ public record WeightInit(Kind kind, double std) {
         String number = v.startsWith("std:") ? v.substring(4) : v;
         try {
             double std = Double.parseDouble(number);
-            return std > 0 && Double.isFinite(std) ? std(std) : null;
+            if (std > 0 && Double.isFinite(std)) {
+                return std(std);
+            }
         } catch (NumberFormatException e) {
-            return null;
+            // reported below
         }
+        throw new IllegalArgumentException("not a positive std, 'he' or 'xavier'");
     }
 
     /** The standard deviation for a layer with {@code fanIn} inputs. */

@@ -31,7 +31,8 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * {@code accuracy.png}: the book's training figure (chapter 4 and 5, {@code train_neuralnet.py}) — accuracy
- * per epoch, "train acc" as a solid line and "test acc" dashed, x axis "epochs", y axis "accuracy" from 0
+ * per epoch, "train acc" as a solid line and "test acc" dashed (and "validation acc" dotted when the run
+ * holds out a validation split), x axis "epochs", y axis "accuracy" from 0
  * to 1.0, legend in the lower right — rendered headless as a 640×480 PNG.
  *
  * <p>Epochs whose train accuracy is {@code NaN} (train evaluation off) have no train point; when none has
@@ -46,6 +47,7 @@ public final class AccuracyChart {
 
     private static final Color TRAIN_COLOR = new Color(0x1f, 0x77, 0xb4); // matplotlib's first colour
     private static final Color TEST_COLOR = new Color(0xff, 0x7f, 0x0e); // and its second
+    private static final Color VALIDATION_COLOR = new Color(0x2c, 0xa0, 0x2c); // and its third
 
     private AccuracyChart() {
     }
@@ -84,30 +86,44 @@ public final class AccuracyChart {
                 + " (on Debian, install the packages fontconfig and fonts-dejavu-core)", e);
     }
 
+    private static void addPoint(XYSeries series, int epoch, double accuracy) {
+        if (Double.isFinite(accuracy)) {
+            series.add(epoch, accuracy);
+        }
+    }
+
+    /** Adds {@code series} when it has points (the test line always, when there is nothing else to draw). */
+    private static void addSeries(XYSeriesCollection dataset, XYLineAndShapeRenderer renderer, XYSeries series,
+                                  Color color, BasicStroke stroke) {
+        if (series.getItemCount() == 0 && !series.getKey().equals("test acc")) {
+            return;
+        }
+        renderer.setSeriesPaint(dataset.getSeriesCount(), color);
+        renderer.setSeriesStroke(dataset.getSeriesCount(), stroke);
+        dataset.addSeries(series);
+    }
+
     private static JFreeChart chart(List<EpochMetrics> metrics, String title) {
         XYSeries train = new XYSeries("train acc", false, true);
+        XYSeries validation = new XYSeries("validation acc", false, true);
         XYSeries test = new XYSeries("test acc", false, true);
         for (EpochMetrics m : metrics) {
-            if (Double.isFinite(m.trainAccuracy())) {
-                train.add(m.epoch(), m.trainAccuracy());
-            }
-            if (Double.isFinite(m.testAccuracy())) {
-                test.add(m.epoch(), m.testAccuracy());
-            }
+            addPoint(train, m.epoch(), m.trainAccuracy());
+            addPoint(validation, m.epoch(), m.validationAccuracy());
+            addPoint(test, m.epoch(), m.testAccuracy());
         }
         XYSeriesCollection dataset = new XYSeriesCollection();
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
         BasicStroke solid = new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND);
         BasicStroke dashed = new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f,
                 new float[] {7f, 4f}, 0f);
-        if (train.getItemCount() > 0) {
-            renderer.setSeriesPaint(dataset.getSeriesCount(), TRAIN_COLOR);
-            renderer.setSeriesStroke(dataset.getSeriesCount(), solid);
-            dataset.addSeries(train);
+        BasicStroke dotted = new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f,
+                new float[] {2f, 3f}, 0f);
+        addSeries(dataset, renderer, train, TRAIN_COLOR, solid);
+        addSeries(dataset, renderer, validation, VALIDATION_COLOR, dotted);
+        if (dataset.getSeriesCount() == 0 || test.getItemCount() > 0) {
+            addSeries(dataset, renderer, test, TEST_COLOR, dashed);
         }
-        renderer.setSeriesPaint(dataset.getSeriesCount(), TEST_COLOR);
-        renderer.setSeriesStroke(dataset.getSeriesCount(), dashed);
-        dataset.addSeries(test);
         renderer.setLegendLine(new Line2D.Double(-14, 0, 14, 0));
 
         Font labelFont = new Font(Font.SANS_SERIF, Font.PLAIN, 14);

@@ -12,16 +12,17 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code metrics.csv}: one row per epoch under the header {@code epoch,step,seconds,loss,train_accuracy,test_accuracy}.
+ * {@code metrics.csv}: one row per epoch under the header {@code epoch,step,seconds,loss,train_accuracy,validation_accuracy,test_accuracy}.
  *
  * <p>Numbers use a dot as decimal separator whatever the locale; accuracies have six decimals (exact for
  * counts out of 10,000 and close for 60,000), seconds three, loss six significant digits. A value that is
- * {@code NaN} (train accuracy when train evaluation is off) is an empty field, which pandas and numpy read
+ * {@code NaN} (train accuracy when train evaluation is off, validation accuracy without a validation split,
+ * test accuracy without a test set) is an empty field, which pandas and numpy read
  * as NaN. The trainer rewrites the whole file atomically after each epoch, so the file is always complete.
  */
 public final class MetricsCsv {
     /** The first line of every metrics file. */
-    public static final String HEADER = "epoch,step,seconds,loss,train_accuracy,test_accuracy";
+    public static final String HEADER = "epoch,step,seconds,loss,train_accuracy,validation_accuracy,test_accuracy";
 
     private MetricsCsv() {
     }
@@ -35,6 +36,7 @@ public final class MetricsCsv {
                     .append(number(m.seconds(), "%.3f")).append(',')
                     .append(number(m.loss(), "%.6g")).append(',')
                     .append(number(m.trainAccuracy(), "%.6f")).append(',')
+                    .append(number(m.validationAccuracy(), "%.6f")).append(',')
                     .append(number(m.testAccuracy(), "%.6f")).append('\n');
         }
         AtomicFiles.writeString(file, csv.toString());
@@ -65,12 +67,12 @@ public final class MetricsCsv {
             }
             String[] f = line.split(",", -1);
             String where = file + " line " + (i + 1);
-            if (f.length != 6) {
-                throw new ScratchnetException(where + " has " + f.length + " fields, expected 6");
+            if (f.length != 7) {
+                throw new ScratchnetException(where + " has " + f.length + " fields, expected 7");
             }
             try {
                 metrics.add(new EpochMetrics(Integer.parseInt(f[0].strip()), Long.parseLong(f[1].strip()),
-                        parse(f[2]), parse(f[3]), parse(f[4]), parse(f[5])));
+                        parse(f[2]), parse(f[3]), parse(f[4]), parse(f[5]), parse(f[6])));
             } catch (NumberFormatException e) {
                 throw new ScratchnetException(where + " has a field that is not a number: " + line, e);
             }

@@ -1,14 +1,15 @@
 package dev.scratchnet.spark;
 
+import dev.scratchnet.config.Configuration;
 import dev.scratchnet.data.Dataset;
+import dev.scratchnet.math.Precision;
 import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.training.Accuracy;
 import dev.scratchnet.training.ExampleBlock;
 import dev.scratchnet.training.GradientEngine;
 import dev.scratchnet.training.GradientSum;
-import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.scratchnet.training.TrainingSettings;
+import java.io.Serializable;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -20,63 +21,74 @@ import org.apache.spark.storage.StorageLevel;
  * <p>The data goes out from the driver, once: the driver reads and validates the IDX files, broadcasts the
  * raw bytes, and each partition cuts its contiguous {@link ExampleBlock} out of the broadcast and caches
  * it deserialized (bytes, not doubles). So executors need no shared file system and no copy of the
- * files, tasks stay small (a range, not the data: {@code parallelize}d data would travel inside every
- * task of every step), and a partition lost with its executor is rebuilt from the broadcast. Each step ships the parameters as a broadcast
- * (destroyed after the step) and the step's example indices in the task closure; {@code treeAggregate}
- * brings back one gradient sum. The parameters live on the driver only, so the lineage of every job is
- * the cached RDD and nothing more: it does not grow with the number of steps.
+ * files, tasks stay small (a range, not the data), and a partition lost with its executor is rebuilt from
+ * the broadcast. Each step ships the parameters as a broadcast (destroyed after the step) and the step's
+ * example indices in the task closure; {@code treeAggregate} brings back one gradient sum. The parameters
+ * live on the driver only, so the lineage of every job is the cached RDD and nothing more: it does not grow
+ * with the number of steps.
  */
 public final class SparkEngine implements GradientEngine {
-    private final JavaSparkContext sc;
-    private final NetworkSpec spec;
-    private final JavaRDD<ExampleBlock> train;
-    private final JavaRDD<ExampleBlock> test;
-    private final int trainSize;
-    private final int testSize;
-    private final int partitions;
-    private final int treeDepth;
-    private final String failTaskOnce;
-    private final long cachedBytes;
-    private final boolean single;
-    private final Broadcast<byte[][]> trainData;
-    private final Broadcast<byte[][]> testData;
-
     /**
-     * Cuts {@code train} and {@code test} into {@code partitions} blocks each, caches and materialises them.
-     *
-     * @param failTaskOnce test only: a marker file path; the first gradient task to find it missing
-     *     creates it and fails, so that Spark retries it. Empty for normal runs.
+     * What a task computes on its block for one step: {@link ExampleBlock#gradientSum} in production. A seam
+     * for tests, which wrap it to make a task fail.
      */
-    public SparkEngine(JavaSparkContext sc, NetworkSpec spec, Dataset train, Dataset test, int partitions,
-                       int treeDepth, String failTaskOnce) {
-        this(sc, spec, train, test, partitions, treeDepth, failTaskOnce, false);
+    @FunctionalInterface
+    public interface BlockGradient extends Serializable {
+        GradientSum compute(ExampleBlock block, NetworkSpec spec, double[] params, int[] batch, Precision precision);
     }
 
-    /** As above; {@code single}: the matrix products run in single precision ({@code sgemm}). */
-    public SparkEngine(JavaSparkContext sc, NetworkSpec spec, Dataset train, Dataset test, int partitions,
-                       int treeDepth, String failTaskOnce, boolean single) {
-        this.single = single;
+    private final JavaSparkContext sc;
+    private final NetworkSpec spec;
+    private final int partitions;
+    private final int treeDepth;
+    private final Precision precision;
+    private final BlockGradient gradient;
+    private final int trainSize;
+    private final int testSize;
+    private Broadcast<byte[][]> trainData;
+    private Broadcast<byte[][]> testData;
+    private JavaRDD<ExampleBlock> train;
+    private JavaRDD<ExampleBlock> test;
+    private long cachedBytes;
+
+    /** Caches {@code train} and {@code test} as {@link EngineSettings#PARTITIONS} blocks each. */
+    public SparkEngine(JavaSparkContext sc, NetworkSpec spec, Dataset train, Dataset test, Configuration config) {
+        this(sc, spec, train, test, config, ExampleBlock::gradientSum);
+    }
+
+    /** As above, each task computing its share of a step with {@code gradient}. */
+    public SparkEngine(JavaSparkContext sc, NetworkSpec spec, Dataset train, Dataset test, Configuration config,
+                       BlockGradient gradient) {
         this.sc = sc;
         this.spec = spec;
-        this.partitions = partitions;
-        this.treeDepth = treeDepth;
-        this.failTaskOnce = failTaskOnce;
+        int configured = config.get(EngineSettings.PARTITIONS);
+        this.partitions = configured == 0 ? sc.defaultParallelism() : configured;
+        this.treeDepth = config.get(EngineSettings.TREE_DEPTH);
+        this.precision = config.get(TrainingSettings.PRECISION);
+        this.gradient = gradient;
         this.trainSize = train.size();
         this.testSize = test.size();
-        sc.setJobDescription("load: cache " + trainSize + " training and " + testSize + " test examples");
-        this.trainData = sc.broadcast(new byte[][] {train.pixels(), train.labels()});
-        this.testData = sc.broadcast(new byte[][] {test.pixels(), test.labels()});
-        this.train = blocks(sc, trainData, train.features(), train.size(), partitions, "train-blocks");
-        this.test = blocks(sc, testData, test.features(), test.size(), Math.min(partitions, test.size()), "test-blocks");
-        long[] trainCached = examplesAndBytes(this.train);
-        long[] testCached = examplesAndBytes(this.test);
-        this.cachedBytes = trainCached[1] + testCached[1];
-        long cachedTrain = trainCached[0];
-        long cachedTest = testCached[0];
-        if (cachedTrain != trainSize || cachedTest != testSize) {
-            throw new IllegalStateException("cached " + cachedTrain + "/" + cachedTest + " examples, expected "
-                    + trainSize + "/" + testSize);
+        try {
+            cache(train, test);
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
         }
+    }
+
+    private void cache(Dataset trainSet, Dataset testSet) {
+        sc.setJobDescription("load: cache " + trainSet.size() + " training and " + testSet.size() + " test examples");
+        trainData = sc.broadcast(new byte[][] {trainSet.pixels(), trainSet.labels()});
+        testData = sc.broadcast(new byte[][] {testSet.pixels(), testSet.labels()});
+        train = blocks(sc, trainData, trainSet.features(), trainSet.size(), partitions, "train-blocks");
+        test = blocks(sc, testData, testSet.features(), testSet.size(), Math.min(partitions, testSet.size()), "test-blocks");
+        long[] trainCached = examplesAndBytes(train);
+        long[] testCached = examplesAndBytes(test);
+        if (trainCached[0] != trainSet.size() || testCached[0] != testSet.size()) {
+            throw new IllegalStateException("cached " + trainCached[0] + "/" + testCached[0] + " examples, expected "
+                    + trainSet.size() + "/" + testSet.size());
+        }
+        cachedBytes = trainCached[1] + testCached[1];
     }
 
     private static JavaRDD<ExampleBlock> blocks(JavaSparkContext sc, Broadcast<byte[][]> data, int features, int n,
@@ -98,11 +110,6 @@ public final class SparkEngine implements GradientEngine {
         return trainSize;
     }
 
-    @Override
-    public int testSize() {
-        return testSize;
-    }
-
     /** Bytes of example data held in the cached blocks (train and test). */
     public long cachedBytes() {
         return cachedBytes;
@@ -117,16 +124,11 @@ public final class SparkEngine implements GradientEngine {
         sc.setJobDescription("train: epoch " + (epoch + 1) + " step " + (step + 1));
         Broadcast<double[]> weights = sc.broadcast(params);
         NetworkSpec spec = this.spec;
-        String marker = this.failTaskOnce;
-        boolean single = this.single;
+        Precision precision = this.precision;
+        BlockGradient gradient = this.gradient;
         try {
             return train.treeAggregate(GradientSum.empty(),
-                    (acc, block) -> {
-                        if (!marker.isEmpty()) {
-                            failOnce(marker);
-                        }
-                        return acc.add(block.gradientSum(spec, weights.value(), batch, single));
-                    },
+                    (acc, block) -> acc.add(gradient.compute(block, spec, weights.value(), batch, precision)),
                     GradientSum::add,
                     treeDepth);
         } finally {
@@ -135,49 +137,44 @@ public final class SparkEngine implements GradientEngine {
     }
 
     @Override
-    public long correctOnTrain(double[] params) {
-        return countCorrect(train, params, "evaluate: train accuracy");
-    }
-
-    @Override
-    public long correctOnTest(double[] params) {
-        return countCorrect(test, params, "evaluate: test accuracy");
-    }
-
-    private long countCorrect(JavaRDD<ExampleBlock> blocks, double[] params, String description) {
-        sc.setJobDescription(description);
+    public Accuracy accuracy(double[] params, boolean includeTrain) {
+        sc.setJobDescription("evaluate");
         Broadcast<double[]> weights = sc.broadcast(params);
-        NetworkSpec spec = this.spec;
-        boolean single = this.single;
         try {
-            return blocks.map(block -> block.countCorrect(spec, weights.value(), single)).reduce(Long::sum);
+            long trainCorrect = includeTrain ? countCorrect(train, weights) : 0;
+            return new Accuracy(trainCorrect, includeTrain ? trainSize : 0, 0, 0, countCorrect(test, weights),
+                    testSize);
         } finally {
             weights.destroy();
         }
     }
 
+    private long countCorrect(JavaRDD<ExampleBlock> blocks, Broadcast<double[]> weights) {
+        NetworkSpec spec = this.spec;
+        Precision precision = this.precision;
+        return blocks.map(block -> block.countCorrect(spec, weights.value(), precision)).reduce(Long::sum);
+    }
+
     @Override
     public String describe() {
         return "spark " + sc.master() + ", " + partitions + " partitions, treeAggregate depth " + treeDepth
-                + ", " + (single ? "single" : "double") + " precision";
+                + ", " + precision.id() + " precision";
     }
 
+    /** Unpersists the cached blocks and destroys the data broadcasts, whatever of them exists. */
     @Override
     public void close() {
-        train.unpersist(false);
-        test.unpersist(false);
-        trainData.destroy();
-        testData.destroy();
-    }
-
-    private static void failOnce(String marker) {
-        try {
-            Files.createFile(Path.of(marker));
-        } catch (FileAlreadyExistsException e) {
-            return;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot create fault marker " + marker, e);
+        if (train != null) {
+            train.unpersist(false);
         }
-        throw new IllegalStateException("injected task failure (spark.scratchnet.test.failTaskOnce=" + marker + ")");
+        if (test != null) {
+            test.unpersist(false);
+        }
+        if (trainData != null) {
+            trainData.destroy();
+        }
+        if (testData != null) {
+            testData.destroy();
+        }
     }
 }

@@ -1,13 +1,15 @@
 package dev.scratchnet.training;
 
-import dev.scratchnet.report.Sha256;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scratchnet.ScratchnetException;
+import dev.scratchnet.config.Configuration;
 import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.report.AtomicFiles;
 import dev.scratchnet.report.EpochMetrics;
 import dev.scratchnet.report.Json;
 import dev.scratchnet.report.NdArray;
 import dev.scratchnet.report.Npz;
+import dev.scratchnet.report.Sha256;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -31,22 +33,16 @@ public final class Checkpoint {
     private Checkpoint() {}
 
     /** Settings that must be equal for a resumed run to continue the same trajectory. */
-    static Map<String, String> trajectorySettings(TrainConfig config, NetworkSpec spec) {
+    static Map<String, String> trajectorySettings(Configuration config, NetworkSpec spec) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("network", spec.describe());
-        m.put(Setting.BATCH_SIZE.key(), String.valueOf(config.batchSize()));
-        m.put(Setting.LEARNING_RATE.key(), String.valueOf(config.learningRate()));
-        m.put(Setting.OPTIMIZER.key(), config.optimizer());
-        m.put(Setting.PRECISION.key(), config.singlePrecision() ? "single" : "double");
-        m.put(Setting.MOMENTUM.key(), String.valueOf(config.momentum()));
-        m.put(Setting.WEIGHT_INIT.key(), config.weightInit().toString());
-        m.put(Setting.SEED.key(), String.valueOf(config.seed()));
+        m.putAll(config.trajectory());
         return m;
     }
 
     /** Writes a checkpoint of {@code state} into {@code dir}. */
-    public static void save(Path dir, TrainConfig config, NetworkSpec spec, TrainingState state) {
-        dev.scratchnet.report.AtomicFiles.ensureWritableDir(dir, "checkpoint folder (" + Setting.CHECKPOINT_DIR.key() + ")");
+    public static void save(Path dir, Configuration config, NetworkSpec spec, TrainingState state) {
+        AtomicFiles.ensureWritableDir(dir, "checkpoint folder (" + OutputSettings.CHECKPOINT_DIR.key() + ")");
         String stateName = "state-" + state.globalStep() + ".npz";
         Path stateFile = dir.resolve(stateName);
         LinkedHashMap<String, NdArray> arrays = new LinkedHashMap<>();
@@ -90,10 +86,10 @@ public final class Checkpoint {
      * Loads the checkpoint in {@code dir} for a run of {@code config}: validates the format, the state
      * file's checksum and shapes, and that the trajectory settings match.
      */
-    public static TrainingState load(Path dir, TrainConfig config, NetworkSpec spec) {
+    public static TrainingState load(Path dir, Configuration config, NetworkSpec spec) {
         Path jsonFile = dir.resolve(FILE);
         if (!Files.isRegularFile(jsonFile)) {
-            throw new ScratchnetException(Setting.RESUME.key() + "=true but there is no checkpoint: " + jsonFile + " does not exist");
+            throw new ScratchnetException(OutputSettings.RESUME.key() + "=true but there is no checkpoint: " + jsonFile + " does not exist");
         }
         JsonNode json = Json.readTree(jsonFile);
         if (!FORMAT.equals(json.path("format").asText())) {
@@ -123,8 +119,7 @@ public final class Checkpoint {
         if (params == null || params.size() != spec.parameterCount()) {
             throw new ScratchnetException(stateFile + ": params missing or not " + spec.parameterCount() + " values");
         }
-        Optimizer optimizer = Optimizer.create(config.optimizer(), config.learningRate(), config.momentum(),
-                spec.parameterCount());
+        Optimizer optimizer = TrainingSettings.newOptimizer(config, spec.parameterCount());
         Map<String, double[]> optimizerState = new LinkedHashMap<>();
         arrays.forEach((name, a) -> {
             if (name.startsWith("optimizer_")) {
@@ -139,7 +134,8 @@ public final class Checkpoint {
         List<EpochMetrics> metrics = new ArrayList<>();
         for (JsonNode m : json.path("metrics")) {
             metrics.add(new EpochMetrics(m.path("epoch").asInt(), m.path("step").asLong(), m.path("seconds").asDouble(),
-                    m.path("loss").asDouble(), number(m.path("trainAccuracy")), number(m.path("testAccuracy"))));
+                    m.path("loss").asDouble(), number(m.path("trainAccuracy")), number(m.path("validationAccuracy")),
+                    number(m.path("testAccuracy"))));
         }
         return new TrainingState(params.data(), optimizer, (int) count(json, "epoch", jsonFile),
                 (int) count(json, "step_in_epoch", jsonFile), count(json, "global_step", jsonFile),

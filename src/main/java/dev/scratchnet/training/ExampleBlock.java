@@ -2,6 +2,7 @@ package dev.scratchnet.training;
 
 import dev.scratchnet.data.Dataset;
 import dev.scratchnet.math.Matrix;
+import dev.scratchnet.math.Precision;
 import dev.scratchnet.network.Network;
 import dev.scratchnet.network.NetworkSpec;
 import java.io.Serializable;
@@ -78,12 +79,7 @@ public final class ExampleBlock implements Serializable {
      * (global indices, in minibatch order) that fall in this block. Returns their gradient <em>sum</em>,
      * loss sum and count; an empty share returns {@link GradientSum#empty()}.
      */
-    public GradientSum gradientSum(NetworkSpec spec, double[] params, int[] batch) {
-        return gradientSum(spec, params, batch, false);
-    }
-
-    /** {@link #gradientSum(NetworkSpec, double[], int[])}, its matrix products in single precision when {@code single}. */
-    public GradientSum gradientSum(NetworkSpec spec, double[] params, int[] batch, boolean single) {
+    public GradientSum gradientSum(NetworkSpec spec, double[] params, int[] batch, Precision precision) {
         int[] local = share(batch);
         if (local.length == 0) {
             return GradientSum.empty();
@@ -92,20 +88,15 @@ public final class ExampleBlock implements Serializable {
         int[] y = new int[local.length];
         fill(local, x.data(), y);
         double[] grad = new double[spec.parameterCount()];
-        double lossSum = new Network(spec, params, single).accumulateGradient(x, y, grad);
+        double lossSum = new Network(spec, params, precision).accumulateGradient(x, y, grad);
         return GradientSum.of(grad, lossSum, local.length);
     }
 
     /** How many examples of this block {@code params} classifies correctly (forward only). */
-    public long countCorrect(NetworkSpec spec, double[] params) {
-        return countCorrect(spec, params, false);
-    }
-
-    /** {@link #countCorrect(NetworkSpec, double[])}, its matrix products in single precision when {@code single}. */
-    public long countCorrect(NetworkSpec spec, double[] params, boolean single) {
-        Network net = new Network(spec, params, single);
+    public long countCorrect(NetworkSpec spec, double[] params, Precision precision) {
+        Network net = new Network(spec, params, precision);
         long correct = 0;
-        double[] chunk = null; // reused: a full chunk is 2000 × 784 doubles, 12.5 MB
+        double[] chunk = null; // reused across chunks of the same size
         for (int from = 0; from < count; from += EVAL_CHUNK) {
             int n = Math.min(EVAL_CHUNK, count - from);
             int[] rows = new int[n];

@@ -5,23 +5,17 @@ package dev.scratchnet.training;
  * executors. The {@link Trainer} loop is the same for both; only these calls differ.
  */
 public interface GradientEngine extends AutoCloseable {
-    /** Training examples. */
+    /** Training examples, at global positions {@code 0 .. trainSize() - 1}. */
     int trainSize();
 
-    /** Test examples. */
-    int testSize();
-
     /**
-     * The gradient sum, loss sum and count over the examples {@code batch} (global indices) of step
-     * {@code step} of epoch {@code epoch} (both 0-based; for job descriptions and fault injection).
+     * The gradient sum, loss sum and count over the examples at the global positions {@code batch} of step
+     * {@code step} of epoch {@code epoch} (both 0-based, for job descriptions).
      */
     GradientSum gradientSum(double[] params, int[] batch, int epoch, int step);
 
-    /** Correct predictions of {@code params} on the whole training set. */
-    long correctOnTrain(double[] params);
-
-    /** Correct predictions of {@code params} on the whole test set. */
-    long correctOnTest(double[] params);
+    /** Correct predictions of {@code params} on the test set, and on the training set when {@code includeTrain}. */
+    Accuracy accuracy(double[] params, boolean includeTrain);
 
     /** A short description for logs, e.g. {@code spark local[2], 4 partitions}. */
     String describe();

@@ -1,6 +1,7 @@
 package dev.scratchnet.training;
 
 import dev.scratchnet.data.Dataset;
+import dev.scratchnet.math.Precision;
 import dev.scratchnet.network.NetworkSpec;
 
 /**
@@ -11,15 +12,10 @@ public final class LocalEngine implements GradientEngine {
     private final NetworkSpec spec;
     private final ExampleBlock train;
     private final ExampleBlock test;
-    private final boolean single;
+    private final Precision precision;
 
-    public LocalEngine(NetworkSpec spec, Dataset train, Dataset test) {
-        this(spec, train, test, false);
-    }
-
-    /** @param single whether the matrix products run in single precision */
-    public LocalEngine(NetworkSpec spec, Dataset train, Dataset test, boolean single) {
-        this.single = single;
+    public LocalEngine(NetworkSpec spec, Dataset train, Dataset test, Precision precision) {
+        this.precision = precision;
         this.spec = spec;
         this.train = ExampleBlock.whole(train);
         this.test = ExampleBlock.whole(test);
@@ -31,27 +27,19 @@ public final class LocalEngine implements GradientEngine {
     }
 
     @Override
-    public int testSize() {
-        return test.count();
-    }
-
-    @Override
     public GradientSum gradientSum(double[] params, int[] batch, int epoch, int step) {
-        return train.gradientSum(spec, params, batch, single);
+        return train.gradientSum(spec, params, batch, precision);
     }
 
     @Override
-    public long correctOnTrain(double[] params) {
-        return train.countCorrect(spec, params, single);
-    }
-
-    @Override
-    public long correctOnTest(double[] params) {
-        return test.countCorrect(spec, params, single);
+    public Accuracy accuracy(double[] params, boolean includeTrain) {
+        long trainCorrect = includeTrain ? train.countCorrect(spec, params, precision) : 0;
+        return new Accuracy(trainCorrect, includeTrain ? train.count() : 0, 0, 0,
+                test.countCorrect(spec, params, precision), test.count());
     }
 
     @Override
     public String describe() {
-        return "in-process (no Spark), 1 thread, " + (single ? "single" : "double") + " precision";
+        return "in-process (no Spark), 1 thread, " + precision.id() + " precision";
     }
 }

@@ -2,6 +2,7 @@ package dev.scratchnet.training;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scratchnet.ScratchnetException;
+import dev.scratchnet.config.Choice;
 import dev.scratchnet.network.Activation;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.report.Json;
@@ -109,10 +110,7 @@ public final class ModelFile {
                 }
                 hidden.add(h.asInt());
             }
-            Activation activation = Activation.parse(node.path("activation").asText(""));
-            if (activation == null) {
-                throw new IllegalArgumentException("unknown activation '" + node.path("activation").asText() + "'");
-            }
+            Activation activation = Choice.parse(Activation.class, node.path("activation").asText(""));
             return new NetworkSpec(node.path("input_size").asInt(0), hidden, activation, node.path("classes").asInt(0));
         } catch (IllegalArgumentException e) {
             throw new ScratchnetException(file + ": bad network description: " + e.getMessage());

@@ -1,5 +1,6 @@
 package dev.scratchnet.training;
 
+import dev.scratchnet.config.Choice;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -26,25 +27,31 @@ public abstract class Optimizer {
     /** Restores state written by {@link #state()}; arrays are copied. */
     public void restore(Map<String, double[]> state) {
         if (!state.isEmpty()) {
-            throw new IllegalArgumentException(name() + " has no state, got " + state.keySet());
+            throw new IllegalArgumentException(kind().id() + " has no state, got " + state.keySet());
         }
     }
 
-    /** {@code sgd}, {@code momentum}, {@code adagrad} or {@code adam}. */
-    public abstract String name();
+    /** Which rule this is. */
+    public abstract Kind kind();
 
-    /** The known optimizer names. */
-    public static final String NAMES = "sgd, momentum, adagrad, adam";
+    /** The update rules, by the name users write. */
+    public enum Kind implements Choice {
+        SGD, MOMENTUM, ADAGRAD, ADAM;
 
-    /** A fresh optimizer by name; {@code momentum} is the Momentum coefficient (also Adam's β1). */
-    public static Optimizer create(String name, double lr, double momentum, int parameterCount) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "sgd" -> new Sgd(lr);
-            case "momentum" -> new Momentum(lr, momentum, parameterCount);
-            case "adagrad" -> new AdaGrad(lr, parameterCount);
-            case "adam" -> new Adam(lr, momentum, 0.999, parameterCount);
-            default -> throw new IllegalArgumentException("unknown optimizer " + name);
-        };
+        @Override
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** A fresh optimizer; {@code momentum} is the Momentum coefficient (also Adam's β1). */
+        public Optimizer create(double lr, double momentum, int parameterCount) {
+            return switch (this) {
+                case SGD -> new Sgd(lr);
+                case MOMENTUM -> new Momentum(lr, momentum, parameterCount);
+                case ADAGRAD -> new AdaGrad(lr, parameterCount);
+                case ADAM -> new Adam(lr, momentum, 0.999, parameterCount);
+            };
+        }
     }
 
     /** {@code W -= lr · dW}. */
@@ -61,8 +68,8 @@ public abstract class Optimizer {
         }
 
         @Override
-        public String name() {
-            return "sgd";
+        public Kind kind() {
+            return Kind.SGD;
         }
     }
 
@@ -98,8 +105,8 @@ public abstract class Optimizer {
         }
 
         @Override
-        public String name() {
-            return "momentum";
+        public Kind kind() {
+            return Kind.MOMENTUM;
         }
     }
 
@@ -133,8 +140,8 @@ public abstract class Optimizer {
         }
 
         @Override
-        public String name() {
-            return "adagrad";
+        public Kind kind() {
+            return Kind.ADAGRAD;
         }
     }
 
@@ -183,8 +190,8 @@ public abstract class Optimizer {
         }
 
         @Override
-        public String name() {
-            return "adam";
+        public Kind kind() {
+            return Kind.ADAM;
         }
     }
 

@@ -1,6 +1,15 @@
 package dev.scratchnet.training;
 
+import static dev.scratchnet.training.TrainingSettings.BATCH_SIZE;
+import static dev.scratchnet.training.TrainingSettings.EPOCHS;
+import static dev.scratchnet.training.TrainingSettings.EVAL_TRAIN;
+import static dev.scratchnet.training.TrainingSettings.PROGRESS_SECONDS;
+import static dev.scratchnet.training.TrainingSettings.SEED;
+import static dev.scratchnet.training.TrainingSettings.STEPS;
+import static dev.scratchnet.training.TrainingSettings.TARGET_ACCURACY;
+
 import dev.scratchnet.ScratchnetException;
+import dev.scratchnet.config.Configuration;
 import dev.scratchnet.report.EpochMetrics;
 import java.io.PrintStream;
 import java.util.List;
@@ -9,18 +18,19 @@ import java.util.Locale;
 /**
  * Synchronous minibatch training (the book's ch05/train_neuralnet.py loop): for each step, the engine
  * sums gradients over the step's global minibatch, the driver divides once and the optimizer updates the
- * parameters; after each epoch, correct predictions are counted on the train set (optional) and the test
- * set and the book's line is printed.
+ * parameters; after each epoch (and after a partial last one), correct predictions are counted and the
+ * book's line is printed; the run stops after its epochs, its step limit, or the first epoch that reaches
+ * the target accuracy.
  */
 public final class Trainer {
-    private final TrainConfig config;
+    private final Configuration config;
     private final GradientEngine engine;
     private final PrintStream log;
     private final Listener listener;
 
     /** Called on the driver as training advances (outputs, checkpoints). */
     public interface Listener {
-        /** After every step (the state is advanced past it). */
+        /** After each step that ends neither an epoch nor the run (those get {@link #afterEpoch}). */
         default void afterStep(TrainingState state) {}
 
         /** After every evaluated epoch, including a partial last one. */
@@ -35,7 +45,8 @@ public final class Trainer {
         }
     }
 
-    public Trainer(TrainConfig config, GradientEngine engine, PrintStream log, Listener listener) {
+    /** Reads the training settings ({@link TrainingSettings}) of {@code config}. */
+    public Trainer(Configuration config, GradientEngine engine, PrintStream log, Listener listener) {
         this.config = config;
         this.engine = engine;
         this.log = log;
@@ -44,112 +55,188 @@ public final class Trainer {
 
     /** Trains from {@code state} (fresh or resumed) to the end; {@code state} is advanced in place. */
     public Result run(TrainingState state) {
-        int n = engine.trainSize();
-        if (config.batchSize() > n) {
-            throw new ScratchnetException(Setting.BATCH_SIZE.key() + ": " + config.batchSize()
-                    + " is larger than the training set (" + n + " examples)");
+        MinibatchSchedule schedule = schedule();
+        checkPosition(state, schedule.stepsPerEpoch());
+        long maxSteps = maxSteps(schedule.stepsPerEpoch());
+        double timeToTarget = state.metrics.stream().filter(this::reached).mapToDouble(EpochMetrics::seconds)
+                .findFirst().orElse(Double.NaN);
+        Clock clock = new Clock(state.seconds);
+        Progress progress = new Progress(schedule.stepsPerEpoch(), maxSteps);
+        while (Double.isNaN(timeToTarget) && state.globalStep < maxSteps) {
+            step(state, schedule, clock);
+            boolean epochDone = state.stepInEpoch == schedule.stepsPerEpoch();
+            if (!epochDone && state.globalStep < maxSteps) {
+                listener.afterStep(state);
+                progress.maybePrint(state);
+                continue;
+            }
+            EpochMetrics m = endEpoch(state, epochDone, clock);
+            progress.restart();
+            if (reached(m)) {
+                timeToTarget = m.seconds();
+                log.printf(Locale.ROOT, "reached %s accuracy %.4f >= %.4f after %.1f s: stopping%n",
+                        monitoredName(m), monitored(m), config.get(TARGET_ACCURACY), m.seconds());
+            }
         }
-        MinibatchSchedule schedule = new MinibatchSchedule(n, config.batchSize(), config.seed());
-        int stepsPerEpoch = schedule.stepsPerEpoch();
-        if (state.stepInEpoch >= stepsPerEpoch || state.globalStep != (long) state.epoch * stepsPerEpoch + state.stepInEpoch) {
+        return new Result(state.params, List.copyOf(state.metrics), state.globalStep, state.seconds,
+                timeToTarget, !Double.isNaN(timeToTarget));
+    }
+
+    /** The minibatch order over the engine's training examples; fails when the batch is larger than the set. */
+    private MinibatchSchedule schedule() {
+        int n = engine.trainSize();
+        int batchSize = config.get(BATCH_SIZE);
+        if (batchSize > n) {
+            throw new ScratchnetException(BATCH_SIZE.key() + ": " + batchSize + " is larger than the training set ("
+                    + n + " examples)");
+        }
+        return new MinibatchSchedule(n, batchSize, config.get(SEED));
+    }
+
+    /** A resumed position must be one this schedule can reach. */
+    private static void checkPosition(TrainingState state, int stepsPerEpoch) {
+        if (state.stepInEpoch >= stepsPerEpoch
+                || state.globalStep != (long) state.epoch * stepsPerEpoch + state.stepInEpoch) {
             throw new ScratchnetException(String.format(Locale.ROOT,
                     "the checkpoint's position (epoch %d, step %d, global step %d) does not fit %d steps per epoch",
                     state.epoch, state.stepInEpoch, state.globalStep, stepsPerEpoch));
         }
-        long maxSteps = config.steps() > 0 ? Math.min(config.steps(), (long) config.epochs() * stepsPerEpoch)
-                : (long) config.epochs() * stepsPerEpoch;
-        double timeToTarget = Double.NaN;
-        for (EpochMetrics m : state.metrics) {
-            if (Double.isNaN(timeToTarget) && reached(m)) {
-                timeToTarget = m.seconds();
-            }
-        }
-        if (!Double.isNaN(timeToTarget) || state.globalStep >= maxSteps) {
-            return result(state, timeToTarget);
-        }
-        long segmentStart = System.nanoTime();
-        double secondsAtStart = state.seconds;
-        long lastProgress = segmentStart;
-        long stepsSinceProgress = 0;
-        long stepNanos = 0;
-        while (state.globalStep < maxSteps) {
-            long stepStart = System.nanoTime();
-            int[] batch = schedule.batch(state.epoch, state.stepInEpoch);
-            GradientSum sum = engine.gradientSum(state.params, batch, state.epoch, state.stepInEpoch);
-            if (sum.count() != batch.length) {
-                throw new IllegalStateException("step " + state.globalStep + " summed " + sum.count()
-                        + " examples, expected " + batch.length);
-            }
-            state.optimizer.update(state.params, sum.meanGradient(state.params.length));
-            state.epochLossSum += sum.lossSum();
-            state.epochExamples += sum.count();
-            state.globalStep++;
-            state.stepInEpoch++;
-            stepsSinceProgress++;
-            long now = System.nanoTime();
-            stepNanos += now - stepStart;
-            state.seconds = secondsAtStart + (now - segmentStart) / 1e9;
-            boolean epochDone = state.stepInEpoch == stepsPerEpoch;
-            boolean runDone = state.globalStep == maxSteps;
-            if (!epochDone && !runDone) {
-                listener.afterStep(state);
-            }
-            if (config.progressSeconds() > 0 && !epochDone && !runDone
-                    && (now - lastProgress) / 1e9 >= config.progressSeconds()) {
-                double rate = stepsSinceProgress / ((now - lastProgress) / 1e9);
-                long left = Math.min(stepsPerEpoch - state.stepInEpoch, maxSteps - state.globalStep);
-                log.printf(Locale.ROOT, "  epoch %d step %d/%d | %.1f steps/s, %.0f examples/s | epoch ETA %.0f s | loss %.4f%n",
-                        state.epoch + 1, state.stepInEpoch, stepsPerEpoch, rate, rate * config.batchSize(),
-                        left / rate, state.epochLossSum / state.epochExamples);
-                lastProgress = now;
-                stepsSinceProgress = 0;
-            }
-            if (epochDone || runDone) {
-                long evalStart = System.nanoTime();
-                EpochMetrics m = evaluate(state);
-                double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
-                state.seconds = secondsAtStart + (System.nanoTime() - segmentStart) / 1e9;
-                m = new EpochMetrics(m.epoch(), m.step(), state.seconds, m.loss(), m.trainAccuracy(), m.testAccuracy());
-                state.metrics.add(m);
-                log.printf(Locale.ROOT, "epoch %d%s | %.1f s (steps %.2f s, eval %.2f s) | step %d | loss %.4f | train acc, test acc | %s, %.4f%n",
-                        m.epoch(), epochDone ? "" : " (partial)", m.seconds(), stepNanos / 1e9, evalSeconds, m.step(), m.loss(),
-                        Double.isNaN(m.trainAccuracy()) ? "-" : String.format(Locale.ROOT, "%.4f", m.trainAccuracy()),
-                        m.testAccuracy());
-                stepNanos = 0;
-                if (epochDone) {
-                    state.epoch++;
-                    state.stepInEpoch = 0;
-                }
-                state.epochLossSum = 0;
-                state.epochExamples = 0;
-                lastProgress = System.nanoTime();
-                stepsSinceProgress = 0;
-                listener.afterEpoch(state, m);
-                if (reached(m)) {
-                    timeToTarget = m.seconds();
-                    log.printf(Locale.ROOT, "reached test accuracy %.4f >= %.4f after %.1f s: stopping%n",
-                            m.testAccuracy(), config.targetAccuracy(), m.seconds());
-                    break;
-                }
-            }
-        }
-        return result(state, timeToTarget);
     }
 
+    /** The epochs' steps, cut by the step limit when there is one. */
+    private long maxSteps(int stepsPerEpoch) {
+        long all = (long) config.get(EPOCHS) * stepsPerEpoch;
+        long limit = config.get(STEPS);
+        return limit > 0 ? Math.min(limit, all) : all;
+    }
+
+    /** One synchronous step: gradient sum over the global minibatch, one division, one update. */
+    private void step(TrainingState state, MinibatchSchedule schedule, Clock clock) {
+        long start = System.nanoTime();
+        int[] batch = schedule.batch(state.epoch, state.stepInEpoch);
+        GradientSum sum = engine.gradientSum(state.params, batch, state.epoch, state.stepInEpoch);
+        if (sum.count() != batch.length) {
+            throw new IllegalStateException("step " + state.globalStep + " summed " + sum.count()
+                    + " examples, expected " + batch.length);
+        }
+        state.optimizer.update(state.params, sum.meanGradient(state.params.length));
+        state.epochLossSum += sum.lossSum();
+        state.epochExamples += sum.count();
+        state.globalStep++;
+        state.stepInEpoch++;
+        state.seconds = clock.seconds();
+        clock.addStep(System.nanoTime() - start);
+    }
+
+    /** Evaluates, records and prints the epoch (or the partial epoch the run ends in), then moves to the next. */
+    private EpochMetrics endEpoch(TrainingState state, boolean epochDone, Clock clock) {
+        long evalStart = System.nanoTime();
+        Accuracy a = engine.accuracy(state.params, config.get(EVAL_TRAIN));
+        double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
+        state.seconds = clock.seconds();
+        EpochMetrics m = new EpochMetrics(state.epoch + 1, state.globalStep, state.seconds,
+                state.epochLossSum / Math.max(1, state.epochExamples), a.train(), a.validation(), a.test());
+        state.metrics.add(m);
+        log.printf(Locale.ROOT, "epoch %d%s | %.1f s (steps %.2f s, eval %.2f s) | step %d | loss %.4f | %s%n",
+                m.epoch(), epochDone ? "" : " (partial)", m.seconds(), clock.takeStepSeconds(), evalSeconds, m.step(),
+                m.loss(), accuracies(m));
+        if (epochDone) {
+            state.epoch++;
+            state.stepInEpoch = 0;
+        }
+        state.epochLossSum = 0;
+        state.epochExamples = 0;
+        listener.afterEpoch(state, m);
+        return m;
+    }
+
+    /** {@code train acc, validation acc, test acc | 0.9788, 0.9741, 0.9730}, naming only the sets evaluated. */
+    private static String accuracies(EpochMetrics m) {
+        StringBuilder names = new StringBuilder();
+        StringBuilder values = new StringBuilder();
+        double[] accs = {m.trainAccuracy(), m.validationAccuracy(), m.testAccuracy()};
+        String[] labels = {"train acc", "validation acc", "test acc"};
+        for (int i = 0; i < accs.length; i++) {
+            if (!Double.isNaN(accs[i])) {
+                names.append(names.length() == 0 ? "" : ", ").append(labels[i]);
+                values.append(values.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.4f", accs[i]));
+            }
+        }
+        return names + " | " + values;
+    }
+
+    /** The stop rule: the target is on, and the monitored accuracy reaches it. */
     private boolean reached(EpochMetrics m) {
-        return config.targetAccuracy() > 0 && m.testAccuracy() >= config.targetAccuracy();
+        double target = config.get(TARGET_ACCURACY);
+        return target > 0 && monitored(m) >= target;
     }
 
-    private EpochMetrics evaluate(TrainingState state) {
-        double trainAcc = config.evalTrain()
-                ? (double) engine.correctOnTrain(state.params) / engine.trainSize() : Double.NaN;
-        double testAcc = (double) engine.correctOnTest(state.params) / engine.testSize();
-        return new EpochMetrics(state.epoch + 1, state.globalStep, state.seconds,
-                state.epochLossSum / Math.max(1, state.epochExamples), trainAcc, testAcc);
+    /** What early stopping looks at: validation accuracy, or test accuracy when there is no validation split. */
+    static double monitored(EpochMetrics m) {
+        return Double.isNaN(m.validationAccuracy()) ? m.testAccuracy() : m.validationAccuracy();
     }
 
-    private Result result(TrainingState state, double timeToTarget) {
-        return new Result(state.params, List.copyOf(state.metrics), state.globalStep, state.seconds,
-                timeToTarget, !Double.isNaN(timeToTarget));
+    private static String monitoredName(EpochMetrics m) {
+        return Double.isNaN(m.validationAccuracy()) ? "test" : "validation";
+    }
+
+    /** Training seconds: what earlier segments of the run took plus the time since this one started. */
+    private static final class Clock {
+        private final double secondsBefore;
+        private final long start = System.nanoTime();
+        private long stepNanos;
+
+        Clock(double secondsBefore) {
+            this.secondsBefore = secondsBefore;
+        }
+
+        double seconds() {
+            return secondsBefore + (System.nanoTime() - start) / 1e9;
+        }
+
+        void addStep(long nanos) {
+            stepNanos += nanos;
+        }
+
+        /** Seconds spent in steps since the last call. */
+        double takeStepSeconds() {
+            double s = stepNanos / 1e9;
+            stepNanos = 0;
+            return s;
+        }
+    }
+
+    /** The progress line within an epoch, every {@code progressSeconds}. */
+    private final class Progress {
+        private final int stepsPerEpoch;
+        private final long maxSteps;
+        private final double every = config.get(PROGRESS_SECONDS);
+        private long since = System.nanoTime();
+        private long steps;
+
+        Progress(int stepsPerEpoch, long maxSteps) {
+            this.stepsPerEpoch = stepsPerEpoch;
+            this.maxSteps = maxSteps;
+        }
+
+        void maybePrint(TrainingState state) {
+            steps++;
+            long now = System.nanoTime();
+            double elapsed = (now - since) / 1e9;
+            if (every <= 0 || elapsed < every) {
+                return;
+            }
+            double rate = steps / elapsed;
+            long left = Math.min(stepsPerEpoch - state.stepInEpoch, maxSteps - state.globalStep);
+            log.printf(Locale.ROOT, "  epoch %d step %d/%d | %.1f steps/s, %.0f examples/s | epoch ETA %.0f s | loss %.4f%n",
+                    state.epoch + 1, state.stepInEpoch, stepsPerEpoch, rate, rate * config.get(BATCH_SIZE),
+                    left / rate, state.epochLossSum / state.epochExamples);
+            restart();
+        }
+
+        void restart() {
+            since = System.nanoTime();
+            steps = 0;
+        }
     }
 }

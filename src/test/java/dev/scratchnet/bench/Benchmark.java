@@ -15,7 +15,14 @@ import dev.scratchnet.training.GradientEngine;
 import dev.scratchnet.training.LocalEngine;
 import dev.scratchnet.training.MinibatchSchedule;
 import dev.scratchnet.training.Optimizer;
-import dev.scratchnet.training.TrainConfig;
+import dev.scratchnet.config.Configuration;
+import dev.scratchnet.math.Precision;
+import dev.scratchnet.network.NetworkSettings;
+import dev.scratchnet.spark.EngineSettings;
+import dev.scratchnet.spark.Settings;
+import dev.scratchnet.training.TrainingRun;
+import dev.scratchnet.training.TrainingSettings;
+import dev.scratchnet.training.RunOutputs;
 import dev.scratchnet.training.Trainer;
 import dev.scratchnet.training.TrainingState;
 import java.io.ByteArrayOutputStream;
@@ -100,9 +107,10 @@ public final class Benchmark {
             training.put("spark.scratchnet.batchSize", "500");
             training.put("spark.scratchnet.targetAccuracy", "0.5");
         }
-        TrainConfig config = TrainConfig.parse(training);
-        json.put("config", config.effective());
-        NetworkSpec spec = config.network(data.train().features(), data.train().classes());
+        Configuration parsed = Settings.parse(training);
+        json.put("config", parsed.effective());
+        NetworkSpec spec = NetworkSettings.spec(parsed, data.train().features(), data.train().classes());
+        Precision precision = parsed.get(TrainingSettings.PRECISION);
         row("data", "load IDX files", fmt(loadSeconds) + " s", "");
 
         SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("scratchnet-bench")
@@ -117,28 +125,29 @@ public final class Benchmark {
         }
         long t1 = System.nanoTime();
         boolean plain = Boolean.getBoolean("bench.plainContext");
-        try (JavaSparkContext sc = plain ? new JavaSparkContext(conf) : CachedCleanSparkContext.start(conf)) {
+        try (JavaSparkContext sc = plain ? new JavaSparkContext(conf) : CachedCleanSparkContext.start(conf, out)) {
             sc.setLogLevel("WARN");
             double startup = seconds(t1);
             json.put("spark_startup_seconds", startup);
             json.put("spark_context", sc.sc().getClass().getName());
             row("spark", "start local[2] (" + sc.sc().getClass().getSimpleName() + ")", fmt(startup) + " s", "");
-            int partitions = config.partitions() == 0 ? sc.defaultParallelism() : config.partitions();
+            int configured = parsed.get(EngineSettings.PARTITIONS);
+            int partitions = configured == 0 ? sc.defaultParallelism() : configured;
+            Configuration config = parsed.with(EngineSettings.PARTITIONS, partitions);
 
             // Spark and in-process runs alternate, so that both see the same (shared, noisy) machine.
             Map<String, EngineFactory> engines = new LinkedHashMap<>();
             if (parts.contains("spark")) {
                 engines.put("spark", () -> {
                     long c = System.nanoTime();
-                    SparkEngine engine = new SparkEngine(sc, spec, data.train(), data.test(), partitions,
-                            config.treeDepth(), "", config.singlePrecision());
+                    SparkEngine engine = new SparkEngine(sc, spec, data.train(), data.test(), config);
                     json.put("spark_cache_seconds", seconds(c));
                     json.put("cached_data_bytes", engine.cachedBytes());
                     return engine;
                 });
             }
             if (parts.contains("local")) {
-                engines.put("in-process", () -> new LocalEngine(spec, data.train(), data.test(), config.singlePrecision()));
+                engines.put("in-process", () -> new LocalEngine(spec, data.train(), data.test(), precision));
             }
             Map<String, Map<String, Object>> trained = trainSideBySide(config, spec, engines);
             Map<String, Object> spark = trained.get("spark");
@@ -157,7 +166,7 @@ public final class Benchmark {
                 row("ratio", "Spark / in-process time to target", fmt(ratio), "target <= 1.5");
             }
             if (parts.contains("micro")) {
-                json.put("micro", micro(sc, data, spec, config.singlePrecision()));
+                json.put("micro", micro(sc, data, spec, config));
             }
             if (parts.contains("replicate")) {
                 int copies = Integer.getInteger("bench.replicate", 4);
@@ -209,7 +218,7 @@ public final class Benchmark {
         GradientEngine open() throws Exception;
     }
 
-    private Map<String, Map<String, Object>> trainSideBySide(TrainConfig config, NetworkSpec spec,
+    private Map<String, Map<String, Object>> trainSideBySide(Configuration config, NetworkSpec spec,
                                                              Map<String, EngineFactory> factories) throws Exception {
         Map<String, GradientEngine> engines = new LinkedHashMap<>();
         Map<String, List<Trainer.Result>> results = new LinkedHashMap<>();
@@ -221,14 +230,14 @@ public final class Benchmark {
             for (int rep = 0; rep < repeats; rep++) {
                 for (Map.Entry<String, GradientEngine> e : engines.entrySet()) {
                     String name = e.getKey();
-                    TrainingState state = TrainingState.fresh(config.weightInit().initialize(spec, config.seed()),
-                            Optimizer.create(config.optimizer(), config.learningRate(), config.momentum(),
-                                    spec.parameterCount()));
+                    TrainingState state = new TrainingRun(config, spec, RunOutputs.checkpointsOnly(null, config, spec),
+                            out).startingState();
                     ByteArrayOutputStream log = new ByteArrayOutputStream();
                     Trainer.Result r = new Trainer(config, e.getValue(), new PrintStream(log, true, StandardCharsets.UTF_8),
                             new Trainer.Listener() {}).run(state);
                     if (!r.reachedTarget()) {
-                        throw new IllegalStateException(name + ": did not reach " + config.targetAccuracy() + ":\n" + log);
+                        throw new IllegalStateException(name + ": did not reach " + config.get(TrainingSettings.TARGET_ACCURACY)
+                                + ":\n" + log);
                     }
                     results.get(name).add(r);
                     out.printf(Locale.ROOT, "%s run %d: %.2f s to %.4f, %d epochs, %d steps%n", name, rep + 1,
@@ -247,7 +256,7 @@ public final class Benchmark {
         return summaries;
     }
 
-    private Map<String, Object> summarize(String name, TrainConfig config, List<Trainer.Result> runs) {
+    private Map<String, Object> summarize(String name, Configuration config, List<Trainer.Result> runs) {
         List<Double> times = new ArrayList<>();
         List<Double> epochSeconds = new ArrayList<>();
         for (Trainer.Result r : runs) {
@@ -264,25 +273,30 @@ public final class Benchmark {
         m.put("engine", name);
         m.put("time_to_target_s", t);
         m.put("time_to_target_runs_s", times);
-        m.put("target", config.targetAccuracy());
+        double target = config.get(TrainingSettings.TARGET_ACCURACY);
+        int batch = config.get(TrainingSettings.BATCH_SIZE);
+        m.put("target", target);
         m.put("test_accuracy", last.last().testAccuracy());
         m.put("epochs", last.last().epoch());
         m.put("steps", last.steps());
-        m.put("examples_per_s", last.steps() * (double) config.batchSize() / t);
+        m.put("examples_per_s", last.steps() * (double) batch / t);
         m.put("epoch_seconds_median", median(epochSeconds));
         m.put("epoch_seconds_all", epochSeconds);
-        row(name, "time to " + config.targetAccuracy() + " (median of " + runs.size() + ")", fmt(t) + " s",
-                last.last().epoch() + " epochs, " + last.steps() + " steps, " + fmt0(last.steps() * (double) config.batchSize() / t)
+        row(name, "time to " + target + " (median of " + runs.size() + ")", fmt(t) + " s",
+                last.last().epoch() + " epochs, " + last.steps() + " steps, " + fmt0(last.steps() * (double) batch / t)
                         + " ex/s, " + fmt(median(epochSeconds)) + " s/epoch");
         return m;
     }
 
-    private Map<String, Object> micro(JavaSparkContext sc, Mnist.Split data, NetworkSpec spec, boolean single) {
+    private Map<String, Object> micro(JavaSparkContext sc, Mnist.Split data, NetworkSpec spec, Configuration config) {
+        Precision precision = config.get(TrainingSettings.PRECISION);
+        boolean single = precision == Precision.SINGLE;
         Map<String, Object> m = new LinkedHashMap<>();
         double[] params = new double[spec.parameterCount()];
         int steps = smoke ? 20 : 200;
         for (int parts : new int[] {2, 8}) {
-            try (SparkEngine engine = new SparkEngine(sc, spec, data.train(), data.test(), parts, 2, "")) {
+            try (SparkEngine engine = new SparkEngine(sc, spec, data.train(), data.test(),
+                    config.with(EngineSettings.PARTITIONS, parts).with(EngineSettings.TREE_DEPTH, 2))) {
                 MinibatchSchedule schedule = new MinibatchSchedule(data.train().size(), parts, 1);
                 for (int i = 0; i < 20; i++) {
                     engine.gradientSum(params, schedule.batch(0, i), 0, i);
@@ -306,12 +320,12 @@ public final class Benchmark {
         double[] p = dev.scratchnet.network.WeightInit.he().initialize(spec, 1);
         int calls = smoke ? 3 : 60;
         for (int i = 0; i < 10; i++) {
-            block.gradientSum(spec, p, schedule.batch(0, i % schedule.stepsPerEpoch()), single);
+            block.gradientSum(spec, p, schedule.batch(0, i % schedule.stepsPerEpoch()), precision);
         }
         double gradGflops = medianOf(repeats, () -> {
             long t = System.nanoTime();
             for (int i = 0; i < calls; i++) {
-                block.gradientSum(spec, p, schedule.batch(0, i % schedule.stepsPerEpoch()), single);
+                block.gradientSum(spec, p, schedule.batch(0, i % schedule.stepsPerEpoch()), precision);
             }
             return (double) calls * batchSize * spec.flopsPerTrainingExample() / (System.nanoTime() - t);
         });
@@ -382,7 +396,7 @@ public final class Benchmark {
     }
 
     /** One epoch (steps + test evaluation) on MNIST and on MNIST × copies, alternating, both cached at once. */
-    private Map<String, Object> replicate(JavaSparkContext sc, Mnist.Split data, NetworkSpec spec, TrainConfig config,
+    private Map<String, Object> replicate(JavaSparkContext sc, Mnist.Split data, NetworkSpec spec, Configuration config,
                                           int partitions, int copies) {
         Map<String, Object> m = new LinkedHashMap<>();
         int[] factors = {1, copies};
@@ -390,20 +404,21 @@ public final class Benchmark {
         List<List<Double>> times = List.of(new ArrayList<>(), new ArrayList<>());
         try {
             for (int k = 0; k < 2; k++) {
-                engines[k] = new SparkEngine(sc, spec, data.train().replicate(factors[k]), data.test(), partitions,
-                        config.treeDepth(), "", config.singlePrecision());
+                engines[k] = new SparkEngine(sc, spec, data.train().replicate(factors[k]), data.test(),
+                        config.with(EngineSettings.PARTITIONS, partitions));
             }
             for (int rep = 0; rep < (smoke ? 1 : repeats); rep++) {
                 for (int k = 0; k < 2; k++) {
                     SparkEngine engine = engines[k];
-                    MinibatchSchedule schedule = new MinibatchSchedule(engine.trainSize(), config.batchSize(), config.seed());
-                    double[] p = config.weightInit().initialize(spec, config.seed());
-                    Optimizer opt = Optimizer.create(config.optimizer(), config.learningRate(), config.momentum(), p.length);
+                    MinibatchSchedule schedule = new MinibatchSchedule(engine.trainSize(),
+                            config.get(TrainingSettings.BATCH_SIZE), config.get(TrainingSettings.SEED));
+                    double[] p = config.get(NetworkSettings.WEIGHT_INIT).initialize(spec, config.get(TrainingSettings.SEED));
+                    Optimizer opt = TrainingSettings.newOptimizer(config, p.length);
                     long t = System.nanoTime();
                     for (int s = 0; s < schedule.stepsPerEpoch(); s++) {
                         opt.update(p, engine.gradientSum(p, schedule.batch(0, s), 0, s).meanGradient(p.length));
                     }
-                    engine.correctOnTest(p);
+                    engine.accuracy(p, false);
                     times.get(k).add(seconds(t));
                 }
             }

@@ -4,14 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.scratchnet.config.Configuration;
+import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.spark.Settings;
 import dev.scratchnet.report.NdArray;
 import dev.scratchnet.report.Npz;
 import dev.scratchnet.testing.TestData;
 import dev.scratchnet.training.Checkpoint;
 import dev.scratchnet.training.ModelFile;
 import dev.scratchnet.training.Optimizer;
-import dev.scratchnet.training.TrainConfig;
+import dev.scratchnet.training.OutputSettings;
+import dev.scratchnet.training.TrainingSettings;
 import dev.scratchnet.training.TrainingState;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,14 +61,13 @@ class HostileInputTest {
             properties.put("spark.scratchnet." + RUN[i], RUN[i + 1]);
         }
         properties.put("spark.scratchnet.out", out.toString());
-        TrainConfig config = TrainConfig.parse(properties);
-        NetworkSpec spec = config.network(784, 10);
-        double[] params = config.weightInit().initialize(spec, config.seed());
-        Optimizer optimizer = Optimizer.create(config.optimizer(), config.learningRate(), config.momentum(),
-                spec.parameterCount());
-        Checkpoint.save(Path.of(config.checkpointFolder()), config, spec,
-                new TrainingState(params, optimizer, 0, 5, 5, 1.0, 10.0, 5000, List.of()));
-        return Path.of(config.checkpointFolder());
+        Configuration config = Settings.parse(properties);
+        NetworkSpec spec = NetworkSettings.spec(config, 784, 10);
+        double[] params = config.get(NetworkSettings.WEIGHT_INIT).initialize(spec, config.get(TrainingSettings.SEED));
+        Optimizer optimizer = TrainingSettings.newOptimizer(config, spec.parameterCount());
+        Path dir = Path.of(OutputSettings.checkpointFolder(config));
+        Checkpoint.save(dir, config, spec, new TrainingState(params, optimizer, 0, 5, 5, 1.0, 10.0, 5000, List.of()));
+        return dir;
     }
 
     void assertOneLineAndNoOutput(MainTest.Run r, String expected) {
@@ -155,7 +158,7 @@ class HostileInputTest {
         out = tmp.resolve("unused");
         Path model = tmp.resolve("model");
         Files.createDirectories(model);
-        NetworkSpec spec = TrainConfig.parse(Map.of("spark.scratchnet.hidden", "20")).network(784, 10);
+        NetworkSpec spec = NetworkSettings.spec(Settings.parse(Map.of("spark.scratchnet.hidden", "20")), 784, 10);
         ModelFile.save(model, spec, new double[spec.parameterCount()]);
         Path npz = model.resolve(ModelFile.WEIGHTS);
         byte[] bytes = Files.readAllBytes(npz);

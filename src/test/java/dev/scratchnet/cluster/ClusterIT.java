@@ -129,8 +129,11 @@ class ClusterIT {
     void taskFailingOnceIsRetried() throws Exception {
         Path out = tmp.resolve("task-failure");
         Path marker = tmp.resolve("fail-once-marker");
-        Runs.Proc p = Runs.submit(logs, "cluster-task-failure",
-                onCluster(out, "--conf", "spark.scratchnet.test.failTaskOnce=" + marker));
+        List<String> args = new ArrayList<>(List.of(Runs.root().resolve("submit.sh").toString(),
+                "--jars", Runs.root().resolve("target/scratchnet-tests.jar").toString(),
+                "--class", FailOnceMain.class.getName()));
+        args.addAll(onCluster(out));
+        Runs.Proc p = Runs.start(logs, "cluster-task-failure", args, Map.of("SCRATCHNET_FAIL_ONCE_MARKER", marker.toString()));
         assertEquals(0, p.waitFor(300), p.err());
         assertTrue(Files.exists(marker), "a task failed once");
         assertTrue(p.err().contains("Lost task"), "the driver saw the failed attempt");

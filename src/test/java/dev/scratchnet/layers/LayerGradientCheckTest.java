@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scratchnet.math.Matrix;
+import dev.scratchnet.math.Precision;
 import java.util.Random;
 import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.Test;
@@ -36,10 +37,10 @@ class LayerGradientCheckTest {
         int out = 4;
         double[] params = random(1, in * out + out, 0.5).data();
         double[] grads = new double[params.length];
-        Affine affine = new Affine(in, out, params, grads, 0, in * out, true);
+        Affine affine = new Affine(in, out, params, grads, 0, in * out, true, Precision.DOUBLE.newProducts());
         Matrix x = random(3, in, 1.0);
         Matrix dout = random(3, out, 1.0);
-        ToDoubleFunction<Matrix> f = m -> dot(new Affine(in, out, params, null, 0, in * out, true).forward(m), dout);
+        ToDoubleFunction<Matrix> f = m -> dot(new Affine(in, out, params, null, 0, in * out, true, Precision.DOUBLE.newProducts()).forward(m), dout);
 
         affine.forward(x);
         Matrix dx = affine.backward(dout);
@@ -52,7 +53,7 @@ class LayerGradientCheckTest {
     void affineAddsIntoGradientsAndSkipsDxWhenNotNeeded() {
         double[] params = {1, 2, 3, 4, 0.5, -0.5};
         double[] grads = {10, 10, 10, 10, 10, 10};
-        Affine affine = new Affine(2, 2, params, grads, 0, 4, false);
+        Affine affine = new Affine(2, 2, params, grads, 0, 4, false, Precision.DOUBLE.newProducts());
         Matrix y = affine.forward(Matrix.ofRows(new double[] {1, 1}));
         assertArrayEquals(new double[] {4.5, 5.5}, y.data(), 1e-12);
         assertNull(affine.backward(Matrix.ofRows(new double[] {1, 2})));

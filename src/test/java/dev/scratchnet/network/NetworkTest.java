@@ -2,9 +2,11 @@ package dev.scratchnet.network;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scratchnet.math.Matrix;
+import dev.scratchnet.math.Precision;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -31,7 +33,7 @@ class NetworkTest {
                 new NetworkSpec(12, List.of(7), Activation.SIGMOID, 4),
                 new NetworkSpec(9, List.of(8, 6, 5), Activation.RELU, 3),
                 new NetworkSpec(9, List.of(8, 6), Activation.SIGMOID, 3))) {
-            Network net = new Network(spec, WeightInit.std(0.5).initialize(spec, 7));
+            Network net = new Network(spec, WeightInit.std(0.5).initialize(spec, 7), Precision.DOUBLE);
             Random random = new Random(3);
             Matrix x = Matrix.zeros(5, spec.inputSize());
             for (int i = 0; i < x.data().length; i++) {
@@ -47,7 +49,7 @@ class NetworkTest {
     @Test
     void gradientCheckFailsWhenBackpropIsWrong() {
         NetworkSpec spec = new NetworkSpec(6, List.of(5), Activation.SIGMOID, 3);
-        Network net = new Network(spec, WeightInit.std(0.5).initialize(spec, 1));
+        Network net = new Network(spec, WeightInit.std(0.5).initialize(spec, 1), Precision.DOUBLE);
         Matrix x = Matrix.ofRows(new double[] {0.1, 0.2, 0.3, 0.4, 0.5, 0.6});
         int[] labels = {2};
         double[] right = net.gradient(x, labels);
@@ -59,7 +61,7 @@ class NetworkTest {
     @Test
     void accumulateGradientAddsTheSumAndGradientIsTheMean() {
         NetworkSpec spec = new NetworkSpec(4, List.of(3), Activation.RELU, 2);
-        Network net = new Network(spec, WeightInit.he().initialize(spec, 5));
+        Network net = new Network(spec, WeightInit.he().initialize(spec, 5), Precision.DOUBLE);
         Matrix x = Matrix.ofRows(new double[] {1, 0, 2, 1}, new double[] {0, 1, 1, 3});
         int[] labels = {1, 0};
         double[] sum = new double[spec.parameterCount()];
@@ -86,8 +88,8 @@ class NetworkTest {
             x.data()[i] = random.nextInt(256) / 255.0;
         }
         int[] labels = random.ints(50, 0, 10).toArray();
-        double[] exact = new Network(spec, params).gradient(x, labels);
-        double[] single = new Network(spec, params, true).gradient(x, labels);
+        double[] exact = new Network(spec, params, Precision.DOUBLE).gradient(x, labels);
+        double[] single = new Network(spec, params, Precision.SINGLE).gradient(x, labels);
         double scale = 0;
         double maxDiff = 0;
         for (int i = 0; i < exact.length; i++) {
@@ -105,7 +107,7 @@ class NetworkTest {
         for (int i = 0; i < params.length; i++) {
             params[i] = i;
         }
-        Network net = new Network(spec, params);
+        Network net = new Network(spec, params, Precision.DOUBLE);
         DenseMatrix w1 = net.weight(1);
         assertEquals(3, w1.numRows());
         assertEquals(2, w1.numCols());
@@ -128,6 +130,6 @@ class NetworkTest {
         assertArrayEquals(he, WeightInit.he().initialize(spec, 1), "same seed, same weights");
         assertEquals("std:0.01", WeightInit.parse("0.01").toString());
         assertEquals(WeightInit.Kind.XAVIER, WeightInit.parse("Xavier").kind());
-        assertEquals(null, WeightInit.parse("-1"));
+        assertThrows(IllegalArgumentException.class, () -> WeightInit.parse("-1"));
     }
 }

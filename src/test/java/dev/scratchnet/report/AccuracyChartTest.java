@@ -28,7 +28,7 @@ class AccuracyChartTest {
             double test = 0.97 - 0.87 * Math.exp(-1.2 * e);
             double train = Math.min(1.0, test + 0.002 * e);
             metrics.add(new EpochMetrics(e, 600L * e, 3.0 * e, 2.3 * Math.exp(-0.5 * e),
-                    withTrain ? train : Double.NaN, test));
+                    withTrain ? train : Double.NaN, Double.NaN, test));
         }
         return metrics;
     }

@@ -26,9 +26,9 @@ class JsonTest {
     @Test
     void recordRoundTripIsPrettyAndKeepsNaN() throws IOException {
         Path file = dir.resolve("summary.json");
-        EpochMetrics last = new EpochMetrics(2, 1200, 6.5, 0.2, Double.NaN, 0.9401);
+        EpochMetrics last = new EpochMetrics(2, 1200, 6.5, 0.2, Double.NaN, Double.NaN, 0.9401);
         Summary summary = new Summary("784-50-10", new int[] {784, 50, 10},
-                List.of(new EpochMetrics(1, 600, 3.25, 0.41, 0.9051, 0.9087), last), last);
+                List.of(new EpochMetrics(1, 600, 3.25, 0.41, 0.9051, Double.NaN, 0.9087), last), last);
         Json.write(file, summary);
         String text = Files.readString(file);
         assertTrue(text.contains("\n  \"network\" : \"784-50-10\""), text);

@@ -20,9 +20,9 @@ class MetricsCsvTest {
 
     static List<EpochMetrics> sample() {
         return List.of(
-                new EpochMetrics(1, 600, 3.25, 0.412345678, 0.9051, 0.9087),
-                new EpochMetrics(2, 1200, 6.5, 0.2, 0.94035, 0.9401),
-                new EpochMetrics(3, 1800, 9.75, 0.00012345, 0.9612833333, 0.9583));
+                new EpochMetrics(1, 600, 3.25, 0.412345678, 0.9051, Double.NaN, 0.9087),
+                new EpochMetrics(2, 1200, 6.5, 0.2, 0.94035, 0.9412, 0.9401),
+                new EpochMetrics(3, 1800, 9.75, 0.00012345, 0.9612833333, 0.96, 0.9583));
     }
 
     @Test
@@ -31,7 +31,8 @@ class MetricsCsvTest {
         MetricsCsv.write(file, sample());
         List<String> lines = Files.readAllLines(file);
         assertEquals(MetricsCsv.HEADER, lines.get(0));
-        assertEquals("1,600,3.250,0.412346,0.905100,0.908700", lines.get(1));
+        assertEquals("1,600,3.250,0.412346,0.905100,,0.908700", lines.get(1));
+        assertEquals("2,1200,6.500,0.200000,0.940350,0.941200,0.940100", lines.get(2));
         List<EpochMetrics> back = MetricsCsv.read(file);
         assertEquals(3, back.size());
         for (int i = 0; i < 3; i++) {
@@ -42,6 +43,7 @@ class MetricsCsvTest {
             assertEquals(want.seconds(), got.seconds(), 5e-4);
             assertEquals(want.loss(), got.loss(), 1e-5 * want.loss());
             assertEquals(want.trainAccuracy(), got.trainAccuracy(), 5e-7);
+            assertEquals(want.validationAccuracy(), got.validationAccuracy(), 5e-7);
             assertEquals(want.testAccuracy(), got.testAccuracy(), 5e-7);
         }
     }
@@ -49,8 +51,8 @@ class MetricsCsvTest {
     @Test
     void nanIsAnEmptyFieldAndReadsBackAsNan() throws IOException {
         Path file = dir.resolve("metrics.csv");
-        MetricsCsv.write(file, List.of(new EpochMetrics(1, 60, 1.0, 0.5, Double.NaN, 0.9)));
-        assertEquals("1,60,1.000,0.500000,,0.900000", Files.readAllLines(file).get(1));
+        MetricsCsv.write(file, List.of(new EpochMetrics(1, 60, 1.0, 0.5, Double.NaN, Double.NaN, 0.9)));
+        assertEquals("1,60,1.000,0.500000,,,0.900000", Files.readAllLines(file).get(1));
         assertTrue(Double.isNaN(MetricsCsv.read(file).get(0).trainAccuracy()));
     }
 

@@ -3,15 +3,19 @@ package dev.scratchnet.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.scratchnet.config.Configuration;
 import dev.scratchnet.data.Mnist;
+import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.testing.SparkTestContext;
 import dev.scratchnet.testing.TestData;
 import dev.scratchnet.training.GradientSum;
 import dev.scratchnet.training.LocalEngine;
 import dev.scratchnet.training.MinibatchSchedule;
-import dev.scratchnet.training.Optimizer;
-import dev.scratchnet.training.TrainConfig;
+import dev.scratchnet.training.GradientEngine;
+import dev.scratchnet.training.RunOutputs;
+import dev.scratchnet.training.TrainingRun;
+import dev.scratchnet.training.TrainingSettings;
 import dev.scratchnet.training.Trainer;
 import dev.scratchnet.training.TrainingState;
 import java.io.ByteArrayOutputStream;
@@ -43,7 +47,7 @@ class DistributedTrainingTest {
         sc.close();
     }
 
-    private static TrainConfig config(String... kv) {
+    private static Configuration config(String... kv) {
         Map<String, String> m = new java.util.HashMap<>(Map.of(
                 "spark.scratchnet.hidden", "30",
                 "spark.scratchnet.weightInit", "he",
@@ -57,41 +61,57 @@ class DistributedTrainingTest {
         for (int i = 0; i < kv.length; i += 2) {
             m.put("spark.scratchnet." + kv[i], kv[i + 1]);
         }
-        return TrainConfig.parse(m);
+        return Settings.parse(m);
     }
 
-    private static Trainer.Result train(TrainConfig config, dev.scratchnet.training.GradientEngine engine) {
-        NetworkSpec spec = config.network(784, 10);
-        TrainingState state = TrainingState.fresh(config.weightInit().initialize(spec, config.seed()),
-                Optimizer.create(config.optimizer(), config.learningRate(), config.momentum(), spec.parameterCount()));
-        return new Trainer(config, engine, new PrintStream(new ByteArrayOutputStream()), new Trainer.Listener() {}).run(state);
+    private static Configuration partitions(Configuration config, int partitions) {
+        return config.with(EngineSettings.PARTITIONS, partitions);
+    }
+
+    private static NetworkSpec spec(Configuration config) {
+        return NetworkSettings.spec(config, 784, 10);
+    }
+
+    private static double[] initial(Configuration config, long seed) {
+        return config.get(NetworkSettings.WEIGHT_INIT).initialize(spec(config), seed);
+    }
+
+    private static LocalEngine local(Configuration config) {
+        return new LocalEngine(spec(config), data.train(), data.test(), config.get(TrainingSettings.PRECISION));
+    }
+
+    private static Trainer.Result train(Configuration config, GradientEngine engine) {
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        TrainingState state = new TrainingRun(config, spec(config), RunOutputs.checkpointsOnly(null, config, spec(config)),
+                quiet).startingState();
+        return new Trainer(config, engine, quiet, new Trainer.Listener() {}).run(state);
     }
 
     @Test
     void aggregatedGradientEqualsTheInProcessGradientOnTheSameExamples() {
-        NetworkSpec spec = config().network(784, 10);
-        double[] params = config().weightInit().initialize(spec, 3);
+        Configuration config = config();
+        double[] params = initial(config, 3);
         int[] batch = new MinibatchSchedule(data.train().size(), 500, 11).batch(2, 3);
-        GradientSum local = new LocalEngine(spec, data.train(), data.test()).gradientSum(params, batch, 2, 3);
-        try (SparkEngine engine = new SparkEngine(sc, spec, data.train(), data.test(), 4, 2, "")) {
+        GradientSum local = local(config).gradientSum(params, batch, 2, 3);
+        try (SparkEngine engine = new SparkEngine(sc, spec(config), data.train(), data.test(), partitions(config, 4))) {
             GradientSum distributed = engine.gradientSum(params, batch, 2, 3);
             assertEquals(500, distributed.count());
             assertEquals(local.lossSum(), distributed.lossSum(), 1e-9 * Math.abs(local.lossSum()));
             double diff = TestData.maxRelativeDifference(distributed.grad(), local.grad());
             assertTrue(diff < 1e-10, "gradient sums differ by " + diff);
-            assertEquals(new LocalEngine(spec, data.train(), data.test()).correctOnTest(params), engine.correctOnTest(params));
-            assertEquals(new LocalEngine(spec, data.train(), data.test()).correctOnTrain(params), engine.correctOnTrain(params));
+            assertEquals(local(config).accuracy(params, true), engine.accuracy(params, true));
+            assertEquals(local(config).accuracy(params, false), engine.accuracy(params, false));
         }
     }
 
     @Test
     void singlePrecisionGradientSumsAgreeAcrossPartitionsToFloatRounding() {
-        NetworkSpec spec = config().network(784, 10);
-        double[] params = config().weightInit().initialize(spec, 5);
+        Configuration config = config("precision", "single");
+        double[] params = initial(config, 5);
         int[] batch = new MinibatchSchedule(data.train().size(), 1000, 3).batch(0, 1);
-        GradientSum local = new LocalEngine(spec, data.train(), data.test(), true).gradientSum(params, batch, 0, 1);
-        GradientSum exact = new LocalEngine(spec, data.train(), data.test()).gradientSum(params, batch, 0, 1);
-        try (SparkEngine engine = new SparkEngine(sc, spec, data.train(), data.test(), 4, 2, "", true)) {
+        GradientSum local = local(config).gradientSum(params, batch, 0, 1);
+        GradientSum exact = local(config()).gradientSum(params, batch, 0, 1);
+        try (SparkEngine engine = new SparkEngine(sc, spec(config), data.train(), data.test(), partitions(config, 4))) {
             GradientSum distributed = engine.gradientSum(params, batch, 0, 1);
             assertTrue(engine.describe().contains("single precision"), engine.describe());
             double scale = java.util.Arrays.stream(exact.grad()).map(Math::abs).max().orElseThrow();
@@ -107,12 +127,12 @@ class DistributedTrainingTest {
 
     @Test
     void trajectoryDoesNotDependOnPartitionsAndEqualsTheOracle() {
-        TrainConfig config = config();
-        NetworkSpec spec = config.network(784, 10);
-        Trainer.Result oracle = train(config, new LocalEngine(spec, data.train(), data.test()));
+        Configuration config = config();
+        Trainer.Result oracle = train(config, local(config));
         assertEquals(300, oracle.steps());
         for (int partitions : new int[] {1, 3, 4}) {
-            try (SparkEngine engine = new SparkEngine(sc, spec, data.train(), data.test(), partitions, 2, "")) {
+            try (SparkEngine engine = new SparkEngine(sc, spec(config), data.train(), data.test(),
+                    partitions(config, partitions))) {
                 Trainer.Result distributed = train(config, engine);
                 assertEquals(oracle.steps(), distributed.steps());
                 double diff = TestData.maxRelativeDifference(distributed.params(), oracle.params());
@@ -125,14 +145,14 @@ class DistributedTrainingTest {
 
     @Test
     void aFailedTaskIsRetriedAndTheResultIsUnchanged(@TempDir Path tmp) {
-        TrainConfig config = config("epochs", "1", "steps", "20");
-        NetworkSpec spec = config.network(784, 10);
+        Configuration config = config("epochs", "1", "steps", "20", "partitions", "2");
         Trainer.Result clean;
-        try (SparkEngine engine = new SparkEngine(sc, spec, data.train(), data.test(), 2, 2, "")) {
+        try (SparkEngine engine = new SparkEngine(sc, spec(config), data.train(), data.test(), config)) {
             clean = train(config, engine);
         }
         Path marker = tmp.resolve("failed-once");
-        try (SparkEngine engine = new SparkEngine(sc, spec, data.train(), data.test(), 2, 2, marker.toString())) {
+        try (SparkEngine engine = new SparkEngine(sc, spec(config), data.train(), data.test(), config,
+                FaultInjection.failOnce(marker))) {
             Trainer.Result faulted = train(config, engine);
             assertTrue(java.nio.file.Files.exists(marker), "the fault was injected");
             assertEquals(0.0, TestData.maxRelativeDifference(faulted.params(), clean.params()),
@@ -142,10 +162,9 @@ class DistributedTrainingTest {
 
     @Test
     void cachedRddsDoNotMultiplyWithSteps() {
-        TrainConfig config = config("epochs", "1", "steps", "30");
-        NetworkSpec spec = config.network(784, 10);
+        Configuration config = config("epochs", "1", "steps", "30", "partitions", "2");
         int before = sc.sc().getPersistentRDDs().size();
-        try (SparkEngine engine = new SparkEngine(sc, spec, data.train(), data.test(), 2, 2, "")) {
+        try (SparkEngine engine = new SparkEngine(sc, spec(config), data.train(), data.test(), config)) {
             train(config, engine);
             assertEquals(before + 2, sc.sc().getPersistentRDDs().size(), "only the train and test blocks are cached");
             assertTrue(engine.cachedBytes() < 6000 * 785 + 1000 * 785 + 1, "bytes, not doubles: " + engine.cachedBytes());

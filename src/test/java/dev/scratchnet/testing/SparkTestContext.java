@@ -23,6 +23,6 @@ public final class SparkTestContext {
     }
 
     public static JavaSparkContext start() {
-        return CachedCleanSparkContext.start(conf());
+        return CachedCleanSparkContext.start(conf(), System.out);
     }
 }

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.scratchnet.config.Configuration;
+import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.spark.Settings;
 import dev.scratchnet.report.NdArray;
 import dev.scratchnet.report.Npz;
 import java.io.IOException;
@@ -22,13 +25,13 @@ class CheckpointTest {
     @TempDir
     Path dir;
 
-    final TrainConfig config = TrainConfig.parse(Map.of("spark.scratchnet.hidden", "7", "spark.scratchnet.optimizer", "adam"));
-    final NetworkSpec spec = config.network(12, 3);
+    final Configuration config = Settings.parse(Map.of("spark.scratchnet.hidden", "7", "spark.scratchnet.optimizer", "adam"));
+    final NetworkSpec spec = NetworkSettings.spec(config, 12, 3);
 
     TrainingState state(long step, double value) {
         double[] params = new double[spec.parameterCount()];
         java.util.Arrays.fill(params, value);
-        Optimizer optimizer = Optimizer.create(config.optimizer(), config.learningRate(), config.momentum(), params.length);
+        Optimizer optimizer = TrainingSettings.newOptimizer(config, params.length);
         optimizer.update(params.clone(), params.clone());
         return new TrainingState(params, optimizer, 0, (int) step, step, 1.5, 0.1 + step, step * 100, List.of());
     }

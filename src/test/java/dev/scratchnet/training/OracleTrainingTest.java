@@ -3,7 +3,11 @@ package dev.scratchnet.training;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.scratchnet.config.Configuration;
 import dev.scratchnet.data.Mnist;
+import dev.scratchnet.math.Precision;
+import dev.scratchnet.network.NetworkSettings;
+import dev.scratchnet.spark.Settings;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.testing.TestData;
 import java.util.Map;
@@ -17,13 +21,13 @@ class OracleTrainingTest {
     @Tag("slow")
     void booksTwoLayerNetReaches97PercentTestAccuracy() {
         Mnist.Split data = TestData.mnist();
-        TrainConfig book = TrainConfig.parse(Map.of("spark.scratchnet.progressSeconds", "0"));
-        NetworkSpec spec = book.network(784, 10);
+        Configuration book = Settings.parse(Map.of("spark.scratchnet.progressSeconds", "0"));
+        NetworkSpec spec = NetworkSettings.spec(book, 784, 10);
         assertEquals("784-50-10 relu", spec.describe());
-        TrainingState state = TrainingState.fresh(book.weightInit().initialize(spec, book.seed()),
-                Optimizer.create(book.optimizer(), book.learningRate(), book.momentum(), spec.parameterCount()));
-        Trainer.Result result = new Trainer(book, new LocalEngine(spec, data.train(), data.test()), System.out,
-                new Trainer.Listener() {}).run(state);
+        TrainingState state = new TrainingRun(book, spec, RunOutputs.checkpointsOnly(null, book, spec), System.out)
+                .startingState();
+        Trainer.Result result = new Trainer(book, new LocalEngine(spec, data.train(), data.test(), Precision.DOUBLE),
+                System.out, new Trainer.Listener() {}).run(state);
         assertEquals(10000, result.steps());
         assertEquals(17, result.metrics().size(), "16 epochs of 600 steps and a last partial one of 400");
         assertTrue(result.last().testAccuracy() >= 0.97, "test accuracy " + result.last().testAccuracy());
@@ -52,23 +56,23 @@ class OracleTrainingTest {
         new Optimizer.Sgd(0.1).update(p, new double[] {2.0});
         assertEquals(0.8, p[0], 1e-15);
 
-        Optimizer momentum = Optimizer.create("momentum", 0.1, 0.9, 1);
+        Optimizer momentum = Optimizer.Kind.MOMENTUM.create(0.1, 0.9, 1);
         p[0] = 1.0;
         momentum.update(p, new double[] {1.0}); // v = -0.1
         momentum.update(p, new double[] {1.0}); // v = 0.9 * -0.1 - 0.1 = -0.19
         assertEquals(1.0 - 0.1 - 0.19, p[0], 1e-15);
 
-        Optimizer adagrad = Optimizer.create("adagrad", 0.1, 0.9, 1);
+        Optimizer adagrad = Optimizer.Kind.ADAGRAD.create(0.1, 0.9, 1);
         p[0] = 1.0;
         adagrad.update(p, new double[] {2.0});
         assertEquals(1.0 - 0.1 * 2.0 / (2.0 + 1e-7), p[0], 1e-15);
 
-        Optimizer adam = Optimizer.create("adam", 0.001, 0.9, 1);
+        Optimizer adam = Optimizer.Kind.ADAM.create(0.001, 0.9, 1);
         p[0] = 1.0;
         adam.update(p, new double[] {0.5});
         // First Adam step moves by about lr whatever the gradient's scale.
         assertEquals(1.0 - 0.001, p[0], 1e-8);
-        Optimizer restored = Optimizer.create("adam", 0.001, 0.9, 1);
+        Optimizer restored = Optimizer.Kind.ADAM.create(0.001, 0.9, 1);
         restored.restore(adam.state());
         double[] q = p.clone();
         adam.update(p, new double[] {0.3});

@@ -1,0 +1,29 @@
+package dev.scratchnet.spark;
+
+import static dev.scratchnet.config.Setting.Group.ENGINE;
+
+import dev.scratchnet.config.Setting;
+import java.util.List;
+
+/** The knobs of the Spark engine: how the data is partitioned, how gradients are summed, how the driver waits. */
+public final class EngineSettings {
+    private EngineSettings() {}
+
+    public static final Setting<Integer> PARTITIONS = Setting.integerOrAuto(ENGINE, "partitions", 1, 100_000,
+            "partitions of the cached training set (auto: Spark's default parallelism)").param();
+    public static final Setting<Integer> TREE_DEPTH = Setting.integer(ENGINE, "treeDepth", 2, 1, 10,
+            "depth of the treeAggregate that sums gradients").param();
+    public static final Setting<Double> NO_EXECUTOR_TIMEOUT = Setting.decimal(ENGINE, "noExecutorTimeout", 120,
+            "≥ 0 seconds (0: wait forever)", v -> {
+                if (v < 0) {
+                    throw new IllegalArgumentException("must be ≥ 0");
+                }
+            }, "on a cluster, give up when no executor has been registered for this long, from the start on "
+                    + "(Spark itself would wait forever)");
+    public static final Setting<Boolean> CLOSURE_CHECK_CACHE = Setting.bool(ENGINE, "closureCheckCache", true,
+            "run Spark's closure class-file check once per closure class instead of once per job "
+                    + "(false: Spark's own SparkContext)");
+
+    /** In the order the README lists them. */
+    public static final List<Setting<?>> ALL = List.of(PARTITIONS, TREE_DEPTH, NO_EXECUTOR_TIMEOUT, CLOSURE_CHECK_CACHE);
+}

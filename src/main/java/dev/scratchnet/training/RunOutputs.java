@@ -1,0 +1,83 @@
+package dev.scratchnet.training;
+
+import dev.scratchnet.config.Configuration;
+import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.report.AccuracyChart;
+import dev.scratchnet.report.EpochMetrics;
+import dev.scratchnet.report.Json;
+import dev.scratchnet.report.MetricsCsv;
+import java.nio.file.Path;
+
+/**
+ * What a run writes as it goes: checkpoints at the configured cadence, and, when it has an output folder,
+ * {@code metrics.csv} and {@code accuracy.png} after every epoch and at the end the model ({@code model.npz},
+ * {@code model.json}) and {@code summary.json}. Every file is written atomically.
+ */
+public final class RunOutputs implements Trainer.Listener {
+    public static final String METRICS = "metrics.csv";
+    public static final String CHART = "accuracy.png";
+    public static final String SUMMARY = "summary.json";
+
+    private final Path dir;
+    private final Configuration config;
+    private final NetworkSpec spec;
+    private final Path checkpointDir;
+    private final long checkpointEvery;
+
+    private RunOutputs(Path dir, Configuration config, NetworkSpec spec, Path checkpointDir) {
+        this.dir = dir;
+        this.config = config;
+        this.spec = spec;
+        this.checkpointDir = checkpointDir;
+        this.checkpointEvery = config.get(OutputSettings.CHECKPOINT_EVERY);
+    }
+
+    /** Every output into {@code out}, checkpoints into the configured checkpoint folder. */
+    public static RunOutputs folder(Path out, Configuration config, NetworkSpec spec) {
+        return new RunOutputs(out, config, spec, Path.of(OutputSettings.checkpointFolder(config)));
+    }
+
+    /** Checkpoints only, into {@code checkpointDir} when it is not null; nothing else is written. */
+    public static RunOutputs checkpointsOnly(Path checkpointDir, Configuration config, NetworkSpec spec) {
+        return new RunOutputs(null, config, spec, checkpointDir);
+    }
+
+    /** The checkpoint folder, or null when this run does not checkpoint. */
+    public Path checkpointDir() {
+        return checkpointDir;
+    }
+
+    @Override
+    public void afterStep(TrainingState state) {
+        if (checkpointEvery > 0 && state.globalStep() % checkpointEvery == 0) {
+            checkpoint(state);
+        }
+    }
+
+    @Override
+    public void afterEpoch(TrainingState state, EpochMetrics metrics) {
+        if (dir != null) {
+            MetricsCsv.write(dir.resolve(METRICS), state.metrics());
+            AccuracyChart.write(dir.resolve(CHART), state.metrics(), spec.describe() + ", batch "
+                    + config.get(TrainingSettings.BATCH_SIZE) + ", " + config.text(TrainingSettings.OPTIMIZER)
+                    + " lr " + config.text(TrainingSettings.LEARNING_RATE));
+        }
+        if (checkpointEvery == 0 || state.globalStep() % checkpointEvery == 0) {
+            checkpoint(state);
+        }
+    }
+
+    private void checkpoint(TrainingState state) {
+        if (checkpointDir != null) {
+            Checkpoint.save(checkpointDir, config, spec, state);
+        }
+    }
+
+    /** The model and summary.json, when this run has an output folder. */
+    void finish(double[] params, RunSummary summary) {
+        if (dir != null) {
+            ModelFile.save(dir, spec, params);
+            Json.write(dir.resolve(SUMMARY), summary);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.scratchnet.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.scratchnet.ScratchnetException;
+import dev.scratchnet.config.Configuration;
+import dev.scratchnet.config.Setting;
+import dev.scratchnet.math.Precision;
+import dev.scratchnet.network.Activation;
+import dev.scratchnet.network.NetworkSettings;
+import dev.scratchnet.training.Optimizer;
+import dev.scratchnet.training.TrainingSettings;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Every scratchnet setting, parsed from Spark properties: defaults, values, and one-line errors. */
+class SettingsTest {
+
+    @Test
+    void defaultsAreTheBooksRun() {
+        Configuration c = Settings.defaults();
+        assertEquals(100, c.get(TrainingSettings.BATCH_SIZE));
+        assertEquals(0.1, c.get(TrainingSettings.LEARNING_RATE));
+        assertEquals(10000, c.get(TrainingSettings.STEPS));
+        assertEquals(List.of(50), c.get(NetworkSettings.HIDDEN));
+        assertEquals(Activation.RELU, c.get(NetworkSettings.ACTIVATION));
+        assertEquals(Optimizer.Kind.SGD, c.get(TrainingSettings.OPTIMIZER));
+        assertEquals(Precision.DOUBLE, c.get(TrainingSettings.PRECISION));
+        assertEquals("std:0.01", c.text(NetworkSettings.WEIGHT_INIT));
+    }
+
+    @Test
+    void readsSettingsAndIgnoresOtherSparkKeys() {
+        Configuration c = Settings.parse(Map.of(
+                "spark.master", "local[2]",
+                "spark.scratchnet.hidden", "100, 50",
+                "spark.scratchnet.partitions", "3",
+                "spark.scratchnet.optimizer", "Adam",
+                "spark.scratchnet.evalTrain", "false",
+                "spark.scratchnet.weightInit", "xavier",
+                "spark.scratchnet.precision", "SINGLE"));
+        assertEquals(List.of(100, 50), c.get(NetworkSettings.HIDDEN));
+        assertEquals(3, c.get(EngineSettings.PARTITIONS));
+        assertEquals(Optimizer.Kind.ADAM, c.get(TrainingSettings.OPTIMIZER));
+        assertEquals(false, c.get(TrainingSettings.EVAL_TRAIN));
+        assertEquals(Precision.SINGLE, c.get(TrainingSettings.PRECISION));
+        assertEquals(Settings.ALL.size(), c.effective().size(), "the effective dump lists every setting");
+        assertEquals("adam", c.effective().get("spark.scratchnet.optimizer"));
+        assertEquals("100,50", c.effective().get("spark.scratchnet.hidden"));
+        assertEquals("auto", Settings.defaults().effective().get("spark.scratchnet.partitions"));
+    }
+
+    @Test
+    void everyEffectiveValueParsesBackToItself() {
+        Configuration c = Settings.parse(Map.of("spark.scratchnet.learningRate", "0.005",
+                "spark.scratchnet.weightInit", "std:0.02", "spark.scratchnet.seed", "-7"));
+        assertEquals(c.effective(), Settings.parse(c.effective()).effective());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "spark.scratchnet.batchSize | -5 | spark.scratchnet.batchSize: out of range, got '-5'",
+            "spark.scratchnet.batchSize | ten | spark.scratchnet.batchSize: not an integer, got 'ten'",
+            "spark.scratchnet.batchSize | 10.5 | spark.scratchnet.batchSize: not an integer, got '10.5'",
+            "spark.scratchnet.partitions | 0 | spark.scratchnet.partitions: out of range, got '0' (valid: auto or 1 .. 100000)",
+            "spark.scratchnet.partitions | 100001 | spark.scratchnet.partitions: out of range, got '100001' (valid: auto or 1 .. 100000)",
+            "spark.scratchnet.treeDepth | 11 | spark.scratchnet.treeDepth: out of range, got '11' (valid: 1 .. 10)",
+            "spark.scratchnet.treeDepth | 0 | spark.scratchnet.treeDepth: out of range",
+            "spark.scratchnet.seed | 18446744073709551616 | spark.scratchnet.seed: out of range (beyond 64 bits), got '18446744073709551616' (valid: a 64-bit integer)",
+            "spark.scratchnet.optimizer | rmsprop | spark.scratchnet.optimizer: unknown optimizer, got 'rmsprop' (valid: sgd | momentum | adagrad | adam)",
+            "spark.scratchnet.precision | half | spark.scratchnet.precision: unknown precision, got 'half' (valid: double | single)",
+            "spark.scratchnet.hidden | abc | spark.scratchnet.hidden: not a comma list of integers, got 'abc'",
+            "spark.scratchnet.hidden | 100,,50 | spark.scratchnet.hidden: not a comma list of integers",
+            "spark.scratchnet.hidden | 0 | spark.scratchnet.hidden: out of range, got '0'",
+            "spark.scratchnet.activation | tanh | spark.scratchnet.activation: unknown activation",
+            "spark.scratchnet.learningRate | 0 | spark.scratchnet.learningRate: must be > 0",
+            "spark.scratchnet.learningRate | NaN | spark.scratchnet.learningRate: not a finite number",
+            "spark.scratchnet.targetAccuracy | 1.5 | spark.scratchnet.targetAccuracy: must be 0 (off) or in (0, 1]",
+            "spark.scratchnet.evalTrain | yes | spark.scratchnet.evalTrain: not true or false",
+            "spark.scratchnet.weightInit | -0.1 | spark.scratchnet.weightInit: not a positive std",
+            "spark.scratchnet.momentum | 1 | spark.scratchnet.momentum: must be in [0, 1)",
+            "spark.scratchnet.out | '' | spark.scratchnet.out: must not be empty",
+            "spark.scratchnet.batchsize | 100 | spark.scratchnet.batchsize: unknown setting (did you mean spark.scratchnet.batchSize?)",
+            "spark.scratchnet.colour | red | spark.scratchnet.colour: unknown setting (known: data.dir, hidden,"})
+    void badValuesFailWithOneLineNamingTheKey(String key, String value, String message) {
+        ScratchnetException e = assertThrows(ScratchnetException.class, () -> Settings.parse(Map.of(key, value)));
+        assertTrue(e.getMessage().startsWith(message), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), "one line");
+    }
+
+    @Test
+    void keysAndParamNamesAreUniqueAndTheTablesListEverySetting() {
+        Set<String> keys = new HashSet<>();
+        Set<String> params = new HashSet<>();
+        String tables = Settings.markdownTables();
+        for (Setting<?> s : Settings.ALL) {
+            assertTrue(keys.add(s.key()), "duplicate key " + s.key());
+            assertTrue(params.add(s.paramName()), "duplicate param name " + s.paramName());
+            assertTrue(tables.contains("| `" + s.key() + "` |"), s.key());
+            assertTrue(s.paramName().matches("[a-zA-Z][a-zA-Z0-9]*"), s.paramName());
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.scratchnet.training;
+
+import static dev.scratchnet.training.FakeEngine.accuracy;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.scratchnet.ScratchnetException;
+import dev.scratchnet.config.Configuration;
+import dev.scratchnet.report.EpochMetrics;
+import dev.scratchnet.spark.Settings;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The trainer's bookkeeping against a fake engine: no network, no data, milliseconds. */
+class TrainerTest {
+    final ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+    static Configuration config(String... kv) {
+        Map<String, String> m = new HashMap<>(Map.of("spark.scratchnet.batchSize", "3",
+                "spark.scratchnet.optimizer", "momentum", "spark.scratchnet.learningRate", "0.01",
+                "spark.scratchnet.steps", "0", "spark.scratchnet.progressSeconds", "0", "spark.scratchnet.seed", "5"));
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put("spark.scratchnet." + kv[i], kv[i + 1]);
+        }
+        return Settings.parse(m);
+    }
+
+    static TrainingState fresh(Configuration config) {
+        return TrainingState.fresh(new double[] {0.5, -0.5}, TrainingSettings.newOptimizer(config, 2));
+    }
+
+    /** Records the listener's calls as strings such as {@code step 2} and {@code epoch 1 @ 3}. */
+    static final class Recorder implements Trainer.Listener {
+        final List<String> calls = new ArrayList<>();
+
+        @Override
+        public void afterStep(TrainingState state) {
+            calls.add("step " + state.globalStep());
+        }
+
+        @Override
+        public void afterEpoch(TrainingState state, EpochMetrics m) {
+            calls.add("epoch " + m.epoch() + " @ " + m.step());
+        }
+    }
+
+    Trainer.Result run(Configuration config, GradientEngine engine, Trainer.Listener listener, TrainingState state) {
+        return new Trainer(config, engine, new PrintStream(log, true, StandardCharsets.UTF_8), listener).run(state);
+    }
+
+    @Test
+    void aStepLimitEndsWithAPartialEpochAndListenersSeeEveryStepOnce() {
+        Configuration config = config("epochs", "3", "steps", "7");
+        FakeEngine engine = new FakeEngine(10, List.of(accuracy(-1, 50)));
+        Recorder recorder = new Recorder();
+        Trainer.Result r = run(config, engine, recorder, fresh(config));
+        assertEquals(7, r.steps());
+        assertEquals(List.of("step 1", "step 2", "epoch 1 @ 3", "step 4", "step 5", "epoch 2 @ 6", "epoch 3 @ 7"),
+                recorder.calls, "3 steps an epoch (10 / 3), the run cut at step 7");
+        assertEquals(List.of(1, 2, 3), r.metrics().stream().map(EpochMetrics::epoch).toList());
+        assertTrue(log.toString().contains("epoch 3 (partial)"), log.toString());
+        assertEquals(7, engine.batches.size());
+        for (int[] b : engine.batches) {
+            assertEquals(3, b.length);
+        }
+        assertFalse(r.reachedTarget());
+        assertTrue(Double.isNaN(r.timeToTargetSeconds()));
+    }
+
+    @Test
+    void eachEpochIsAPermutationWhoseRemainderSitsOut() {
+        Configuration config = config("epochs", "1");
+        FakeEngine engine = new FakeEngine(10, List.of(accuracy(-1, 50)));
+        run(config, engine, new Recorder(), fresh(config));
+        boolean[] seen = new boolean[10];
+        for (int[] b : engine.batches) {
+            for (int i : b) {
+                assertFalse(seen[i], "example " + i + " twice in one epoch");
+                seen[i] = true;
+            }
+        }
+        assertEquals(9, engine.batches.size() * 3);
+    }
+
+    @Test
+    void theTargetStopsTheRunAndTimeToTargetIsThatEpochsTime() {
+        Configuration config = config("epochs", "10", "targetAccuracy", "0.9");
+        FakeEngine engine = new FakeEngine(9, List.of(accuracy(-1, 50), accuracy(-1, 89), accuracy(-1, 90), accuracy(-1, 99)));
+        Trainer.Result r = run(config, engine, new Recorder(), fresh(config));
+        assertTrue(r.reachedTarget());
+        assertEquals(3, r.metrics().size(), "stops after the first epoch at or above the target");
+        assertEquals(9, r.steps());
+        assertEquals(r.metrics().get(2).seconds(), r.timeToTargetSeconds());
+        assertTrue(log.toString().contains("reached test accuracy 0.9000 >= 0.9000"), log.toString());
+    }
+
+    @Test
+    void withAValidationSplitTheTargetLooksAtValidationNotTest() {
+        Configuration config = config("epochs", "10", "targetAccuracy", "0.9");
+        FakeEngine engine = new FakeEngine(9, List.of(accuracy(50, 95), accuracy(91, 80)));
+        Trainer.Result r = run(config, engine, new Recorder(), fresh(config));
+        assertEquals(2, r.metrics().size(), "test 0.95 in epoch 1 does not stop the run; validation 0.91 in epoch 2 does");
+        assertEquals(0.91, r.last().validationAccuracy());
+        assertEquals(0.80, r.last().testAccuracy());
+        assertTrue(log.toString().contains("reached validation accuracy"), log.toString());
+    }
+
+    @Test
+    void aRunResumedMidEpochEndsExactlyWhereAnUninterruptedRunEnds() {
+        Configuration config = config("epochs", "3");
+        FakeEngine whole = new FakeEngine(10, List.of(accuracy(-1, 50)));
+        Trainer.Result uninterrupted = run(config, whole, new Recorder(), fresh(config));
+
+        // A checkpoint taken after global step 4 (epoch 2, step 1), as RunOutputs would take it.
+        TrainingState[] snapshot = new TrainingState[1];
+        Trainer.Listener checkpointAt4 = new Trainer.Listener() {
+            @Override
+            public void afterStep(TrainingState s) {
+                if (s.globalStep() == 4) {
+                    Optimizer o = TrainingSettings.newOptimizer(config, 2);
+                    o.restore(s.optimizer().state());
+                    snapshot[0] = new TrainingState(s.params().clone(), o, s.epoch(), s.stepInEpoch(), s.globalStep(),
+                            s.seconds(), s.epochLossSum(), s.epochExamples(), s.metrics());
+                }
+            }
+        };
+        run(config, new FakeEngine(10, List.of(accuracy(-1, 50))), checkpointAt4, fresh(config));
+        assertEquals(1, snapshot[0].epoch());
+        assertEquals(1, snapshot[0].stepInEpoch());
+
+        Trainer.Result resumed = run(config, new FakeEngine(10, List.of(accuracy(-1, 50))), new Recorder(), snapshot[0]);
+        assertArrayEquals(uninterrupted.params(), resumed.params(), 0.0);
+        assertEquals(uninterrupted.steps(), resumed.steps());
+        assertEquals(uninterrupted.metrics().size(), resumed.metrics().size());
+        for (int i = 0; i < resumed.metrics().size(); i++) {
+            assertEquals(uninterrupted.metrics().get(i).loss(), resumed.metrics().get(i).loss(), 0.0, "epoch " + (i + 1));
+        }
+    }
+
+    @Test
+    void aResumedRunThatAlreadyReachedItsTargetDoesNothing() {
+        Configuration config = config("epochs", "5", "targetAccuracy", "0.5");
+        TrainingState done = new TrainingState(new double[] {1, 2}, TrainingSettings.newOptimizer(config, 2), 1, 0, 3,
+                2.5, 0, 0, List.of(new EpochMetrics(1, 3, 2.5, 0.1, Double.NaN, Double.NaN, 0.6)));
+        FakeEngine engine = new FakeEngine(10, List.of(accuracy(-1, 50)));
+        Trainer.Result r = run(config, engine, new Recorder(), done);
+        assertTrue(r.reachedTarget());
+        assertEquals(2.5, r.timeToTargetSeconds());
+        assertEquals(0, engine.batches.size());
+    }
+
+    @Test
+    void aBatchLargerThanTheTrainingSetOrAPositionOffTheScheduleIsRefused() {
+        ScratchnetException big = assertThrows(ScratchnetException.class,
+                () -> run(config("batchSize", "11"), new FakeEngine(10, List.of(accuracy(-1, 1))), new Recorder(),
+                        fresh(config())));
+        assertEquals("spark.scratchnet.batchSize: 11 is larger than the training set (10 examples)", big.getMessage());
+        Configuration config = config();
+        TrainingState offSchedule = new TrainingState(new double[2], TrainingSettings.newOptimizer(config, 2), 0, 5, 5,
+                0, 0, 0, List.of());
+        assertThrows(ScratchnetException.class,
+                () -> run(config, new FakeEngine(10, List.of(accuracy(-1, 1))), new Recorder(), offSchedule));
+    }
+}
