@@ -6,6 +6,7 @@ import dev.scratchnet.data.Mnist;
 import dev.scratchnet.math.Precision;
 import dev.scratchnet.training.ExampleBlock;
 import dev.scratchnet.training.ModelFile;
+import dev.scratchnet.training.ValidationSplit;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -16,12 +17,13 @@ final class EvaluateCommand {
 
     static int run(Configuration config, Path model, PrintStream out) {
         ModelFile.Model m = ModelFile.load(model);
-        Mnist.Split data = MnistData.load(config, out);
+        Mnist.Split data = MnistData.load(config, out, "evaluate");
         if (data.test().features() != m.spec().inputSize() || data.test().classes() != m.spec().classes()) {
             throw new ScratchnetException("model " + model + " (" + m.spec().describe() + ") does not fit the data: "
                     + data.test().features() + " inputs, " + data.test().classes() + " classes");
         }
-        long correct = ExampleBlock.whole(data.test()).countCorrect(m.spec(), m.params(), Precision.DOUBLE);
+        long correct = ExampleBlock.whole(data.test())
+                .accuracy(m.spec(), m.params(), Precision.DOUBLE, true, 0, ValidationSplit.NONE, false).testCorrect();
         out.printf(Locale.ROOT, "model %s (%s): test accuracy %.4f (%d / %d)%n", model, m.spec().describe(),
                 (double) correct / data.test().size(), correct, data.test().size());
         return Main.OK;

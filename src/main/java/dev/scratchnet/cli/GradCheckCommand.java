@@ -26,7 +26,7 @@ final class GradCheckCommand {
 
     static int run(Configuration config, int examples, double tolerance, PrintStream out) {
         RunLog.header(out, "gradcheck", config);
-        Mnist.Split data = MnistData.load(config, out);
+        Mnist.Split data = MnistData.load(config, out, "gradcheck");
         Dataset train = data.train();
         if (examples < 1 || examples > train.size()) {
             throw new dev.scratchnet.ScratchnetException("--examples must be between 1 and " + train.size() + ", got " + examples);

@@ -11,19 +11,46 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-/** MNIST for a command: fetched into {@code data.dir} when that folder is missing or empty, then loaded. */
+/**
+ * MNIST for a command. The default folder ({@code data/mnist}) is fetched into when it is missing or empty, so
+ * {@code ./submit.sh} works on a fresh clone; any other folder must hold the data already (a mistyped path
+ * must never quietly train on freshly fetched MNIST): {@code fetch-data} fetches there explicitly.
+ */
 final class MnistData {
     private MnistData() {}
 
-    static Mnist.Split load(Configuration config, PrintStream out) {
-        Path dir = Path.of(config.get(DataSettings.DATA_DIR));
+    /** Fetches MNIST into the default folder when the run reads MNIST from it and it is missing or empty. */
+    static void prepare(Configuration config, PrintStream out) {
+        if (config.get(DataSettings.FORMAT) != DataSettings.Format.MNIST
+                || !config.get(DataSettings.DATA_DIR).equals(DataSettings.DEFAULT_MNIST_DIR)) {
+            return;
+        }
+        Path dir = Path.of(DataSettings.DEFAULT_MNIST_DIR);
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new ScratchnetException(DataSettings.DATA_DIR.key() + ": " + dir + " is not a folder");
         }
         if (!Files.exists(dir) || isEmpty(dir)) {
             MnistFetcher.ensure(dir, out);
         }
-        return Mnist.load(dir);
+    }
+
+    /** MNIST from a local {@code data.dir}, in this JVM (gradcheck, evaluate, train --in-process). */
+    static Mnist.Split load(Configuration config, PrintStream out, String command) {
+        if (config.get(DataSettings.FORMAT) != DataSettings.Format.MNIST) {
+            throw new ScratchnetException(DataSettings.FORMAT.key() + ": " + command + " reads MNIST's IDX files only, not "
+                    + config.text(DataSettings.FORMAT));
+        }
+        String dir = config.get(DataSettings.DATA_DIR);
+        if (dir.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*") && !dir.startsWith("file:")) {
+            throw new ScratchnetException(DataSettings.DATA_DIR.key() + ": " + command + " reads a local folder, not " + dir);
+        }
+        prepare(config, out);
+        Path path = dir.startsWith("file:") ? Path.of(java.net.URI.create(dir)) : Path.of(dir);
+        if (!Files.exists(path)) {
+            throw new ScratchnetException(DataSettings.DATA_DIR.key() + ": " + path + " does not exist; "
+                    + "./submit.sh fetch-data --conf " + DataSettings.DATA_DIR.key() + "=" + dir + " fetches MNIST there");
+        }
+        return Mnist.load(path);
     }
 
     private static boolean isEmpty(Path dir) {

@@ -7,6 +7,7 @@ import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.report.AtomicFiles;
 import dev.scratchnet.spark.CachedCleanSparkContext;
+import dev.scratchnet.spark.DataSources;
 import dev.scratchnet.spark.EngineSettings;
 import dev.scratchnet.spark.ExecutorWatchdog;
 import dev.scratchnet.spark.SparkEngine;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
 
 /** {@code train}: MNIST on Spark (or in this JVM) with the configured settings, writing the run's outputs. */
 final class TrainCommand {
@@ -33,25 +35,23 @@ final class TrainCommand {
         Path outDir = Path.of(config.get(OutputSettings.OUT));
         AtomicFiles.ensureWritableDir(outDir, "output folder (" + OutputSettings.OUT.key() + ")");
         RunLog.header(out, inProcess ? "train --in-process" : "train", config);
-
-        long t0 = System.nanoTime();
-        Mnist.Split data = MnistData.load(config, out);
-        double loadSeconds = (System.nanoTime() - t0) / 1e9;
-        NetworkSpec spec = NetworkSettings.spec(config, data.train().features(), data.train().classes());
-        RunOutputs outputs = RunOutputs.folder(outDir, config, spec);
-        TrainingRun run = new TrainingRun(config, spec, outputs, out);
-        TrainingState state = run.startingState();
-
-        RunSummary summary;
-        if (inProcess) {
-            LocalEngine engine = new LocalEngine(spec, data.train(), data.test(), config.get(TrainingSettings.PRECISION));
-            summary = run.run(engine, state, new EngineFacts(engine.describe(), null, null, 1, null, null, loadSeconds));
-        } else {
-            summary = onSpark(sparkConf, config, spec, data, run, state, loadSeconds, gradient, out);
-        }
+        RunSummary summary = inProcess ? inProcess(config, outDir, out) : onSpark(sparkConf, config, outDir, gradient, out);
         out.printf(Locale.ROOT, "done: %s after %d epochs, %d steps, %.1f s of training | outputs in %s%n",
                 finalAccuracy(summary), summary.epochs(), summary.steps(), summary.trainSeconds(), outDir);
         return Main.OK;
+    }
+
+    /** The oracle: MNIST from a local folder, trained in this JVM on one thread. */
+    private static RunSummary inProcess(Configuration config, Path outDir, PrintStream out) {
+        long t0 = System.nanoTime();
+        Mnist.Split data = MnistData.load(config, out, "train --in-process");
+        double loadSeconds = (System.nanoTime() - t0) / 1e9;
+        NetworkSpec spec = NetworkSettings.spec(config, data.train().features(), data.train().classes());
+        TrainingRun run = new TrainingRun(config, spec, RunOutputs.folder(outDir, config, spec), out);
+        TrainingState state = run.startingState();
+        LocalEngine engine = new LocalEngine(spec, data.train(), data.test(), config.get(TrainingSettings.PRECISION),
+                TrainingSettings.validationSplit(config));
+        return run.run(engine, state, new EngineFacts(engine.describe(), null, null, 1, null, null, loadSeconds));
     }
 
     private static String finalAccuracy(RunSummary s) {
@@ -66,9 +66,9 @@ final class TrainCommand {
         return sb.toString();
     }
 
-    private static RunSummary onSpark(SparkConf sparkConf, Configuration config, NetworkSpec spec, Mnist.Split data,
-                                      TrainingRun run, TrainingState state, double loadSeconds,
+    private static RunSummary onSpark(SparkConf sparkConf, Configuration config, Path outDir,
                                       SparkEngine.BlockGradient gradient, PrintStream out) {
+        MnistData.prepare(config, out);
         SparkConf conf = sparkConf.clone();
         conf.setIfMissing("spark.master", "local[*]");
         conf.setIfMissing("spark.app.name", "scratchnet");
@@ -77,22 +77,40 @@ final class TrainCommand {
         double startupSeconds = (System.nanoTime() - t1) / 1e9;
         try (ExecutorWatchdog watchdog = new ExecutorWatchdog(sc, config.get(EngineSettings.NO_EXECUTOR_TIMEOUT))) {
             try {
+                SparkSession spark = SparkConsole.session(sc);
                 long t2 = System.nanoTime();
+                DataSources.Loaded data = DataSources.load(spark, config);
+                double loadSeconds = (System.nanoTime() - t2) / 1e9;
+                NetworkSpec spec;
+                TrainingRun run;
+                TrainingState state;
+                try {
+                    spec = NetworkSettings.spec(config, data.features(), data.classes());
+                    run = new TrainingRun(config, spec, RunOutputs.folder(outDir, config, spec), out);
+                    state = run.startingState();
+                } catch (Throwable e) { // SparkException too: checked in Java, thrown undeclared by Scala
+                    data.close();
+                    throw e;
+                }
                 try (SparkEngine engine = new SparkEngine(sc, spec, data.train(), data.test(), config, gradient)) {
                     EngineFacts facts = new EngineFacts(engine.describe(), sc.master(), sc.version(), engine.partitions(),
-                            engine.cachedBytes(), startupSeconds, loadSeconds + (System.nanoTime() - t2) / 1e9);
+                            engine.cachedBytes(), startupSeconds, loadSeconds);
                     return run.run(engine, state, facts);
                 }
-            } catch (RuntimeException e) {
-                throw explain(e, sc, config, watchdog);
+            } catch (Exception e) { // Spark's SparkException is checked in Java's eyes but thrown unchecked
+                ScratchnetException explained = explain(e, sc, config, watchdog);
+                if (explained != null) {
+                    throw explained;
+                }
+                throw e;
             }
         } finally {
             SparkConsole.stopQuietly(sc);
         }
     }
 
-    /** Why a Spark run failed, in one line, when the cause is the cluster rather than the program. */
-    private static RuntimeException explain(RuntimeException e, JavaSparkContext sc, Configuration config,
+    /** Why a Spark run failed, in one line, when the cause is the cluster rather than the program; else null. */
+    private static ScratchnetException explain(Exception e, JavaSparkContext sc, Configuration config,
                                             ExecutorWatchdog watchdog) {
         Path checkpoints = Path.of(OutputSettings.checkpointFolder(config));
         String resume = dev.scratchnet.training.Checkpoint.exists(checkpoints)
@@ -108,7 +126,7 @@ final class TrainCommand {
                     + " (master unreachable, authentication rejected, or application killed: the log above says which)"
                     + resume, e);
         }
-        return e;
+        return null;
     }
 
     /** A SparkContext, or one line naming the master when Spark refuses to start (a bad URL, say). */

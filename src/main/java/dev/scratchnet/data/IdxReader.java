@@ -85,6 +85,61 @@ public final class IdxReader {
     /** {@code rawSize} is the file's length when it is not compressed, else -1. */
     private static Idx parse(Path file, InputStream in, int expectedDims, String what, long rawSize)
             throws IOException {
+        Header header = readHeader(in, file.toString(), expectedDims, what);
+        int[] dims = header.dims();
+        int n = (int) header.dataBytes();
+        long headerBytes = header.headerBytes();
+        if (rawSize >= 0) {
+            // Uncompressed: the file length tells us everything before we allocate anything.
+            long found = rawSize - headerBytes;
+            if (found < n) {
+                throw truncated(file, n, found);
+            }
+            if (found > n) {
+                throw trailing(file, n, found - n + " extra bytes");
+            }
+        }
+        byte[] data;
+        if (rawSize >= 0) {
+            data = new byte[n];
+            int got = in.readNBytes(data, 0, n);
+            if (got < n) {
+                throw truncated(file, n, got);
+            }
+        } else {
+            data = readGrowing(file, in, n);
+        }
+        if (in.read() != -1) {
+            throw trailing(file, n, "more follow");
+        }
+        return new Idx(dims, data);
+    }
+
+    /**
+     * The header of an unsigned-byte IDX file: its dimension sizes and how many bytes the header takes.
+     *
+     * @param dims        the dimension sizes, e.g. {@code [60000, 28, 28]}
+     * @param headerBytes bytes before the data: 4 + 4 per dimension
+     */
+    public record Header(int[] dims, int headerBytes) implements java.io.Serializable {
+        /** Bytes of data the header announces: the product of the dimensions. */
+        public long dataBytes() {
+            long total = 1;
+            for (int d : dims) {
+                total *= d;
+            }
+            return total;
+        }
+    }
+
+    /**
+     * Reads and checks an IDX header from {@code in} (positioned at the start of the file, decompressed):
+     * magic, element type (unsigned byte only), number of dimensions, dimension sizes.
+     *
+     * @param file names the file in errors
+     * @throws ScratchnetException naming {@code file} and what is wrong
+     */
+    public static Header readHeader(InputStream in, String file, int expectedDims, String what) throws IOException {
         byte[] magic = in.readNBytes(4);
         if (magic.length < 4) {
             throw fail(file, "not an IDX file (only " + magic.length + " bytes, the header alone needs 4)");
@@ -125,32 +180,7 @@ public final class IdxReader {
                         + MAX_DATA + " bytes");
             }
         }
-        int n = (int) total;
-        long headerBytes = 4L + 4L * ndims;
-        if (rawSize >= 0) {
-            // Uncompressed: the file length tells us everything before we allocate anything.
-            long found = rawSize - headerBytes;
-            if (found < n) {
-                throw truncated(file, n, found);
-            }
-            if (found > n) {
-                throw trailing(file, n, found - n + " extra bytes");
-            }
-        }
-        byte[] data;
-        if (rawSize >= 0) {
-            data = new byte[n];
-            int got = in.readNBytes(data, 0, n);
-            if (got < n) {
-                throw truncated(file, n, got);
-            }
-        } else {
-            data = readGrowing(file, in, n);
-        }
-        if (in.read() != -1) {
-            throw trailing(file, n, "more follow");
-        }
-        return new Idx(dims, data);
+        return new Header(dims, 4 + 4 * ndims);
     }
 
     /**
@@ -173,11 +203,13 @@ public final class IdxReader {
         }
     }
 
-    private static ScratchnetException truncated(Path file, long expected, long found) {
+    /** {@code <file>: truncated data: expected … bytes of data, found …}. */
+    public static ScratchnetException truncated(Object file, long expected, long found) {
         return fail(file, "truncated data: expected " + expected + " bytes of data, found " + found);
     }
 
-    private static ScratchnetException trailing(Path file, long expected, String extra) {
+    /** {@code <file>: trailing data: file is longer than its header says (…)}. */
+    public static ScratchnetException trailing(Object file, long expected, String extra) {
         return fail(file, "trailing data: file is longer than its header says (" + expected
                 + " bytes of data expected, " + extra + ")");
     }
@@ -198,7 +230,7 @@ public final class IdxReader {
         return (m == null ? e.getClass().getSimpleName() : m).replaceAll("\\s+", " ").trim();
     }
 
-    private static ScratchnetException fail(Path file, String problem) {
+    private static ScratchnetException fail(Object file, String problem) {
         return new ScratchnetException(file + ": " + problem);
     }
 

@@ -128,9 +128,9 @@ public final class Network {
         return new DenseVector(values);
     }
 
-    /** Counts rows of {@code scores} whose argmax equals {@code labels[labelOffset + row]}. */
-    public static int countCorrect(Matrix scores, int[] labels, int labelOffset) {
-        int correct = 0;
+    /** For each row of {@code scores}, whether its argmax (the first, on ties) equals its label. */
+    public static boolean[] correct(Matrix scores, int[] labels) {
+        boolean[] right = new boolean[scores.rows()];
         int classes = scores.cols();
         double[] s = scores.data();
         for (int r = 0; r < scores.rows(); r++) {
@@ -141,11 +141,9 @@ public final class Network {
                     best = c;
                 }
             }
-            if (best == labels[labelOffset + r]) {
-                correct++;
-            }
+            right[r] = best == labels[r];
         }
-        return correct;
+        return right;
     }
 
     private List<Layer> layers(double[] grads) {

@@ -2,19 +2,60 @@ package dev.scratchnet.spark;
 
 import static dev.scratchnet.config.Setting.Group.DATA;
 
+import dev.scratchnet.config.Choice;
 import dev.scratchnet.config.Setting;
 import java.util.List;
+import java.util.Locale;
 
-/** Where the training data comes from. */
+/** Where the training data comes from and how to read it. */
 public final class DataSettings {
     private DataSettings() {}
 
-    public static final Setting<String> DATA_DIR = Setting.text(DATA, "data.dir", "data/mnist", "a folder", v -> {
-        if (v.isEmpty()) {
-            throw new IllegalArgumentException("must not be empty");
+    /** The formats the command line reads. */
+    public enum Format implements Choice {
+        /** IDX files as MNIST ships them (raw or .gz), in {@code data.dir}. */
+        MNIST,
+        LIBSVM,
+        PARQUET,
+        CSV;
+
+        @Override
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
         }
-    }, "MNIST IDX files (raw or .gz); fetched there when missing");
+    }
+
+    /** The folder {@code ./submit.sh} fetches MNIST into when it is missing; no other folder is ever fetched into. */
+    public static final String DEFAULT_MNIST_DIR = "data/mnist";
+
+    public static final Setting<Format> FORMAT = Setting.choice(DATA, "data.format", Format.class, Format.MNIST,
+            "what the data is: MNIST's IDX files in data.dir, or LibSVM / Parquet / CSV files at data.train and data.test");
+    public static final Setting<String> DATA_DIR = Setting.text(DATA, "data.dir", DEFAULT_MNIST_DIR,
+            "a folder: a path or a Hadoop URI (file:, hdfs://, s3a://)", DataSettings::notEmpty,
+            "MNIST IDX files (raw or .gz), read by the executors; only the default folder is fetched when missing");
+    public static final Setting<String> TRAIN = Setting.text(DATA, "data.train", "",
+            "a file or folder: a path or a Hadoop URI", v -> {}, "training data for libsvm, parquet and csv");
+    public static final Setting<String> TEST = Setting.text(DATA, "data.test", "",
+            "empty (no test set), or a file or folder", v -> {}, "test data for libsvm, parquet and csv (evaluated each epoch, never trained on)");
+    public static final Setting<String> FEATURES = Setting.text(DATA, "data.features", "auto",
+            "auto | * | a column | a comma list of columns", DataSettings::notEmpty,
+            "feature columns of parquet and csv: one vector column or numeric columns (auto: a vector column named "
+                    + "features if there is one, else every column but the label; *: every column but the label)");
+    public static final Setting<String> LABEL = Setting.text(DATA, "data.label", "label", "a column name",
+            DataSettings::notEmpty, "label column of parquet and csv: class indices 0 … K-1 as numbers");
+    public static final Setting<Double> SCALE = Setting.decimal(DATA, "data.scale", 1, "> 0", v -> {
+        if (v <= 0) {
+            throw new IllegalArgumentException("must be > 0");
+        }
+    }, "multiplies every feature value of libsvm, parquet and csv data (e.g. 0.00392156862745098 = 1/255 for "
+            + "pixels 0 … 255; MNIST's IDX pixels are always divided by 255, as the book does)").param();
 
     /** In the order the README lists them. */
-    public static final List<Setting<?>> ALL = List.of(DATA_DIR);
+    public static final List<Setting<?>> ALL = List.of(FORMAT, DATA_DIR, TRAIN, TEST, FEATURES, LABEL, SCALE);
+
+    private static void notEmpty(String value) {
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException("must not be empty");
+        }
+    }
 }

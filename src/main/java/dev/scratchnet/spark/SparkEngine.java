@@ -9,23 +9,20 @@ import dev.scratchnet.training.ExampleBlock;
 import dev.scratchnet.training.GradientEngine;
 import dev.scratchnet.training.GradientSum;
 import dev.scratchnet.training.TrainingSettings;
+import dev.scratchnet.training.ValidationSplit;
 import java.io.Serializable;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.storage.StorageLevel;
 
 /**
- * Gradients and evaluation on Spark executors.
+ * Gradients and evaluation on Spark executors, over training (and test) data cached there as
+ * {@link CachedBlocks}.
  *
- * <p>The data goes out from the driver, once: the driver reads and validates the IDX files, broadcasts the
- * raw bytes, and each partition cuts its contiguous {@link ExampleBlock} out of the broadcast and caches
- * it deserialized (bytes, not doubles). So executors need no shared file system and no copy of the
- * files, tasks stay small (a range, not the data), and a partition lost with its executor is rebuilt from
- * the broadcast. Each step ships the parameters as a broadcast (destroyed after the step) and the step's
- * example indices in the task closure; {@code treeAggregate} brings back one gradient sum. The parameters
- * live on the driver only, so the lineage of every job is the cached RDD and nothing more: it does not grow
- * with the number of steps.
+ * <p>Each step ships the parameters as a broadcast (destroyed after the step), and the step's global positions
+ * and the partitions' start positions in the task closure; each block computes the gradient sum of the
+ * positions that fall in its range, and {@code treeAggregate} brings back one sum. The parameters live on the
+ * driver only, so the lineage of every job is the cached RDD and nothing more: it does not grow with the
+ * number of steps.
  */
 public final class SparkEngine implements GradientEngine {
     /**
@@ -34,89 +31,84 @@ public final class SparkEngine implements GradientEngine {
      */
     @FunctionalInterface
     public interface BlockGradient extends Serializable {
-        GradientSum compute(ExampleBlock block, NetworkSpec spec, double[] params, int[] batch, Precision precision);
+        GradientSum compute(ExampleBlock block, NetworkSpec spec, double[] params, int[] batch, int start,
+                            Precision precision);
     }
 
     private final JavaSparkContext sc;
     private final NetworkSpec spec;
-    private final int partitions;
+    private final CachedBlocks train;
+    private final CachedBlocks test;
     private final int treeDepth;
     private final Precision precision;
+    private final ValidationSplit split;
     private final BlockGradient gradient;
-    private final int trainSize;
-    private final int testSize;
-    private Broadcast<byte[][]> trainData;
-    private Broadcast<byte[][]> testData;
-    private JavaRDD<ExampleBlock> train;
-    private JavaRDD<ExampleBlock> test;
-    private long cachedBytes;
+    private final int[] trainPositions;
 
-    /** Caches {@code train} and {@code test} as {@link EngineSettings#PARTITIONS} blocks each. */
-    public SparkEngine(JavaSparkContext sc, NetworkSpec spec, Dataset train, Dataset test, Configuration config) {
-        this(sc, spec, train, test, config, ExampleBlock::gradientSum);
+    /**
+     * Trains on {@code train} and evaluates on it and on {@code test} (null: no test set); both are closed with
+     * this engine.
+     */
+    public SparkEngine(JavaSparkContext sc, NetworkSpec spec, CachedBlocks train, CachedBlocks test,
+                       Configuration config, BlockGradient gradient) {
+        this.sc = sc;
+        this.spec = spec;
+        this.train = train;
+        this.test = test;
+        this.treeDepth = config.get(EngineSettings.TREE_DEPTH);
+        this.precision = config.get(TrainingSettings.PRECISION);
+        this.split = TrainingSettings.validationSplit(config);
+        this.gradient = gradient;
+        this.trainPositions = split.trainPositions(train.count());
+    }
+
+    /**
+     * In-memory data sets (tests, benchmarks) broadcast and cached as {@link EngineSettings#PARTITIONS} blocks
+     * ({@code auto}: Spark's default parallelism).
+     */
+    public static SparkEngine of(JavaSparkContext sc, NetworkSpec spec, Dataset train, Dataset test,
+                                 Configuration config) {
+        return of(sc, spec, train, test, config, ExampleBlock::gradientSum);
     }
 
     /** As above, each task computing its share of a step with {@code gradient}. */
-    public SparkEngine(JavaSparkContext sc, NetworkSpec spec, Dataset train, Dataset test, Configuration config,
-                       BlockGradient gradient) {
-        this.sc = sc;
-        this.spec = spec;
-        int configured = config.get(EngineSettings.PARTITIONS);
-        this.partitions = configured == 0 ? sc.defaultParallelism() : configured;
-        this.treeDepth = config.get(EngineSettings.TREE_DEPTH);
-        this.precision = config.get(TrainingSettings.PRECISION);
-        this.gradient = gradient;
-        this.trainSize = train.size();
-        this.testSize = test.size();
+    public static SparkEngine of(JavaSparkContext sc, NetworkSpec spec, Dataset train, Dataset test,
+                                 Configuration config, BlockGradient gradient) {
+        int parts = partitions(sc, config);
+        CachedBlocks trainBlocks = CachedBlocks.of(sc, train, parts, "train-blocks");
         try {
-            cache(train, test);
-        } catch (RuntimeException | Error e) {
-            close();
+            CachedBlocks testBlocks = test == null ? null
+                    : CachedBlocks.of(sc, test, Math.min(parts, test.size()), "test-blocks");
+            return new SparkEngine(sc, spec, trainBlocks, testBlocks, config, gradient);
+        } catch (Throwable e) { // SparkException too: checked in Java, thrown undeclared by Scala
+            trainBlocks.close();
             throw e;
         }
     }
 
-    private void cache(Dataset trainSet, Dataset testSet) {
-        sc.setJobDescription("load: cache " + trainSet.size() + " training and " + testSet.size() + " test examples");
-        trainData = sc.broadcast(new byte[][] {trainSet.pixels(), trainSet.labels()});
-        testData = sc.broadcast(new byte[][] {testSet.pixels(), testSet.labels()});
-        train = blocks(sc, trainData, trainSet.features(), trainSet.size(), partitions, "train-blocks");
-        test = blocks(sc, testData, testSet.features(), testSet.size(), Math.min(partitions, testSet.size()), "test-blocks");
-        long[] trainCached = examplesAndBytes(train);
-        long[] testCached = examplesAndBytes(test);
-        if (trainCached[0] != trainSet.size() || testCached[0] != testSet.size()) {
-            throw new IllegalStateException("cached " + trainCached[0] + "/" + testCached[0] + " examples, expected "
-                    + trainSet.size() + "/" + testSet.size());
-        }
-        cachedBytes = trainCached[1] + testCached[1];
-    }
-
-    private static JavaRDD<ExampleBlock> blocks(JavaSparkContext sc, Broadcast<byte[][]> data, int features, int n,
-                                                int parts, String name) {
-        return sc.parallelize(ExampleBlock.ranges(n, parts), parts)
-                .map(range -> ExampleBlock.slice(data.value()[0], data.value()[1], features, range[0], range[1]))
-                .setName(name)
-                .persist(StorageLevel.MEMORY_ONLY());
-    }
-
-    /** One job that fills the cache of {@code blocks} and returns {examples, bytes} held in it. */
-    private static long[] examplesAndBytes(JavaRDD<ExampleBlock> blocks) {
-        return blocks.map(b -> new long[] {b.count(), b.bytes()})
-                .reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+    /** The configured partition count, {@code auto} resolved to Spark's default parallelism. */
+    public static int partitions(JavaSparkContext sc, Configuration config) {
+        int configured = config.get(EngineSettings.PARTITIONS);
+        return configured == 0 ? sc.defaultParallelism() : configured;
     }
 
     @Override
     public int trainSize() {
-        return trainSize;
+        return train.count();
+    }
+
+    @Override
+    public int[] trainPositions() {
+        return trainPositions;
     }
 
     /** Bytes of example data held in the cached blocks (train and test). */
     public long cachedBytes() {
-        return cachedBytes;
+        return train.bytes() + (test == null ? 0 : test.bytes());
     }
 
     public int partitions() {
-        return partitions;
+        return train.partitions();
     }
 
     @Override
@@ -126,9 +118,11 @@ public final class SparkEngine implements GradientEngine {
         NetworkSpec spec = this.spec;
         Precision precision = this.precision;
         BlockGradient gradient = this.gradient;
+        int[] starts = train.starts();
         try {
-            return train.treeAggregate(GradientSum.empty(),
-                    (acc, block) -> acc.add(gradient.compute(block, spec, weights.value(), batch, precision)),
+            return train.rdd().treeAggregate(GradientSum.empty(),
+                    (acc, block) -> acc.add(gradient.compute(block, spec, weights.value(), batch,
+                            starts[block.partition()], precision)),
                     GradientSum::add,
                     treeDepth);
         } finally {
@@ -141,40 +135,37 @@ public final class SparkEngine implements GradientEngine {
         sc.setJobDescription("evaluate");
         Broadcast<double[]> weights = sc.broadcast(params);
         try {
-            long trainCorrect = includeTrain ? countCorrect(train, weights) : 0;
-            return new Accuracy(trainCorrect, includeTrain ? trainSize : 0, 0, 0, countCorrect(test, weights),
-                    testSize);
+            Accuracy a = accuracy(train, false, weights, includeTrain);
+            return test == null ? a : a.plus(accuracy(test, true, weights, false));
         } finally {
             weights.destroy();
         }
     }
 
-    private long countCorrect(JavaRDD<ExampleBlock> blocks, Broadcast<double[]> weights) {
+    private Accuracy accuracy(CachedBlocks blocks, boolean isTest, Broadcast<double[]> weights, boolean includeTrain) {
         NetworkSpec spec = this.spec;
         Precision precision = this.precision;
-        return blocks.map(block -> block.countCorrect(spec, weights.value(), precision)).reduce(Long::sum);
+        ValidationSplit split = this.split;
+        int[] starts = blocks.starts();
+        return blocks.rdd().map(b -> b.accuracy(spec, weights.value(), precision, isTest, starts[b.partition()], split,
+                includeTrain)).reduce(Accuracy::plus);
     }
 
     @Override
     public String describe() {
-        return "spark " + sc.master() + ", " + partitions + " partitions, treeAggregate depth " + treeDepth
+        return "spark " + sc.master() + ", " + partitions() + " partitions, treeAggregate depth " + treeDepth
                 + ", " + precision.id() + " precision";
     }
 
-    /** Unpersists the cached blocks and destroys the data broadcasts, whatever of them exists. */
+    /** Unpersists the cached blocks and releases what they were built from. */
     @Override
     public void close() {
-        if (train != null) {
-            train.unpersist(false);
-        }
-        if (test != null) {
-            test.unpersist(false);
-        }
-        if (trainData != null) {
-            trainData.destroy();
-        }
-        if (testData != null) {
-            testData.destroy();
+        try {
+            train.close();
+        } finally {
+            if (test != null) {
+                test.close();
+            }
         }
     }
 }

@@ -5,8 +5,11 @@ package dev.scratchnet.training;
  * executors. The {@link Trainer} loop is the same for both; only these calls differ.
  */
 public interface GradientEngine extends AutoCloseable {
-    /** Training examples, at global positions {@code 0 .. trainSize() - 1}. */
+    /** Examples in the training set, at global positions {@code 0 .. trainSize() - 1} (validation included). */
     int trainSize();
+
+    /** The positions minibatches are drawn from: those the validation split does not hold out, ascending. */
+    int[] trainPositions();
 
     /**
      * The gradient sum, loss sum and count over the examples at the global positions {@code batch} of step
@@ -14,7 +17,10 @@ public interface GradientEngine extends AutoCloseable {
      */
     GradientSum gradientSum(double[] params, int[] batch, int epoch, int step);
 
-    /** Correct predictions of {@code params} on the test set, and on the training set when {@code includeTrain}. */
+    /**
+     * Correct predictions of {@code params} on the validation split and the test set (when there are),
+     * and on the other training examples when {@code includeTrain}.
+     */
     Accuracy accuracy(double[] params, boolean includeTrain);
 
     /** A short description for logs, e.g. {@code spark local[2], 4 partitions}. */

@@ -13,12 +13,17 @@ public final class LocalEngine implements GradientEngine {
     private final ExampleBlock train;
     private final ExampleBlock test;
     private final Precision precision;
+    private final ValidationSplit split;
+    private final int[] trainPositions;
 
-    public LocalEngine(NetworkSpec spec, Dataset train, Dataset test, Precision precision) {
-        this.precision = precision;
+    /** {@code test} may be null (no test set). */
+    public LocalEngine(NetworkSpec spec, Dataset train, Dataset test, Precision precision, ValidationSplit split) {
         this.spec = spec;
         this.train = ExampleBlock.whole(train);
-        this.test = ExampleBlock.whole(test);
+        this.test = test == null ? null : ExampleBlock.whole(test);
+        this.precision = precision;
+        this.split = split;
+        this.trainPositions = split.trainPositions(train.size());
     }
 
     @Override
@@ -27,15 +32,19 @@ public final class LocalEngine implements GradientEngine {
     }
 
     @Override
+    public int[] trainPositions() {
+        return trainPositions;
+    }
+
+    @Override
     public GradientSum gradientSum(double[] params, int[] batch, int epoch, int step) {
-        return train.gradientSum(spec, params, batch, precision);
+        return train.gradientSum(spec, params, batch, 0, precision);
     }
 
     @Override
     public Accuracy accuracy(double[] params, boolean includeTrain) {
-        long trainCorrect = includeTrain ? train.countCorrect(spec, params, precision) : 0;
-        return new Accuracy(trainCorrect, includeTrain ? train.count() : 0, 0, 0,
-                test.countCorrect(spec, params, precision), test.count());
+        Accuracy a = train.accuracy(spec, params, precision, false, 0, split, includeTrain);
+        return test == null ? a : a.plus(test.accuracy(spec, params, precision, true, 0, split, false));
     }
 
     @Override

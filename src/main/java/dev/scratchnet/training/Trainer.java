@@ -82,15 +82,16 @@ public final class Trainer {
                 timeToTarget, !Double.isNaN(timeToTarget));
     }
 
-    /** The minibatch order over the engine's training examples; fails when the batch is larger than the set. */
+    /** The minibatch order over the engine's training positions; fails when the batch is larger than they are. */
     private MinibatchSchedule schedule() {
-        int n = engine.trainSize();
+        int[] positions = engine.trainPositions();
         int batchSize = config.get(BATCH_SIZE);
-        if (batchSize > n) {
+        if (batchSize > positions.length) {
             throw new ScratchnetException(BATCH_SIZE.key() + ": " + batchSize + " is larger than the training set ("
-                    + n + " examples)");
+                    + positions.length + " examples" + (positions.length < engine.trainSize()
+                    ? " outside the validation split" : "") + ")");
         }
-        return new MinibatchSchedule(n, batchSize, config.get(SEED));
+        return new MinibatchSchedule(positions, batchSize, config.get(SEED));
     }
 
     /** A resumed position must be one this schedule can reach. */

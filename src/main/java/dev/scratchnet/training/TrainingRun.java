@@ -43,7 +43,9 @@ public final class TrainingRun {
     /** Trains from {@code state} on {@code engine} to the end, writes the outputs and returns the summary. */
     public RunSummary run(GradientEngine engine, TrainingState state, EngineFacts facts) {
         int batchSize = config.get(TrainingSettings.BATCH_SIZE);
-        log.printf(Locale.ROOT, "data: %d training examples (%.1f s) | %s%s%n", engine.trainSize(),
+        int training = engine.trainPositions().length;
+        log.printf(Locale.ROOT, "data: %d training examples%s (%.1f s) | %s%s%n", training,
+                training < engine.trainSize() ? " and " + (engine.trainSize() - training) + " held out for validation" : "",
                 facts.dataLoadSeconds(), engine.describe(), facts.cachedDataBytes() == null ? ""
                         : String.format(Locale.ROOT, " | cached %.1f MB", facts.cachedDataBytes() / 1e6));
         if (state.globalStep() > 0) {
@@ -51,7 +53,7 @@ public final class TrainingRun {
                     state.epoch() + 1, state.stepInEpoch(), state.globalStep());
         }
         log.printf(Locale.ROOT, "network %s (%d parameters) | batch %d = %d steps/epoch | %s lr %s%n",
-                spec.describe(), spec.parameterCount(), batchSize, engine.trainSize() / Math.max(1, batchSize),
+                spec.describe(), spec.parameterCount(), batchSize, training / Math.max(1, batchSize),
                 config.text(TrainingSettings.OPTIMIZER), config.text(TrainingSettings.LEARNING_RATE));
         Trainer.Result result = new Trainer(config, engine, log, outputs).run(state);
         RunSummary summary = RunSummary.of(result, spec.describe(), spec.parameterCount(), batchSize, facts,

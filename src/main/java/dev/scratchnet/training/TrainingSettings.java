@@ -43,7 +43,15 @@ public final class TrainingSettings {
                 if (v < 0 || v > 1) {
                     throw new IllegalArgumentException("must be 0 (off) or in (0, 1]");
                 }
-            }, "stop after the first epoch whose test accuracy reaches it").param();
+            }, "stop after the first epoch whose validation accuracy (test accuracy when there is no validation "
+                    + "split) reaches it").param();
+    public static final Setting<Double> VALIDATION_FRACTION = Setting.decimal(TRAINING, "validationFraction", 0,
+            "0 ≤ f < 1", v -> {
+                if (v < 0 || v >= 1) {
+                    throw new IllegalArgumentException("must be in [0, 1)");
+                }
+            }, "fraction of the training set held out (seeded, whatever the partitioning) to validate on each epoch; "
+                    + "the target accuracy then looks at it, and test accuracy is only reported").trajectory().param();
     public static final Setting<Boolean> EVAL_TRAIN = Setting.bool(TRAINING, "evalTrain", true,
             "also count correct predictions on the full training set each epoch").param();
     public static final Setting<Double> PROGRESS_SECONDS = Setting.decimal(TRAINING, "progressSeconds", 10, "≥ 0 (0: off)",
@@ -58,7 +66,12 @@ public final class TrainingSettings {
         return config.get(OPTIMIZER).create(config.get(LEARNING_RATE), config.get(MOMENTUM), parameterCount);
     }
 
+    /** The validation split {@code config} asks for. */
+    public static ValidationSplit validationSplit(Configuration config) {
+        return new ValidationSplit(config.get(VALIDATION_FRACTION), config.get(SEED));
+    }
+
     /** In the order the README lists them. */
     public static final List<Setting<?>> ALL = List.of(BATCH_SIZE, OPTIMIZER, LEARNING_RATE, MOMENTUM, EPOCHS, STEPS,
-            SEED, PRECISION, TARGET_ACCURACY, EVAL_TRAIN, PROGRESS_SECONDS);
+            SEED, PRECISION, VALIDATION_FRACTION, TARGET_ACCURACY, EVAL_TRAIN, PROGRESS_SECONDS);
 }

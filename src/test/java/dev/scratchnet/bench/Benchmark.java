@@ -21,6 +21,7 @@ import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.spark.EngineSettings;
 import dev.scratchnet.spark.Settings;
 import dev.scratchnet.training.TrainingRun;
+import dev.scratchnet.training.ValidationSplit;
 import dev.scratchnet.training.TrainingSettings;
 import dev.scratchnet.training.RunOutputs;
 import dev.scratchnet.training.Trainer;
@@ -140,14 +141,14 @@ public final class Benchmark {
             if (parts.contains("spark")) {
                 engines.put("spark", () -> {
                     long c = System.nanoTime();
-                    SparkEngine engine = new SparkEngine(sc, spec, data.train(), data.test(), config);
+                    SparkEngine engine = SparkEngine.of(sc, spec, data.train(), data.test(), config);
                     json.put("spark_cache_seconds", seconds(c));
                     json.put("cached_data_bytes", engine.cachedBytes());
                     return engine;
                 });
             }
             if (parts.contains("local")) {
-                engines.put("in-process", () -> new LocalEngine(spec, data.train(), data.test(), precision));
+                engines.put("in-process", () -> new LocalEngine(spec, data.train(), data.test(), precision, ValidationSplit.NONE));
             }
             Map<String, Map<String, Object>> trained = trainSideBySide(config, spec, engines);
             Map<String, Object> spark = trained.get("spark");
@@ -295,7 +296,7 @@ public final class Benchmark {
         double[] params = new double[spec.parameterCount()];
         int steps = smoke ? 20 : 200;
         for (int parts : new int[] {2, 8}) {
-            try (SparkEngine engine = new SparkEngine(sc, spec, data.train(), data.test(),
+            try (SparkEngine engine = SparkEngine.of(sc, spec, data.train(), data.test(),
                     config.with(EngineSettings.PARTITIONS, parts).with(EngineSettings.TREE_DEPTH, 2))) {
                 MinibatchSchedule schedule = new MinibatchSchedule(data.train().size(), parts, 1);
                 for (int i = 0; i < 20; i++) {
@@ -320,12 +321,12 @@ public final class Benchmark {
         double[] p = dev.scratchnet.network.WeightInit.he().initialize(spec, 1);
         int calls = smoke ? 3 : 60;
         for (int i = 0; i < 10; i++) {
-            block.gradientSum(spec, p, schedule.batch(0, i % schedule.stepsPerEpoch()), precision);
+            block.gradientSum(spec, p, schedule.batch(0, i % schedule.stepsPerEpoch()), 0, precision);
         }
         double gradGflops = medianOf(repeats, () -> {
             long t = System.nanoTime();
             for (int i = 0; i < calls; i++) {
-                block.gradientSum(spec, p, schedule.batch(0, i % schedule.stepsPerEpoch()), precision);
+                block.gradientSum(spec, p, schedule.batch(0, i % schedule.stepsPerEpoch()), 0, precision);
             }
             return (double) calls * batchSize * spec.flopsPerTrainingExample() / (System.nanoTime() - t);
         });
@@ -404,7 +405,7 @@ public final class Benchmark {
         List<List<Double>> times = List.of(new ArrayList<>(), new ArrayList<>());
         try {
             for (int k = 0; k < 2; k++) {
-                engines[k] = new SparkEngine(sc, spec, data.train().replicate(factors[k]), data.test(),
+                engines[k] = SparkEngine.of(sc, spec, data.train().replicate(factors[k]), data.test(),
                         config.with(EngineSettings.PARTITIONS, partitions));
             }
             for (int rep = 0; rep < (smoke ? 1 : repeats); rep++) {

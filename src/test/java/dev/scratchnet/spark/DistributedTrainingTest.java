@@ -77,7 +77,8 @@ class DistributedTrainingTest {
     }
 
     private static LocalEngine local(Configuration config) {
-        return new LocalEngine(spec(config), data.train(), data.test(), config.get(TrainingSettings.PRECISION));
+        return new LocalEngine(spec(config), data.train(), data.test(), config.get(TrainingSettings.PRECISION),
+                TrainingSettings.validationSplit(config));
     }
 
     private static Trainer.Result train(Configuration config, GradientEngine engine) {
@@ -93,7 +94,7 @@ class DistributedTrainingTest {
         double[] params = initial(config, 3);
         int[] batch = new MinibatchSchedule(data.train().size(), 500, 11).batch(2, 3);
         GradientSum local = local(config).gradientSum(params, batch, 2, 3);
-        try (SparkEngine engine = new SparkEngine(sc, spec(config), data.train(), data.test(), partitions(config, 4))) {
+        try (SparkEngine engine = SparkEngine.of(sc, spec(config), data.train(), data.test(), partitions(config, 4))) {
             GradientSum distributed = engine.gradientSum(params, batch, 2, 3);
             assertEquals(500, distributed.count());
             assertEquals(local.lossSum(), distributed.lossSum(), 1e-9 * Math.abs(local.lossSum()));
@@ -111,7 +112,7 @@ class DistributedTrainingTest {
         int[] batch = new MinibatchSchedule(data.train().size(), 1000, 3).batch(0, 1);
         GradientSum local = local(config).gradientSum(params, batch, 0, 1);
         GradientSum exact = local(config()).gradientSum(params, batch, 0, 1);
-        try (SparkEngine engine = new SparkEngine(sc, spec(config), data.train(), data.test(), partitions(config, 4))) {
+        try (SparkEngine engine = SparkEngine.of(sc, spec(config), data.train(), data.test(), partitions(config, 4))) {
             GradientSum distributed = engine.gradientSum(params, batch, 0, 1);
             assertTrue(engine.describe().contains("single precision"), engine.describe());
             double scale = java.util.Arrays.stream(exact.grad()).map(Math::abs).max().orElseThrow();
@@ -131,7 +132,7 @@ class DistributedTrainingTest {
         Trainer.Result oracle = train(config, local(config));
         assertEquals(300, oracle.steps());
         for (int partitions : new int[] {1, 3, 4}) {
-            try (SparkEngine engine = new SparkEngine(sc, spec(config), data.train(), data.test(),
+            try (SparkEngine engine = SparkEngine.of(sc, spec(config), data.train(), data.test(),
                     partitions(config, partitions))) {
                 Trainer.Result distributed = train(config, engine);
                 assertEquals(oracle.steps(), distributed.steps());
@@ -147,11 +148,11 @@ class DistributedTrainingTest {
     void aFailedTaskIsRetriedAndTheResultIsUnchanged(@TempDir Path tmp) {
         Configuration config = config("epochs", "1", "steps", "20", "partitions", "2");
         Trainer.Result clean;
-        try (SparkEngine engine = new SparkEngine(sc, spec(config), data.train(), data.test(), config)) {
+        try (SparkEngine engine = SparkEngine.of(sc, spec(config), data.train(), data.test(), config)) {
             clean = train(config, engine);
         }
         Path marker = tmp.resolve("failed-once");
-        try (SparkEngine engine = new SparkEngine(sc, spec(config), data.train(), data.test(), config,
+        try (SparkEngine engine = SparkEngine.of(sc, spec(config), data.train(), data.test(), config,
                 FaultInjection.failOnce(marker))) {
             Trainer.Result faulted = train(config, engine);
             assertTrue(java.nio.file.Files.exists(marker), "the fault was injected");
@@ -164,10 +165,10 @@ class DistributedTrainingTest {
     void cachedRddsDoNotMultiplyWithSteps() {
         Configuration config = config("epochs", "1", "steps", "30", "partitions", "2");
         int before = sc.sc().getPersistentRDDs().size();
-        try (SparkEngine engine = new SparkEngine(sc, spec(config), data.train(), data.test(), config)) {
+        try (SparkEngine engine = SparkEngine.of(sc, spec(config), data.train(), data.test(), config)) {
             train(config, engine);
             assertEquals(before + 2, sc.sc().getPersistentRDDs().size(), "only the train and test blocks are cached");
-            assertTrue(engine.cachedBytes() < 6000 * 785 + 1000 * 785 + 1, "bytes, not doubles: " + engine.cachedBytes());
+            assertEquals(6000 * (784 + 4) + 1000 * (784 + 4), engine.cachedBytes(), "a byte a pixel, an int a label");
         }
         assertEquals(before, sc.sc().getPersistentRDDs().size(), "close() unpersists");
     }

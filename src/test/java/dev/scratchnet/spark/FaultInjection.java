@@ -16,11 +16,11 @@ public final class FaultInjection {
      */
     public static SparkEngine.BlockGradient failOnce(Path marker) {
         String path = marker.toString();
-        return (block, spec, params, batch, precision) -> {
+        return (block, spec, params, batch, start, precision) -> {
             try {
                 Files.createFile(Path.of(path));
             } catch (FileAlreadyExistsException e) {
-                return block.gradientSum(spec, params, batch, precision);
+                return block.gradientSum(spec, params, batch, start, precision);
             } catch (IOException e) {
                 throw new IllegalStateException("cannot create fault marker " + path, e);
             }

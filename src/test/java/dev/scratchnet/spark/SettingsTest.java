@@ -89,7 +89,7 @@ class SettingsTest {
             "spark.scratchnet.momentum | 1 | spark.scratchnet.momentum: must be in [0, 1)",
             "spark.scratchnet.out | '' | spark.scratchnet.out: must not be empty",
             "spark.scratchnet.batchsize | 100 | spark.scratchnet.batchsize: unknown setting (did you mean spark.scratchnet.batchSize?)",
-            "spark.scratchnet.colour | red | spark.scratchnet.colour: unknown setting (known: data.dir, hidden,"})
+            "spark.scratchnet.colour | red | spark.scratchnet.colour: unknown setting (known: data.format, data.dir, data.train,"})
     void badValuesFailWithOneLineNamingTheKey(String key, String value, String message) {
         ScratchnetException e = assertThrows(ScratchnetException.class, () -> Settings.parse(Map.of(key, value)));
         assertTrue(e.getMessage().startsWith(message), e.getMessage());

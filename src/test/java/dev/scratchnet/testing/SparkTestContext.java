@@ -22,6 +22,15 @@ public final class SparkTestContext {
                 .set("spark.ui.showConsoleProgress", "false");
     }
 
+    /** The SparkSession over {@code sc} (the active context). */
+    public static org.apache.spark.sql.SparkSession session(JavaSparkContext sc) {
+        org.apache.spark.sql.SparkSession spark = org.apache.spark.sql.SparkSession.builder().getOrCreate();
+        if (spark.sparkContext() != sc.sc()) {
+            throw new IllegalStateException("the session is not over the test's context");
+        }
+        return spark;
+    }
+
     public static JavaSparkContext start() {
         return CachedCleanSparkContext.start(conf(), System.out);
     }

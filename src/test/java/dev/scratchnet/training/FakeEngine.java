@@ -31,6 +31,11 @@ final class FakeEngine implements GradientEngine {
     }
 
     @Override
+    public int[] trainPositions() {
+        return java.util.stream.IntStream.range(0, n).toArray();
+    }
+
+    @Override
     public GradientSum gradientSum(double[] params, int[] batch, int epoch, int step) {
         batches.add(batch.clone());
         double[] grad = new double[params.length];

@@ -26,7 +26,7 @@ class OracleTrainingTest {
         assertEquals("784-50-10 relu", spec.describe());
         TrainingState state = new TrainingRun(book, spec, RunOutputs.checkpointsOnly(null, book, spec), System.out)
                 .startingState();
-        Trainer.Result result = new Trainer(book, new LocalEngine(spec, data.train(), data.test(), Precision.DOUBLE),
+        Trainer.Result result = new Trainer(book, new LocalEngine(spec, data.train(), data.test(), Precision.DOUBLE, ValidationSplit.NONE),
                 System.out, new Trainer.Listener() {}).run(state);
         assertEquals(10000, result.steps());
         assertEquals(17, result.metrics().size(), "16 epochs of 600 steps and a last partial one of 400");
