@@ -14,5 +14,5 @@ package dev.scratchnet.report;
  * @param testAccuracy       the same on the test set; {@code NaN} when there is none
  */
 public record EpochMetrics(int epoch, long step, double seconds, double loss, double trainAccuracy,
-                           double validationAccuracy, double testAccuracy) {
+                           double validationAccuracy, double testAccuracy) implements java.io.Serializable {
 }

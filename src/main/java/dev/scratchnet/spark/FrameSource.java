@@ -26,7 +26,7 @@ import org.apache.spark.sql.types.StructType;
  * is a class index {@code 0 … K−1} held as a number. Every bad value fails its task with one line naming the
  * column, the row and what is wrong; the driver only ever sees counts.
  */
-final class FrameSource {
+public final class FrameSource {
     private FrameSource() {}
 
     /** Which columns hold the features (one vector column, or numeric columns) and the label. */
@@ -99,6 +99,16 @@ final class FrameSource {
                     + String.join(", ", schema.fieldNames()) + ")");
         }
         return schema.apply(name);
+    }
+
+    /**
+     * The estimator's input: {@code featuresCol} a vector column, {@code labelCol} class indices, as cached blocks
+     * (see {@link #cache(Dataset, Columns, double, int, String, String)}); errors name "the DataFrame".
+     */
+    public static CachedBlocks cache(Dataset<Row> df, String featuresCol, String labelCol, double scale, int parts,
+                                     String name) {
+        String what = "the DataFrame";
+        return cache(df, resolve(df.schema(), featuresCol, labelCol, what), scale, parts, name, what);
     }
 
     /**

@@ -51,6 +51,16 @@ public final class Settings {
         return parse(properties);
     }
 
+    /** The setting with the full key {@code key}, or null. */
+    public static Setting<?> byKey(String key) {
+        for (Setting<?> s : ALL) {
+            if (s.key().equals(key)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
     /** The README's settings tables. */
     public static String markdownTables() {
         return Configuration.markdownTables(ALL);

@@ -1,0 +1,35 @@
+package dev.scratchnet.ml;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/** A PrintStream whose lines go to a log4j logger at INFO: the training run's progress, inside a {@code fit}. */
+final class LogStream extends PrintStream {
+    LogStream(Class<?> owner) {
+        super(new LineSink(LogManager.getLogger(owner)), true, StandardCharsets.UTF_8);
+    }
+
+    private static final class LineSink extends ByteArrayOutputStream {
+        private final Logger logger;
+
+        LineSink(Logger logger) {
+            this.logger = logger;
+        }
+
+        @Override
+        public synchronized void flush() {
+            String text = toString(StandardCharsets.UTF_8);
+            int end = text.lastIndexOf('\n');
+            if (end < 0) {
+                return;
+            }
+            text.substring(0, end).lines().forEach(logger::info);
+            String rest = text.substring(end + 1);
+            reset();
+            writeBytes(rest.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}
