@@ -113,8 +113,11 @@ public final class AtomicFiles {
         }
     }
 
-    /** What went wrong, on one line, for ScratchnetException messages. */
-    static String oneLine(Throwable e) {
+    /**
+     * What went wrong with a file, on one line, for ScratchnetException messages: "permission denied on
+     * F", "F does not exist", the file system's reason, else the exception's first line.
+     */
+    public static String oneLine(Throwable e) {
         if (e instanceof FileAlreadyExistsException f) {
             return f.getFile() + " exists and is not a folder";
         }

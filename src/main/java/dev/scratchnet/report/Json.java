@@ -73,7 +73,39 @@ public final class Json {
         }
     }
 
+    /**
+     * Parses {@code json} (bytes from inside another file) as a JSON tree; errors name {@code source}
+     * and read as {@link #readTree(Path)}'s do.
+     */
+    public static JsonNode readTree(byte[] json, String source) {
+        try {
+            JsonNode node = MAPPER.readTree(json);
+            if (node == null || node.isMissingNode()) {
+                throw new ScratchnetException(source + " is not valid JSON: it is empty");
+            }
+            return node;
+        } catch (IOException e) {
+            throw failure(source, e, "JSON tree");
+        }
+    }
+
+    /** {@code value} as the bytes {@link #write} puts in a file. */
+    public static byte[] bytes(Object value) {
+        try {
+            byte[] json = MAPPER.writeValueAsBytes(value);
+            byte[] withNewline = java.util.Arrays.copyOf(json, json.length + 1);
+            withNewline[json.length] = '\n';
+            return withNewline;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialize " + value.getClass().getName() + " to JSON", e);
+        }
+    }
+
     private static ScratchnetException failure(Path file, IOException e, String what) {
+        return failure(file.toString(), e, what);
+    }
+
+    private static ScratchnetException failure(String file, IOException e, String what) {
         if (e instanceof NoSuchFileException) {
             return new ScratchnetException(file + " does not exist", e);
         }
