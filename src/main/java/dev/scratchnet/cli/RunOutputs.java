@@ -16,8 +16,9 @@ import java.util.Map;
 
 /**
  * A run's output folder: {@code metrics.csv} and {@code accuracy.png} rewritten after every epoch,
- * checkpoints as configured, and at the end the model ({@code model.npz}, {@code model.json}) and
- * {@code summary.json}. Every file is written atomically.
+ * checkpoints as configured, and at the end the model ({@code model.npz}, then its readable copy
+ * {@code model.json}) and {@code summary.json}, which names the model by its SHA-256. Every file is
+ * written atomically.
  */
 final class RunOutputs implements Trainer.Listener {
     static final String METRICS = "metrics.csv";
@@ -55,7 +56,7 @@ final class RunOutputs implements Trainer.Listener {
 
     /** The model and summary.json; {@code run} holds everything else worth recording. */
     void finish(Trainer.Result result, Map<String, Object> run) {
-        ModelFile.save(dir, spec, result.params());
+        String modelSha256 = ModelFile.save(dir, spec, result.params());
         EpochMetrics last = result.last();
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("final_test_accuracy", last.testAccuracy());
@@ -67,6 +68,7 @@ final class RunOutputs implements Trainer.Listener {
         summary.put("reached_target", result.reachedTarget());
         summary.put("network", spec.describe());
         summary.put("parameters", spec.parameterCount());
+        summary.put("model_sha256", modelSha256); // which model.npz this summary describes
         summary.putAll(run);
         summary.put("config", config.effective());
         summary.put("metrics", result.metrics());

@@ -119,6 +119,7 @@ public final class Checkpoint {
             throw new ScratchnetException(stateFile + " does not match the SHA-256 recorded in " + jsonFile + " (corrupt or replaced)");
         }
         Map<String, NdArray> arrays = Npz.read(stateFile);
+        Npz.requireFinite(stateFile, arrays);
         NdArray params = arrays.get("params");
         if (params == null || params.size() != spec.parameterCount()) {
             throw new ScratchnetException(stateFile + ": params missing or not " + spec.parameterCount() + " values");

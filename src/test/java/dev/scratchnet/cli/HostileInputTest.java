@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.report.NdArray;
 import dev.scratchnet.report.Npz;
+import dev.scratchnet.report.Sha256;
+import dev.scratchnet.testing.CraftedFiles;
 import dev.scratchnet.testing.TestData;
 import dev.scratchnet.training.Checkpoint;
 import dev.scratchnet.training.ModelFile;
@@ -165,9 +167,62 @@ class HostileInputTest {
         Files.writeString(npz, "W1,b1\n1,2\n");
         assertOneLineAndNoOutput(MainTest.run(conf(), "evaluate", "--model", npz.toString()), npz.toString());
 
-        Path json = model.resolve(ModelFile.DESCRIPTION);
-        Files.writeString(json, "{\"format\": \"scratchnet-model\", \"input_size\": 784, \"hidden\": [20]");
-        assertOneLineAndNoOutput(MainTest.run(conf(), "evaluate", "--model", model.toString()), json.toString());
+        // A description cut short inside the npz: model.json beside it is never read.
+        Npz.write(npz, ModelFile.toArrays(spec, new double[spec.parameterCount()]), Map.of(
+                ModelFile.EMBEDDED_DESCRIPTION, "{\"format\": \"scratchnet-model\", \"hidden\": [20]".getBytes()));
+        assertOneLineAndNoOutput(MainTest.run(conf(), "evaluate", "--model", model.toString()),
+                npz + " member network.json is not valid JSON");
+    }
+
+    @Test
+    void evaluateRefusesAHeaderClaimingSixteenGigabytes() throws IOException {
+        out = tmp.resolve("unused");
+        Path model = Files.createDirectories(tmp.resolve("model"));
+        Path npz = CraftedFiles.hugeClaimNpz(model.resolve(ModelFile.WEIGHTS));
+        assertTrue(Files.size(npz) < 300, "a small file: " + Files.size(npz));
+        assertOneLineAndNoOutput(MainTest.run(conf(), "evaluate", "--model", model.toString()),
+                npz + ": entry 'W1.npy' has 0 data bytes but shape [2000000000] needs 16000000000");
+    }
+
+    @Test
+    void evaluateRefusesNonFiniteWeights() throws IOException {
+        out = tmp.resolve("unused");
+        Path model = tmp.resolve("model");
+        NetworkSpec spec = TrainConfig.parse(Map.of("spark.scratchnet.hidden", "20")).network(784, 10);
+        double[] params = new double[spec.parameterCount()];
+        for (int row = 0; row < 784; row++) {
+            params[row * 20 + 3] = row % 2 == 0 ? Double.NaN : Double.POSITIVE_INFINITY; // W1's column 3
+        }
+        ModelFile.save(Files.createDirectories(model), spec, params);
+        assertOneLineAndNoOutput(MainTest.run(conf(), "evaluate", "--model", model.toString()),
+                model.resolve(ModelFile.WEIGHTS) + ": W1 holds 784 non-finite values (NaN or Inf)");
+    }
+
+    @Test
+    void resumeRefusesNonFiniteParametersOrOptimizerState() throws IOException {
+        out = tmp.resolve("run");
+        Path dir = goodCheckpoint();
+        Path state = dir.resolve("state-5.npz");
+        LinkedHashMap<String, NdArray> arrays = new LinkedHashMap<>(Npz.read(state));
+        arrays.get("params").data()[17] = Double.NaN;
+        rewriteState(dir, state, arrays);
+        assertOneLineAndNoOutput(MainTest.run(conf(), "train"), state + ": params holds 1 non-finite value (NaN or Inf)");
+
+        arrays = new LinkedHashMap<>(Npz.read(state));
+        arrays.get("params").data()[17] = 0;
+        java.util.Arrays.fill(arrays.get("optimizer_v").data(), 0, 5, Double.NEGATIVE_INFINITY);
+        rewriteState(dir, state, arrays);
+        assertOneLineAndNoOutput(MainTest.run(conf(), "train"),
+                state + ": optimizer_v holds 5 non-finite values (NaN or Inf)");
+    }
+
+    /** Replaces the state file and records its new SHA-256, as a checkpoint written by a diverged run would. */
+    private static void rewriteState(Path dir, Path state, LinkedHashMap<String, NdArray> arrays) throws IOException {
+        Npz.write(state, arrays);
+        Path json = dir.resolve(Checkpoint.FILE);
+        String text = Files.readString(json);
+        Files.writeString(json, text.replaceFirst("\"state_sha256\" : \"[0-9a-f]+\"",
+                "\"state_sha256\" : \"" + Sha256.of(state) + "\""));
     }
 
     @Test
