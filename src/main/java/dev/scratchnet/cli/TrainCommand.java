@@ -3,7 +3,7 @@ package dev.scratchnet.cli;
 import dev.scratchnet.data.Mnist;
 import dev.scratchnet.math.Blas;
 import dev.scratchnet.network.NetworkSpec;
-import dev.scratchnet.report.AtomicFiles;
+import dev.scratchnet.report.RunLock;
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.spark.ExecutorWatchdog;
 import dev.scratchnet.spark.CachedCleanSparkContext;
@@ -19,6 +19,7 @@ import dev.scratchnet.training.TrainingState;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.SparkConf;
@@ -30,8 +31,17 @@ final class TrainCommand {
 
     static int run(SparkSettings settings, boolean inProcess, PrintStream out) {
         TrainConfig config = settings.config();
+        try (RunLock lock = RunLock.acquire(List.of(
+                new RunLock.Folder("output folder (" + Setting.OUT.key() + ")", Path.of(config.out())),
+                new RunLock.Folder("checkpoint folder (" + Setting.CHECKPOINT_DIR.key() + ")",
+                        Path.of(config.checkpointFolder()))))) {
+            return runLocked(settings, inProcess, out);
+        }
+    }
+
+    private static int runLocked(SparkSettings settings, boolean inProcess, PrintStream out) {
+        TrainConfig config = settings.config();
         Path outDir = Path.of(config.out());
-        AtomicFiles.ensureWritableDir(outDir, "output folder (" + Setting.OUT.key() + ")");
         RunLog.header(out, inProcess ? "train --in-process" : "train", config);
 
         long t0 = System.nanoTime();

@@ -11,6 +11,8 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
@@ -110,6 +112,23 @@ public final class AtomicFiles {
             Files.delete(probe);
         } catch (IOException | SecurityException e) {
             throw new ScratchnetException(what + " " + dir + " is not writable: " + oneLine(e), e);
+        }
+    }
+
+    /**
+     * Deletes the temporary files that writes into {@code dir} left when their process was killed
+     * ({@code .NAME.tmp-*}, {@code .write-probe-*.tmp}). Only for a folder whose writer is known to be
+     * gone, e.g. one this process has locked ({@link RunLock}): another live writer's file would vanish.
+     *
+     * @throws ScratchnetException when the folder cannot be listed or a file cannot be deleted
+     */
+    public static void deleteLeftovers(Path dir) {
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, "{.*.tmp-*,.write-probe-*.tmp}")) {
+            for (Path p : leftovers) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new ScratchnetException("cannot delete leftover temporary files in " + dir + ": " + oneLine(e), e);
         }
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.report.NdArray;
 import dev.scratchnet.report.Npz;
+import dev.scratchnet.report.RunLock;
 import dev.scratchnet.report.Sha256;
 import dev.scratchnet.testing.CraftedFiles;
 import dev.scratchnet.testing.TestData;
@@ -223,6 +224,40 @@ class HostileInputTest {
         String text = Files.readString(json);
         Files.writeString(json, text.replaceFirst("\"state_sha256\" : \"[0-9a-f]+\"",
                 "\"state_sha256\" : \"" + Sha256.of(state) + "\""));
+    }
+
+    @Test
+    void aSecondRunOnAFolderInUseIsRefusedAndWritesNothing() throws IOException {
+        out = tmp.resolve("run");
+        Path elsewhere = tmp.resolve("checkpoints");
+        try (RunLock other = RunLock.acquire(List.of(new RunLock.Folder("output folder", out),
+                new RunLock.Folder("checkpoint folder", elsewhere)))) {
+            Map<Path, String> before = listing(tmp);
+            MainTest.Run r = MainTest.run(MainTest.conf(out, "steps", "1"), "train", "--in-process");
+            assertOneLineAndNoOutput(r, "output folder (spark.scratchnet.out) " + out + " is in use by another run");
+            assertEquals(before, listing(tmp), "the refused run wrote nothing");
+
+            Path free = tmp.resolve("free");
+            MainTest.Run c = MainTest.run(MainTest.conf(free, "steps", "1", "checkpoint.dir", elsewhere.toString()),
+                    "train", "--in-process");
+            assertEquals(2, c.code(), c.err());
+            assertTrue(c.err().startsWith("scratchnet: checkpoint folder (spark.scratchnet.checkpoint.dir) "
+                    + elsewhere + " is in use by another run"), c.err());
+            try (RunLock freeAgain = RunLock.acquire(List.of(new RunLock.Folder("output folder", free)))) {
+                assertTrue(Files.exists(free.resolve(RunLock.FILE)), "the refused run gave its output folder's lock back");
+            }
+        }
+    }
+
+    /** Every file and folder under {@code dir} with its size and modification time. */
+    private static Map<Path, String> listing(Path dir) throws IOException {
+        Map<Path, String> files = new java.util.TreeMap<>();
+        try (var walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                files.put(p, Files.size(p) + " " + Files.getLastModifiedTime(p));
+            }
+        }
+        return files;
     }
 
     @Test
