@@ -3,6 +3,7 @@ package dev.scratchnet.cli;
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.data.Mnist;
 import dev.scratchnet.data.MnistFetcher;
+import dev.scratchnet.report.AtomicFiles;
 import dev.scratchnet.training.Setting;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,7 +30,7 @@ final class MnistData {
         try (Stream<Path> files = Files.list(dir)) {
             return files.findAny().isEmpty();
         } catch (IOException e) {
-            throw new ScratchnetException(Setting.DATA_DIR.key() + ": cannot list " + dir + ": " + e.getMessage(), e);
+            throw new ScratchnetException(Setting.DATA_DIR.key() + ": cannot list " + dir + ": " + AtomicFiles.oneLine(e), e);
         }
     }
 }

@@ -116,6 +116,23 @@ public final class AtomicFiles {
     }
 
     /**
+     * Whether {@code path} exists. Unlike {@link Files#exists}, which says "no" when it may not look, a
+     * path behind a folder we may not enter is an error that says so.
+     *
+     * @throws ScratchnetException "{@code cannot read <path>: permission denied on <path>}"
+     */
+    public static boolean exists(Path path) {
+        try {
+            Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw new ScratchnetException("cannot read " + path + ": " + oneLine(e), e);
+        }
+    }
+
+    /**
      * Deletes the temporary files that writes into {@code dir} left when their process was killed
      * ({@code .NAME.tmp-*}, {@code .write-probe-*.tmp}). Only for a folder whose writer is known to be
      * gone, e.g. one this process has locked ({@link RunLock}): another live writer's file would vanish.

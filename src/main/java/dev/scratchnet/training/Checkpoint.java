@@ -1,5 +1,6 @@
 package dev.scratchnet.training;
 
+import dev.scratchnet.report.AtomicFiles;
 import dev.scratchnet.report.Sha256;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scratchnet.ScratchnetException;
@@ -46,7 +47,7 @@ public final class Checkpoint {
 
     /** Writes a checkpoint of {@code state} into {@code dir}. */
     public static void save(Path dir, TrainConfig config, NetworkSpec spec, TrainingState state) {
-        dev.scratchnet.report.AtomicFiles.ensureWritableDir(dir, "checkpoint folder (" + Setting.CHECKPOINT_DIR.key() + ")");
+        AtomicFiles.ensureWritableDir(dir, "checkpoint folder (" + Setting.CHECKPOINT_DIR.key() + ")");
         String stateName = "state-" + state.globalStep() + ".npz";
         Path stateFile = dir.resolve(stateName);
         LinkedHashMap<String, NdArray> arrays = new LinkedHashMap<>();
@@ -77,7 +78,8 @@ public final class Checkpoint {
                 }
             }
         } catch (IOException e) {
-            throw new ScratchnetException("checkpoint folder " + dir + ": cannot remove old state files: " + e.getMessage(), e);
+            throw new ScratchnetException("checkpoint folder " + dir + ": cannot remove old state files: "
+                    + AtomicFiles.oneLine(e), e);
         }
     }
 
@@ -92,7 +94,7 @@ public final class Checkpoint {
      */
     public static TrainingState load(Path dir, TrainConfig config, NetworkSpec spec) {
         Path jsonFile = dir.resolve(FILE);
-        if (!Files.isRegularFile(jsonFile)) {
+        if (!AtomicFiles.exists(jsonFile)) {
             throw new ScratchnetException(Setting.RESUME.key() + "=true but there is no checkpoint: " + jsonFile + " does not exist");
         }
         JsonNode json = Json.readTree(jsonFile);
@@ -112,7 +114,7 @@ public final class Checkpoint {
             throw new ScratchnetException(jsonFile + ": bad state_file '" + stateName + "'");
         }
         Path stateFile = dir.resolve(stateName);
-        if (!Files.isRegularFile(stateFile)) {
+        if (!AtomicFiles.exists(stateFile)) {
             throw new ScratchnetException(jsonFile + " points at " + stateFile + ", which does not exist");
         }
         if (!Sha256.of(stateFile).equals(json.path("state_sha256").asText())) {

@@ -108,13 +108,13 @@ public final class ModelFile {
      * weights that are NaN or infinite included, is one line naming the file.
      */
     public static Model load(Path path) {
-        if (!Files.exists(path)) {
+        if (!AtomicFiles.exists(path)) {
             throw new ScratchnetException("model " + path + " does not exist");
         }
         Path npz = Files.isDirectory(path) ? path.resolve(WEIGHTS)
                 : path.getFileName().toString().endsWith(".json") ? path.toAbsolutePath().resolveSibling(WEIGHTS)
                 : path;
-        if (!Files.exists(npz)) {
+        if (!AtomicFiles.exists(npz)) {
             throw new ScratchnetException("model " + path + ": no " + WEIGHTS + " in "
                     + npz.toAbsolutePath().getParent());
         }

@@ -10,6 +10,7 @@ import dev.scratchnet.report.Npz;
 import dev.scratchnet.report.RunLock;
 import dev.scratchnet.report.Sha256;
 import dev.scratchnet.testing.CraftedFiles;
+import dev.scratchnet.testing.Permissions;
 import dev.scratchnet.testing.TestData;
 import dev.scratchnet.training.Checkpoint;
 import dev.scratchnet.training.ModelFile;
@@ -258,6 +259,59 @@ class HostileInputTest {
             }
         }
         return files;
+    }
+
+    @Test
+    void unreadableModelOrCheckpointSaysPermissionDenied() throws IOException {
+        Permissions.assumeEnforced(tmp);
+        out = tmp.resolve("run");
+        Path model = Files.createDirectories(tmp.resolve("model"));
+        NetworkSpec spec = TrainConfig.parse(Map.of("spark.scratchnet.hidden", "20")).network(784, 10);
+        ModelFile.save(model, spec, new double[spec.parameterCount()]);
+        Path npz = model.resolve(ModelFile.WEIGHTS);
+        Permissions.set(npz, "---------");
+        assertOneLineAndNoOutput(MainTest.run(conf(), "evaluate", "--model", model.toString()), "permission denied");
+        Permissions.set(npz, "rw-r--r--");
+        Permissions.set(model, "---------");
+        try {
+            assertOneLineAndNoOutput(MainTest.run(conf(), "evaluate", "--model", model.toString()), "permission denied");
+        } finally {
+            Permissions.set(model, "rwxr-xr-x");
+        }
+
+        Path checkpoint = goodCheckpoint();
+        for (Path locked : List.of(checkpoint.resolve("state-5.npz"), checkpoint.resolve(Checkpoint.FILE), checkpoint)) {
+            Permissions.set(locked, "---------");
+            try {
+                assertOneLineAndNoOutput(MainTest.run(conf(), "train"), "permission denied");
+            } finally {
+                Permissions.set(locked, Files.isDirectory(locked) ? "rwxr-xr-x" : "rw-r--r--");
+            }
+        }
+    }
+
+    @Test
+    void unwritableOutputFolderOrUnreadableDataSaysPermissionDenied() throws IOException {
+        Permissions.assumeEnforced(tmp);
+        out = Files.createDirectories(tmp.resolve("read-only"));
+        Permissions.set(out, "r-xr-xr-x");
+        try {
+            MainTest.Run r = MainTest.run(MainTest.conf(out, "steps", "1"), "train", "--in-process");
+            assertOneLineAndNoOutput(r, "output folder (spark.scratchnet.out) " + out + " is not writable: permission denied");
+        } finally {
+            Permissions.set(out, "rwxr-xr-x");
+        }
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Permissions.set(data, "---------");
+        try {
+            MainTest.Run d = MainTest.run(MainTest.conf(tmp.resolve("run")).set("spark.scratchnet.data.dir", data.toString()),
+                    "train", "--in-process");
+            assertEquals(2, d.code(), d.err());
+            assertEquals(1, d.err().lines().count(), d.err());
+            assertTrue(d.err().contains("permission denied"), d.err());
+        } finally {
+            Permissions.set(data, "rwxr-xr-x");
+        }
     }
 
     @Test
