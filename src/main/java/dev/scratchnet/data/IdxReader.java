@@ -89,9 +89,9 @@ public final class IdxReader {
             throw fail(file, "permission denied", e);
         } catch (ZipException | EOFException e) {
             if (gzip) {
-                throw fail(file, "corrupt gzip stream (" + oneLine(e) + ")", e);
+                throw fail(file, "corrupt gzip stream (" + AtomicFiles.oneLine(e) + ")", e);
             }
-            throw fail(file, "could not read (" + oneLine(e) + ")", e);
+            throw fail(file, "could not read (" + AtomicFiles.oneLine(e) + ")", e);
         } catch (IOException e) {
             throw fail(file, (gzip ? "corrupt gzip stream (" : "could not read (") + AtomicFiles.oneLine(e) + ")", e);
         }
@@ -106,7 +106,7 @@ public final class IdxReader {
             }
             return null;
         } catch (IOException e) {
-            return oneLine(e);
+            return AtomicFiles.oneLine(e);
         }
     }
 
@@ -219,11 +219,6 @@ public final class IdxReader {
             case 0x0E -> "double";
             default -> "unknown";
         };
-    }
-
-    private static String oneLine(Exception e) {
-        String m = e.getMessage();
-        return (m == null ? e.getClass().getSimpleName() : m).replaceAll("\\s+", " ").trim();
     }
 
     private static ScratchnetException fail(Path file, String problem) {

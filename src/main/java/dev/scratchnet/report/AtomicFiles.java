@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
@@ -20,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -123,7 +123,7 @@ public final class AtomicFiles {
      */
     public static boolean exists(Path path) {
         try {
-            Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+            Files.readAttributes(path, BasicFileAttributes.class);
             return true;
         } catch (NoSuchFileException e) {
             return false;

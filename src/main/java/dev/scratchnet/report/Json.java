@@ -40,10 +40,8 @@ public final class Json {
 
     /** Writes {@code value} as pretty-printed JSON to {@code file} atomically. */
     public static void write(Path file, Object value) {
-        AtomicFiles.write(file, out -> {
-            MAPPER.writeValue(out, value);
-            out.write('\n');
-        });
+        byte[] json = bytes(value);
+        AtomicFiles.write(file, out -> out.write(json));
     }
 
     /**
@@ -56,21 +54,19 @@ public final class Json {
         try (InputStream in = Files.newInputStream(file)) {
             return MAPPER.readValue(in, type);
         } catch (IOException e) {
-            throw failure(file, e, type.getSimpleName());
+            throw failure(file.toString(), e, type.getSimpleName());
         }
     }
 
     /** Reads {@code file} as a JSON tree; same errors as {@link #read}. */
     public static JsonNode readTree(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            JsonNode node = MAPPER.readTree(in);
-            if (node == null || node.isMissingNode()) {
-                throw new ScratchnetException(file + " is not valid JSON: the file is empty");
-            }
-            return node;
+        byte[] json;
+        try {
+            json = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw failure(file, e, "JSON tree");
+            throw failure(file.toString(), e, "JSON tree");
         }
+        return readTree(json, file.toString());
     }
 
     /**
@@ -81,7 +77,7 @@ public final class Json {
         try {
             JsonNode node = MAPPER.readTree(json);
             if (node == null || node.isMissingNode()) {
-                throw new ScratchnetException(source + " is not valid JSON: it is empty");
+                throw new ScratchnetException(source + " is not valid JSON: the file is empty");
             }
             return node;
         } catch (IOException e) {
@@ -99,10 +95,6 @@ public final class Json {
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialize " + value.getClass().getName() + " to JSON", e);
         }
-    }
-
-    private static ScratchnetException failure(Path file, IOException e, String what) {
-        return failure(file.toString(), e, what);
     }
 
     private static ScratchnetException failure(String file, IOException e, String what) {

@@ -58,18 +58,11 @@ class OutputFolderIT {
         logs = Runs.root().resolve("target/it-logs/output-folder");
     }
 
-    /** A short in-process run: 784-20-10, 3 steps of 1,000; no Spark context, so a run is mostly JVM start. */
+    /** {@link Runs#shortRun} cut to 3 steps of 1,000 and run in-process: no Spark context, mostly JVM start. */
     static List<String> inProcess(Path out, long seed, String... extra) {
-        List<String> args = new ArrayList<>(List.of(
-                "--conf", "spark.ui.enabled=false",
-                "--conf", "spark.scratchnet.data.dir=" + TestData.mnistDir(),
-                "--conf", "spark.scratchnet.out=" + out,
-                "--conf", "spark.scratchnet.hidden=20",
+        List<String> args = new ArrayList<>(Runs.shortRun(out,
                 "--conf", "spark.scratchnet.batchSize=1000",
-                "--conf", "spark.scratchnet.epochs=1",
                 "--conf", "spark.scratchnet.steps=3",
-                "--conf", "spark.scratchnet.targetAccuracy=0",
-                "--conf", "spark.scratchnet.evalTrain=false",
                 "--conf", "spark.scratchnet.progressSeconds=0",
                 "--conf", "spark.scratchnet.seed=" + seed));
         args.addAll(List.of(extra));
