@@ -4,6 +4,7 @@ import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.data.Mnist;
 import dev.scratchnet.data.MnistFetcher;
+import dev.scratchnet.report.AtomicFiles;
 import dev.scratchnet.spark.DataSettings;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -57,7 +58,7 @@ final class MnistData {
         try (Stream<Path> files = Files.list(dir)) {
             return files.findAny().isEmpty();
         } catch (IOException e) {
-            throw new ScratchnetException(DataSettings.DATA_DIR.key() + ": cannot list " + dir + ": " + e.getMessage(), e);
+            throw new ScratchnetException(DataSettings.DATA_DIR.key() + ": cannot list " + dir + ": " + AtomicFiles.oneLine(e), e);
         }
     }
 }

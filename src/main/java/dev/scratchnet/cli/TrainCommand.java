@@ -5,7 +5,7 @@ import dev.scratchnet.config.Configuration;
 import dev.scratchnet.data.Mnist;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
-import dev.scratchnet.report.AtomicFiles;
+import dev.scratchnet.report.RunLock;
 import dev.scratchnet.spark.CachedCleanSparkContext;
 import dev.scratchnet.spark.DataSources;
 import dev.scratchnet.spark.EngineSettings;
@@ -21,6 +21,7 @@ import dev.scratchnet.training.TrainingSettings;
 import dev.scratchnet.training.TrainingState;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -32,8 +33,17 @@ final class TrainCommand {
 
     static int run(SparkConf sparkConf, Configuration config, boolean inProcess, SparkEngine.BlockGradient gradient,
                    PrintStream out) {
+        try (RunLock lock = RunLock.acquire(List.of(
+                new RunLock.Folder("output folder (" + OutputSettings.OUT.key() + ")", Path.of(config.get(OutputSettings.OUT))),
+                new RunLock.Folder("checkpoint folder (" + OutputSettings.CHECKPOINT_DIR.key() + ")",
+                        Path.of(OutputSettings.checkpointFolder(config)))))) {
+            return runLocked(sparkConf, config, inProcess, gradient, out);
+        }
+    }
+
+    private static int runLocked(SparkConf sparkConf, Configuration config, boolean inProcess,
+                                 SparkEngine.BlockGradient gradient, PrintStream out) {
         Path outDir = Path.of(config.get(OutputSettings.OUT));
-        AtomicFiles.ensureWritableDir(outDir, "output folder (" + OutputSettings.OUT.key() + ")");
         RunLog.header(out, inProcess ? "train --in-process" : "train", config);
         RunSummary summary = inProcess ? inProcess(config, outDir, out) : onSpark(sparkConf, config, outDir, gradient, out);
         out.printf(Locale.ROOT, "done: %s after %d epochs, %d steps, %.1f s of training | outputs in %s%n",

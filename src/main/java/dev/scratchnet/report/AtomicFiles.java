@@ -11,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -113,8 +115,45 @@ public final class AtomicFiles {
         }
     }
 
-    /** What went wrong, on one line, for ScratchnetException messages. */
-    static String oneLine(Throwable e) {
+    /**
+     * Whether {@code path} exists. Unlike {@link Files#exists}, which says "no" when it may not look, a
+     * path behind a folder we may not enter is an error that says so.
+     *
+     * @throws ScratchnetException "{@code cannot read <path>: permission denied on <path>}"
+     */
+    public static boolean exists(Path path) {
+        try {
+            Files.readAttributes(path, BasicFileAttributes.class);
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw new ScratchnetException("cannot read " + path + ": " + oneLine(e), e);
+        }
+    }
+
+    /**
+     * Deletes the temporary files that writes into {@code dir} left when their process was killed
+     * ({@code .NAME.tmp-*}, {@code .write-probe-*.tmp}). Only for a folder whose writer is known to be
+     * gone, e.g. one this process has locked ({@link RunLock}): another live writer's file would vanish.
+     *
+     * @throws ScratchnetException when the folder cannot be listed or a file cannot be deleted
+     */
+    public static void deleteLeftovers(Path dir) {
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, "{.*.tmp-*,.write-probe-*.tmp}")) {
+            for (Path p : leftovers) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new ScratchnetException("cannot delete leftover temporary files in " + dir + ": " + oneLine(e), e);
+        }
+    }
+
+    /**
+     * What went wrong with a file, on one line, for ScratchnetException messages: "permission denied on
+     * F", "F does not exist", the file system's reason, else the exception's first line.
+     */
+    public static String oneLine(Throwable e) {
         if (e instanceof FileAlreadyExistsException f) {
             return f.getFile() + " exists and is not a folder";
         }

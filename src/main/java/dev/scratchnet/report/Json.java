@@ -40,10 +40,8 @@ public final class Json {
 
     /** Writes {@code value} as pretty-printed JSON to {@code file} atomically. */
     public static void write(Path file, Object value) {
-        AtomicFiles.write(file, out -> {
-            MAPPER.writeValue(out, value);
-            out.write('\n');
-        });
+        byte[] json = bytes(value);
+        AtomicFiles.write(file, out -> out.write(json));
     }
 
     /**
@@ -56,24 +54,50 @@ public final class Json {
         try (InputStream in = Files.newInputStream(file)) {
             return MAPPER.readValue(in, type);
         } catch (IOException e) {
-            throw failure(file, e, type.getSimpleName());
+            throw failure(file.toString(), e, type.getSimpleName());
         }
     }
 
     /** Reads {@code file} as a JSON tree; same errors as {@link #read}. */
     public static JsonNode readTree(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            JsonNode node = MAPPER.readTree(in);
+        byte[] json;
+        try {
+            json = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw failure(file.toString(), e, "JSON tree");
+        }
+        return readTree(json, file.toString());
+    }
+
+    /**
+     * Parses {@code json} (bytes from inside another file) as a JSON tree; errors name {@code source}
+     * and read as {@link #readTree(Path)}'s do.
+     */
+    public static JsonNode readTree(byte[] json, String source) {
+        try {
+            JsonNode node = MAPPER.readTree(json);
             if (node == null || node.isMissingNode()) {
-                throw new ScratchnetException(file + " is not valid JSON: the file is empty");
+                throw new ScratchnetException(source + " is not valid JSON: the file is empty");
             }
             return node;
         } catch (IOException e) {
-            throw failure(file, e, "JSON tree");
+            throw failure(source, e, "JSON tree");
         }
     }
 
-    private static ScratchnetException failure(Path file, IOException e, String what) {
+    /** {@code value} as the bytes {@link #write} puts in a file. */
+    public static byte[] bytes(Object value) {
+        try {
+            byte[] json = MAPPER.writeValueAsBytes(value);
+            byte[] withNewline = java.util.Arrays.copyOf(json, json.length + 1);
+            withNewline[json.length] = '\n';
+            return withNewline;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialize " + value.getClass().getName() + " to JSON", e);
+        }
+    }
+
+    private static ScratchnetException failure(String file, IOException e, String what) {
         if (e instanceof NoSuchFileException) {
             return new ScratchnetException(file + " does not exist", e);
         }

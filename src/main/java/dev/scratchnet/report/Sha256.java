@@ -27,7 +27,7 @@ public final class Sha256 {
                 digest.update(buffer, 0, n);
             }
         } catch (IOException e) {
-            throw new ScratchnetException(file + ": could not read (" + e.getMessage() + ")", e);
+            throw new ScratchnetException("cannot read " + file + ": " + AtomicFiles.oneLine(e), e);
         }
         return HexFormat.of().formatHex(digest.digest());
     }

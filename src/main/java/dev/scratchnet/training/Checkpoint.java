@@ -73,7 +73,8 @@ public final class Checkpoint {
                 }
             }
         } catch (IOException e) {
-            throw new ScratchnetException("checkpoint folder " + dir + ": cannot remove old state files: " + e.getMessage(), e);
+            throw new ScratchnetException("checkpoint folder " + dir + ": cannot remove old state files: "
+                    + AtomicFiles.oneLine(e), e);
         }
     }
 
@@ -88,7 +89,7 @@ public final class Checkpoint {
      */
     public static TrainingState load(Path dir, Configuration config, NetworkSpec spec) {
         Path jsonFile = dir.resolve(FILE);
-        if (!Files.isRegularFile(jsonFile)) {
+        if (!AtomicFiles.exists(jsonFile)) {
             throw new ScratchnetException(OutputSettings.RESUME.key() + "=true but there is no checkpoint: " + jsonFile + " does not exist");
         }
         JsonNode json = Json.readTree(jsonFile);
@@ -108,13 +109,14 @@ public final class Checkpoint {
             throw new ScratchnetException(jsonFile + ": bad state_file '" + stateName + "'");
         }
         Path stateFile = dir.resolve(stateName);
-        if (!Files.isRegularFile(stateFile)) {
+        if (!AtomicFiles.exists(stateFile)) {
             throw new ScratchnetException(jsonFile + " points at " + stateFile + ", which does not exist");
         }
         if (!Sha256.of(stateFile).equals(json.path("state_sha256").asText())) {
             throw new ScratchnetException(stateFile + " does not match the SHA-256 recorded in " + jsonFile + " (corrupt or replaced)");
         }
         Map<String, NdArray> arrays = Npz.read(stateFile);
+        Npz.requireFinite(stateFile, arrays);
         NdArray params = arrays.get("params");
         if (params == null || params.size() != spec.parameterCount()) {
             throw new ScratchnetException(stateFile + ": params missing or not " + spec.parameterCount() + " values");

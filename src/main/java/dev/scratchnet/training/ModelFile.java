@@ -5,35 +5,50 @@ import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.config.Choice;
 import dev.scratchnet.network.Activation;
 import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.report.AtomicFiles;
 import dev.scratchnet.report.Json;
 import dev.scratchnet.report.NdArray;
 import dev.scratchnet.report.Npz;
+import dev.scratchnet.report.Sha256;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * A trained model on disk: {@code model.npz} (the weights as {@code W1, b1, W2, b2, …}, float64, loadable by
- * {@code numpy.load}) and {@code model.json} (the network description). Plain numbers and JSON: no Java
- * deserialization of files a user hands us. Both are written atomically, the weights first, so a
- * half-written model never replaces a good one.
+ * A trained model on disk: one file, {@code model.npz}, holding the weights as {@code W1, b1, W2, b2, …}
+ * (float64, loadable by {@code numpy.load}) and the network description as the extra member
+ * {@code network.json} (numpy returns it as bytes). One file written by one atomic rename, so a reader
+ * sees the old model or the new one, never weights of one with the description of the other.
+ *
+ * <p>{@code model.json} is a human-readable copy of the description plus the SHA-256 of the
+ * {@code model.npz} it describes. It is deleted before the model is replaced and written after, so when
+ * it is there it describes the model beside it; nothing reads it back. Plain numbers and JSON: no Java
+ * deserialization of files a user hands us.
  */
 public final class ModelFile {
     public static final String FORMAT = "scratchnet-model";
     public static final String WEIGHTS = "model.npz";
     public static final String DESCRIPTION = "model.json";
+    /** The member of {@code model.npz} that holds the network description. */
+    public static final String EMBEDDED_DESCRIPTION = "network.json";
 
     private ModelFile() {}
 
     /** A loaded model. */
     public record Model(NetworkSpec spec, double[] params) {}
 
-    /** Writes {@code model.npz} and {@code model.json} into {@code dir}. */
-    public static void save(Path dir, NetworkSpec spec, double[] params) {
-        Npz.write(dir.resolve(WEIGHTS), toArrays(spec, params));
+    /**
+     * Replaces the model in {@code dir}: {@code model.npz} (weights and description) in one atomic write,
+     * then its readable copy {@code model.json}.
+     *
+     * @return the SHA-256 of the {@code model.npz} written, which identifies this model
+     */
+    public static String save(Path dir, NetworkSpec spec, double[] params) {
         Map<String, Object> description = new LinkedHashMap<>();
         description.put("format", FORMAT);
         description.put("version", 1);
@@ -42,8 +57,20 @@ public final class ModelFile {
         description.put("activation", spec.activation().id());
         description.put("classes", spec.classes());
         description.put("parameters", spec.parameterCount());
-        description.put("weights", WEIGHTS);
-        Json.write(dir.resolve(DESCRIPTION), description);
+        Path json = dir.resolve(DESCRIPTION);
+        try {
+            Files.deleteIfExists(json);
+        } catch (IOException e) {
+            throw new ScratchnetException("cannot replace " + json + ": " + AtomicFiles.oneLine(e), e);
+        }
+        Path npz = dir.resolve(WEIGHTS);
+        Npz.write(npz, toArrays(spec, params), Map.of(EMBEDDED_DESCRIPTION, Json.bytes(description)));
+        String sha256 = Sha256.of(npz);
+        Map<String, Object> copy = new LinkedHashMap<>(description);
+        copy.put("weights", WEIGHTS);
+        copy.put("weights_sha256", sha256);
+        Json.write(json, copy);
+        return sha256;
     }
 
     /** The parameters as named arrays: {@code W1} is {@code in × out}, {@code b1} a vector, …. */
@@ -77,28 +104,36 @@ public final class ModelFile {
     }
 
     /**
-     * Loads a model from {@code path}: a folder holding {@code model.json} and {@code model.npz}, or either
-     * file. Every problem is one line naming the file.
+     * Loads a model from {@code path}: a folder (its {@code model.npz}), its {@code model.json} (the
+     * {@code model.npz} beside it) or any model {@code .npz} file. Only the npz is read. Every problem,
+     * weights that are NaN or infinite included, is one line naming the file.
      */
     public static Model load(Path path) {
-        Path dir = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
-        Path json = dir.resolve(DESCRIPTION);
-        Path npz = dir.resolve(WEIGHTS);
-        if (!Files.exists(path)) {
+        if (!AtomicFiles.exists(path)) {
             throw new ScratchnetException("model " + path + " does not exist");
         }
-        if (!Files.isRegularFile(json)) {
-            throw new ScratchnetException("model " + path + ": no " + DESCRIPTION + " in " + dir);
+        Path npz = Files.isDirectory(path) ? path.resolve(WEIGHTS)
+                : path.getFileName().toString().endsWith(".json") ? path.toAbsolutePath().resolveSibling(WEIGHTS)
+                : path;
+        if (!AtomicFiles.exists(npz)) {
+            throw new ScratchnetException("model " + path + ": no " + WEIGHTS + " in "
+                    + npz.toAbsolutePath().getParent());
         }
-        NetworkSpec spec = readSpec(Json.readTree(json), json);
-        if (!Files.isRegularFile(npz)) {
-            throw new ScratchnetException("model " + path + ": no " + WEIGHTS + " in " + dir);
+        Npz.Archive archive = Npz.read(npz, Set.of(EMBEDDED_DESCRIPTION));
+        byte[] description = archive.members().get(EMBEDDED_DESCRIPTION);
+        if (description == null) {
+            throw new ScratchnetException(npz + " has no network description (no member " + EMBEDDED_DESCRIPTION
+                    + "): not a scratchnet model, or one saved before models were one file; retrain it");
         }
-        return new Model(spec, fromArrays(spec, Npz.read(npz), npz));
+        String source = npz + " member " + EMBEDDED_DESCRIPTION;
+        NetworkSpec spec = readSpec(Json.readTree(description, source), source);
+        double[] params = fromArrays(spec, archive.arrays(), npz);
+        Npz.requireFinite(npz, archive.arrays());
+        return new Model(spec, params);
     }
 
     /** Reads a network description written by {@link #save}; {@code file} for errors. */
-    public static NetworkSpec readSpec(JsonNode node, Path file) {
+    private static NetworkSpec readSpec(JsonNode node, String file) {
         if (!node.isObject() || !FORMAT.equals(node.path("format").asText())) {
             throw new ScratchnetException(file + " is not a scratchnet model description (no \"format\": \"" + FORMAT + "\")");
         }

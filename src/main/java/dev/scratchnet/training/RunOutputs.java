@@ -11,7 +11,8 @@ import java.nio.file.Path;
 /**
  * What a run writes as it goes: checkpoints at the configured cadence, and, when it has an output folder,
  * {@code metrics.csv} and {@code accuracy.png} after every epoch and at the end the model ({@code model.npz},
- * {@code model.json}) and {@code summary.json}. Every file is written atomically.
+ * then its readable copy {@code model.json}) and {@code summary.json}, which names the model by its SHA-256.
+ * Every file is written atomically.
  */
 public final class RunOutputs implements Trainer.Listener {
     public static final String METRICS = "metrics.csv";
@@ -73,11 +74,16 @@ public final class RunOutputs implements Trainer.Listener {
         }
     }
 
-    /** The model and summary.json, when this run has an output folder. */
-    void finish(double[] params, RunSummary summary) {
-        if (dir != null) {
-            ModelFile.save(dir, spec, params);
-            Json.write(dir.resolve(SUMMARY), summary);
+    /**
+     * The model, then summary.json naming it by its SHA-256, when this run has an output folder; returns the
+     * summary as written.
+     */
+    RunSummary finish(double[] params, RunSummary summary) {
+        if (dir == null) {
+            return summary;
         }
+        RunSummary named = summary.withModel(ModelFile.save(dir, spec, params));
+        Json.write(dir.resolve(SUMMARY), named);
+        return named;
     }
 }

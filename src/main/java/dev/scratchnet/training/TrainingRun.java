@@ -58,7 +58,6 @@ public final class TrainingRun {
         Trainer.Result result = new Trainer(config, engine, log, outputs).run(state);
         RunSummary summary = RunSummary.of(result, spec.describe(), spec.parameterCount(), batchSize, facts,
                 Blas.implementation(), config.effective());
-        outputs.finish(result.params(), summary);
-        return summary;
+        return outputs.finish(result.params(), summary);
     }
 }

@@ -10,6 +10,9 @@ import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.spark.Settings;
 import dev.scratchnet.report.NdArray;
 import dev.scratchnet.report.Npz;
+import dev.scratchnet.report.RunLock;
+import dev.scratchnet.testing.CraftedFiles;
+import dev.scratchnet.testing.Permissions;
 import dev.scratchnet.testing.TestData;
 import dev.scratchnet.training.Checkpoint;
 import dev.scratchnet.training.ModelFile;
@@ -56,6 +59,11 @@ class HostileInputTest {
 
     /** A valid checkpoint at global step 5 of a run with {@link #RUN}'s settings, in {@code <out>/checkpoint}. */
     Path goodCheckpoint() {
+        return checkpoint(state -> {});
+    }
+
+    /** The same checkpoint, written after {@code change} has altered the state (as a diverged run would). */
+    Path checkpoint(java.util.function.Consumer<TrainingState> change) {
         Map<String, String> properties = new LinkedHashMap<>();
         for (int i = 0; i < RUN.length; i += 2) {
             properties.put("spark.scratchnet." + RUN[i], RUN[i + 1]);
@@ -65,8 +73,10 @@ class HostileInputTest {
         NetworkSpec spec = NetworkSettings.spec(config, 784, 10);
         double[] params = config.get(NetworkSettings.WEIGHT_INIT).initialize(spec, config.get(TrainingSettings.SEED));
         Optimizer optimizer = TrainingSettings.newOptimizer(config, spec.parameterCount());
+        TrainingState state = new TrainingState(params, optimizer, 0, 5, 5, 1.0, 10.0, 5000, List.of());
+        change.accept(state);
         Path dir = Path.of(OutputSettings.checkpointFolder(config));
-        Checkpoint.save(dir, config, spec, new TrainingState(params, optimizer, 0, 5, 5, 1.0, 10.0, 5000, List.of()));
+        Checkpoint.save(dir, config, spec, state);
         return dir;
     }
 
@@ -168,9 +178,137 @@ class HostileInputTest {
         Files.writeString(npz, "W1,b1\n1,2\n");
         assertOneLineAndNoOutput(MainTest.run(conf(), "evaluate", "--model", npz.toString()), npz.toString());
 
-        Path json = model.resolve(ModelFile.DESCRIPTION);
-        Files.writeString(json, "{\"format\": \"scratchnet-model\", \"input_size\": 784, \"hidden\": [20]");
-        assertOneLineAndNoOutput(MainTest.run(conf(), "evaluate", "--model", model.toString()), json.toString());
+        // A description cut short inside the npz: model.json beside it is never read.
+        Npz.write(npz, ModelFile.toArrays(spec, new double[spec.parameterCount()]), Map.of(
+                ModelFile.EMBEDDED_DESCRIPTION, "{\"format\": \"scratchnet-model\", \"hidden\": [20]".getBytes()));
+        assertOneLineAndNoOutput(MainTest.run(conf(), "evaluate", "--model", model.toString()),
+                npz + " member network.json is not valid JSON");
+    }
+
+    @Test
+    void evaluateRefusesAHeaderClaimingSixteenGigabytes() throws IOException {
+        out = tmp.resolve("unused");
+        Path model = Files.createDirectories(tmp.resolve("model"));
+        Path npz = CraftedFiles.hugeClaimNpz(model.resolve(ModelFile.WEIGHTS));
+        assertTrue(Files.size(npz) < 300, "a small file: " + Files.size(npz));
+        assertOneLineAndNoOutput(MainTest.run(conf(), "evaluate", "--model", model.toString()),
+                npz + ": entry 'W1.npy' has 0 data bytes but shape [2000000000] needs 16000000000");
+    }
+
+    @Test
+    void evaluateRefusesNonFiniteWeights() throws IOException {
+        out = tmp.resolve("unused");
+        Path model = tmp.resolve("model");
+        NetworkSpec spec = NetworkSettings.spec(Settings.parse(Map.of("spark.scratchnet.hidden", "20")), 784, 10);
+        double[] params = new double[spec.parameterCount()];
+        for (int row = 0; row < 784; row++) {
+            params[row * 20 + 3] = row % 2 == 0 ? Double.NaN : Double.POSITIVE_INFINITY; // W1's column 3
+        }
+        ModelFile.save(Files.createDirectories(model), spec, params);
+        assertOneLineAndNoOutput(MainTest.run(conf(), "evaluate", "--model", model.toString()),
+                model.resolve(ModelFile.WEIGHTS) + ": W1 holds 784 non-finite values (NaN or Inf)");
+    }
+
+    @Test
+    void resumeRefusesNonFiniteParametersOrOptimizerState() {
+        out = tmp.resolve("run");
+        Path state = checkpoint(s -> s.params()[17] = Double.NaN).resolve("state-5.npz");
+        assertOneLineAndNoOutput(MainTest.run(conf(), "train"), state + ": params holds 1 non-finite value (NaN or Inf)");
+
+        checkpoint(s -> {
+            Map<String, double[]> momentum = s.optimizer().state();
+            java.util.Arrays.fill(momentum.get("v"), 0, 5, Double.NEGATIVE_INFINITY);
+            s.optimizer().restore(momentum);
+        });
+        assertOneLineAndNoOutput(MainTest.run(conf(), "train"),
+                state + ": optimizer_v holds 5 non-finite values (NaN or Inf)");
+    }
+
+    @Test
+    void aSecondRunOnAFolderInUseIsRefusedAndWritesNothing() throws IOException {
+        out = tmp.resolve("run");
+        Path elsewhere = tmp.resolve("checkpoints");
+        try (RunLock other = RunLock.acquire(List.of(new RunLock.Folder("output folder", out),
+                new RunLock.Folder("checkpoint folder", elsewhere)))) {
+            Map<Path, String> before = listing(tmp);
+            MainTest.Run r = MainTest.run(MainTest.conf(out, "steps", "1"), "train", "--in-process");
+            assertOneLineAndNoOutput(r, "output folder (spark.scratchnet.out) " + out + " is in use by another run");
+            assertEquals(before, listing(tmp), "the refused run wrote nothing");
+
+            Path free = tmp.resolve("free");
+            MainTest.Run c = MainTest.run(MainTest.conf(free, "steps", "1", "checkpoint.dir", elsewhere.toString()),
+                    "train", "--in-process");
+            assertEquals(2, c.code(), c.err());
+            assertTrue(c.err().startsWith("scratchnet: checkpoint folder (spark.scratchnet.checkpoint.dir) "
+                    + elsewhere + " is in use by another run"), c.err());
+            try (RunLock freeAgain = RunLock.acquire(List.of(new RunLock.Folder("output folder", free)))) {
+                assertTrue(Files.exists(free.resolve(RunLock.FILE)), "the refused run gave its output folder's lock back");
+            }
+        }
+    }
+
+    /** Every file and folder under {@code dir} with its size and modification time. */
+    private static Map<Path, String> listing(Path dir) throws IOException {
+        Map<Path, String> files = new java.util.TreeMap<>();
+        try (var walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                files.put(p, Files.size(p) + " " + Files.getLastModifiedTime(p));
+            }
+        }
+        return files;
+    }
+
+    @Test
+    void unreadableModelOrCheckpointSaysPermissionDenied() throws IOException {
+        Permissions.assumeEnforced(tmp);
+        out = tmp.resolve("run");
+        Path model = Files.createDirectories(tmp.resolve("model"));
+        NetworkSpec spec = NetworkSettings.spec(Settings.parse(Map.of("spark.scratchnet.hidden", "20")), 784, 10);
+        ModelFile.save(model, spec, new double[spec.parameterCount()]);
+        Path npz = model.resolve(ModelFile.WEIGHTS);
+        Permissions.set(npz, "---------");
+        assertOneLineAndNoOutput(MainTest.run(conf(), "evaluate", "--model", model.toString()), "permission denied");
+        Permissions.set(npz, "rw-r--r--");
+        Permissions.set(model, "---------");
+        try {
+            assertOneLineAndNoOutput(MainTest.run(conf(), "evaluate", "--model", model.toString()), "permission denied");
+        } finally {
+            Permissions.set(model, "rwxr-xr-x");
+        }
+
+        Path checkpoint = goodCheckpoint();
+        for (Path locked : List.of(checkpoint.resolve("state-5.npz"), checkpoint.resolve(Checkpoint.FILE), checkpoint)) {
+            Permissions.set(locked, "---------");
+            try {
+                assertOneLineAndNoOutput(MainTest.run(conf(), "train"), "permission denied");
+            } finally {
+                Permissions.set(locked, Files.isDirectory(locked) ? "rwxr-xr-x" : "rw-r--r--");
+            }
+        }
+    }
+
+    @Test
+    void unwritableOutputFolderOrUnreadableDataSaysPermissionDenied() throws IOException {
+        Permissions.assumeEnforced(tmp);
+        out = Files.createDirectories(tmp.resolve("read-only"));
+        Permissions.set(out, "r-xr-xr-x");
+        try {
+            MainTest.Run r = MainTest.run(MainTest.conf(out, "steps", "1"), "train", "--in-process");
+            assertOneLineAndNoOutput(r, "output folder (spark.scratchnet.out) " + out + " is not writable: permission denied");
+        } finally {
+            Permissions.set(out, "rwxr-xr-x");
+        }
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Permissions.set(data, "---------");
+        try {
+            MainTest.Run d = MainTest.run(MainTest.conf(tmp.resolve("run")).set("spark.scratchnet.data.dir", data.toString()),
+                    "train", "--in-process");
+            assertEquals(2, d.code(), d.err());
+            assertEquals(1, d.err().lines().count(), d.err());
+            assertTrue(d.err().contains("permission denied"), d.err());
+        } finally {
+            Permissions.set(data, "rwxr-xr-x");
+        }
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.scratchnet.report.Json;
 import dev.scratchnet.report.MetricsCsv;
 import dev.scratchnet.report.NdArray;
 import dev.scratchnet.report.Npz;
+import dev.scratchnet.report.Sha256;
 import dev.scratchnet.testing.SparkTestContext;
 import dev.scratchnet.testing.TestData;
 import dev.scratchnet.training.ModelFile;
@@ -148,8 +149,16 @@ class MainTest {
         assertEquals(3, summary.get("partitions").asInt());
         assertEquals(metrics.get(1).testAccuracy(), summary.get("final_test_accuracy").asDouble(), 1e-12);
 
-        Map<String, NdArray> weights = Npz.read(out.resolve("model.npz"));
+        Npz.Archive model = Npz.read(out.resolve("model.npz"), java.util.Set.of(ModelFile.EMBEDDED_DESCRIPTION));
+        Map<String, NdArray> weights = model.arrays();
         assertEquals(List.of("W1", "b1", "W2", "b2"), List.copyOf(weights.keySet()));
+        assertEquals(List.of(ModelFile.EMBEDDED_DESCRIPTION), List.copyOf(model.members().keySet()));
+        String sha256 = Sha256.of(out.resolve("model.npz"));
+        assertEquals(sha256, summary.get("model_sha256").asText(), "summary.json names the model it describes");
+        JsonNode copy = Json.readTree(out.resolve("model.json"));
+        assertEquals(sha256, copy.get("weights_sha256").asText(), "model.json names the model it describes");
+        assertEquals(Json.readTree(model.members().get(ModelFile.EMBEDDED_DESCRIPTION), "network.json").get("hidden"),
+                copy.get("hidden"));
         assertArrayEquals(new int[] {784, 20}, weights.get("W1").shape());
         assertArrayEquals(new int[] {10}, weights.get("b2").shape());
         assertEquals("784-20-10 relu", ModelFile.load(out).spec().describe());
@@ -177,10 +186,24 @@ class MainTest {
 
     @Test
     void evaluateRejectsFilesThatAreNotOurs(@TempDir Path tmp) throws Exception {
-        Path notJson = Files.writeString(tmp.resolve("model.json"), "{\"format\": \"something-else\"}");
-        Run r = run(conf(tmp), "evaluate", "--model", notJson.toString());
+        Path json = Files.writeString(tmp.resolve("model.json"), "{\"format\": \"scratchnet-model\"}");
+        Run r = run(conf(tmp), "evaluate", "--model", json.toString());
         assertEquals(2, r.code());
-        assertEquals("scratchnet: " + notJson + " is not a scratchnet model description (no \"format\": \"scratchnet-model\")\n", r.err());
+        assertEquals("scratchnet: model " + json + ": no model.npz in " + tmp + "\n", r.err());
+
+        Path numpyOnly = tmp.resolve("weights.npz");
+        Npz.write(numpyOnly, new java.util.LinkedHashMap<>(Map.of("W1", NdArray.vector(new double[] {1, 2}))));
+        Run n = run(conf(tmp), "evaluate", "--model", numpyOnly.toString());
+        assertEquals(2, n.code());
+        assertTrue(n.err().startsWith("scratchnet: " + numpyOnly + " has no network description"), n.err());
+
+        Path notOurs = tmp.resolve("other.npz");
+        Npz.write(numpyOnly, new java.util.LinkedHashMap<>(), Map.of(ModelFile.EMBEDDED_DESCRIPTION,
+                "{\"format\": \"something-else\"}".getBytes(StandardCharsets.UTF_8)));
+        Files.move(numpyOnly, notOurs);
+        Run o = run(conf(tmp), "evaluate", "--model", notOurs.toString());
+        assertEquals("scratchnet: " + notOurs + " member network.json is not a scratchnet model description"
+                + " (no \"format\": \"scratchnet-model\")\n", o.err());
 
         Run missing = run(conf(tmp), "evaluate", "--model", tmp.resolve("nope").toString());
         assertEquals(2, missing.code());

@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.scratchnet.report.Json;
 import dev.scratchnet.testing.TestData;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -140,8 +145,44 @@ class ClusterIT {
         Runs.assertSameParams(reference, out);
     }
 
+    /**
+     * RPC authentication guards the cluster's RPC, not its web UIs: one unauthenticated POST to the master
+     * UI's {@code /app/kill/} used to kill the running application. local-cluster.sh turns the UI's kill
+     * endpoints off (spark.ui.killEnabled=false), so the run must finish as if nothing happened.
+     */
     @Test
     @Order(4)
+    void unauthenticatedKillThroughTheMasterWebUiDoesNotKillTheRun() throws Exception {
+        Path out = tmp.resolve("ui-kill");
+        Runs.Proc p = Runs.submit(logs, "cluster-ui-kill", onCluster(out,
+                "--conf", "spark.scratchnet.steps=0", "--conf", "spark.scratchnet.epochs=2"));
+        p.await("progress line", 240, () -> progressed(p));
+        String ui = Files.readString(state.resolve("master-ui")).strip();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
+        String appId = activeApps(http, ui).get(0);
+        HttpResponse<String> kill = http.send(HttpRequest.newBuilder(URI.create(ui + "/app/kill/"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("id=" + appId + "&terminate=true")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        System.out.printf("POST %s/app/kill/ for %s: HTTP %d%n", ui, appId, kill.statusCode());
+        assertFalse(kill.statusCode() / 100 == 3, "the kill handler answers with a redirect: it is still there");
+        assertTrue(activeApps(http, ui).contains(appId), "the master still runs " + appId);
+        assertEquals(0, p.waitFor(300), p.err());
+        assertEquals(120, Json.readTree(out.resolve("summary.json")).path("steps").asLong());
+    }
+
+    /** The ids of the applications the master's UI lists as active (its JSON view). */
+    static List<String> activeApps(HttpClient http, String ui) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(ui + "/json/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        List<String> ids = new ArrayList<>();
+        Json.mapper().readTree(r.body()).path("activeapps").forEach(a -> ids.add(a.path("id").asText()));
+        return ids;
+    }
+
+    @Test
+    @Order(5)
     void wrongSecretIsRejectedWithOneLine() throws Exception {
         Path conf = tmp.resolve("wrong-secret.conf");
         Files.write(conf, Files.readAllLines(state.resolve("cluster.conf")).stream()
@@ -160,7 +201,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void clusterStoppedMidRunFailsWithOneLineInsteadOfHanging() throws Exception {
         Path out = tmp.resolve("cluster-gone");
         Runs.Proc p = Runs.submit(logs, "cluster-gone", onCluster(out,

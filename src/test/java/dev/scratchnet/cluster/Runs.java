@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.scratchnet.report.NdArray;
-import dev.scratchnet.report.Npz;
 import dev.scratchnet.testing.TestData;
+import dev.scratchnet.training.ModelFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -116,17 +115,9 @@ final class Runs {
         return p;
     }
 
-    /** The final parameters of a run: every array of {@code <out>/model.npz}, in file order, flattened. */
+    /** The final parameters of a run: its model loaded from {@code <out>}, flattened. */
     static double[] params(Path out) {
-        Map<String, NdArray> arrays = Npz.read(out.resolve("model.npz"));
-        int n = arrays.values().stream().mapToInt(a -> a.data().length).sum();
-        double[] all = new double[n];
-        int at = 0;
-        for (NdArray a : arrays.values()) {
-            System.arraycopy(a.data(), 0, all, at, a.data().length);
-            at += a.data().length;
-        }
-        return all;
+        return ModelFile.load(out).params();
     }
 
     /** Equal up to floating-point summation order: max relative difference ≤ 1e-9. */

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scratchnet.ScratchnetException;
+import dev.scratchnet.testing.Permissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -154,6 +155,63 @@ class IdxReaderTest {
         assertFails(() -> IdxReader.readImages(cut), cut, "corrupt gzip stream");
         assertFails(() -> IdxReader.readImages(bad), bad, "corrupt gzip stream");
         assertFails(() -> IdxReader.readImages(crc), crc, "corrupt gzip stream");
+    }
+
+    /**
+     * A gzip stream corrupted mid-way can inflate to more bytes than the header says, or to a garbled
+     * header; its CRC-32 trailer then fails. That is a corrupt gzip, not "trailing data" or a bad header.
+     * Made here by giving a valid deflate stream the trailer (CRC-32, length) of the content it should have had.
+     */
+    @Test
+    void gzipCorruptedMidStreamIsACorruptGzipNotTrailingDataOrABadHeader() {
+        byte[] meant = images(3, 4, 5, pixels);
+        byte[] longer = gzip(Arrays.copyOf(meant, meant.length + 3));
+        Path extra = write(tmp.resolve("extra.gz"), withTrailerOf(longer, meant));
+        assertFails(() -> IdxReader.readImages(extra), extra, "corrupt gzip stream");
+
+        byte[] garbledHeader = meant.clone();
+        garbledHeader[3] = 13;
+        Path header = write(tmp.resolve("header.gz"), withTrailerOf(gzip(garbledHeader), meant));
+        assertFails(() -> IdxReader.readImages(header), header, "corrupt gzip stream");
+    }
+
+    @Test
+    void everySingleByteCorruptionOfAGzipIsReportedAsSuch() {
+        byte[] meant = images(30, 28, 28, ramp(30 * 28 * 28, 0));
+        byte[] gz = gzip(meant);
+        Path f = tmp.resolve("flipped.gz");
+        for (int i = 10; i < gz.length; i++) {
+            byte[] flipped = gz.clone();
+            flipped[i] ^= 0x55;
+            write(f, flipped);
+            try {
+                assertArrayEquals(Arrays.copyOfRange(meant, 16, meant.length), IdxReader.readImages(f).pixels(),
+                        "a corruption that reads without error must not change the data (byte " + i + ")");
+            } catch (ScratchnetException e) {
+                assertTrue(e.getMessage().contains("corrupt gzip stream"), "byte " + i + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** {@code gz} with its last 8 bytes replaced by the CRC-32 and length of {@code content}. */
+    private static byte[] withTrailerOf(byte[] gz, byte[] content) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(content);
+        byte[] out = gz.clone();
+        java.nio.ByteBuffer.wrap(out, out.length - 8, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putInt((int) crc.getValue()).putInt(content.length);
+        return out;
+    }
+
+    @Test
+    void unreadableFileSaysPermissionDenied() {
+        Permissions.assumeEnforced(tmp);
+        Path raw = write(tmp.resolve("locked"), images(3, 4, 5, pixels));
+        Path gz = write(tmp.resolve("locked.gz"), gzip(images(3, 4, 5, pixels)));
+        Permissions.set(raw, "---------");
+        Permissions.set(gz, "---------");
+        assertFails(() -> IdxReader.readImages(raw), raw, "permission denied");
+        assertFails(() -> IdxReader.readImages(gz), gz, "permission denied");
     }
 
     /** The message is one line, names the file and states the problem. */

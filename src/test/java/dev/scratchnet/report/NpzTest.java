@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scratchnet.ScratchnetException;
+import dev.scratchnet.testing.CraftedFiles;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -132,6 +133,52 @@ class NpzTest {
     }
 
     @Test
+    void membersRoundTripAndAreRefusedWhereNotExpected() {
+        Path file = dir.resolve("model.npz");
+        byte[] description = "{\"hidden\": [50]}\n".getBytes(StandardCharsets.UTF_8);
+        Npz.write(file, sample(), java.util.Map.of("network.json", description));
+        Npz.Archive archive = Npz.read(file, java.util.Set.of("network.json"));
+        assertEquals(sample(), archive.arrays());
+        assertArrayEquals(description, archive.members().get("network.json"));
+        assertOneLineError(file, "entry 'network.json' is not a .npy array");
+    }
+
+    /** Entries carry a fixed time stamp, not the clock's: the same model is the same bytes (and SHA-256). */
+    @Test
+    void sameArraysGiveTheSameBytes() throws Exception {
+        Npz.write(dir.resolve("a.npz"), sample());
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(dir.resolve("a.npz").toFile())) {
+            zip.stream().forEach(e -> assertEquals(java.time.LocalDateTime.of(1980, 1, 1, 0, 0), e.getTimeLocal()));
+        }
+        Npz.write(dir.resolve("b.npz"), sample());
+        assertArrayEquals(Files.readAllBytes(dir.resolve("a.npz")), Files.readAllBytes(dir.resolve("b.npz")));
+    }
+
+    @Test
+    void numpyLoadsArraysAndReturnsAMemberAsBytes() throws Exception {
+        Assumptions.assumeTrue(numpyAvailable(), "python3 with numpy is not installed");
+        Path file = dir.resolve("model.npz");
+        Npz.write(file, sample(), java.util.Map.of("network.json", "{\"a\": 1}\n".getBytes(StandardCharsets.UTF_8)));
+        String out = run("python3", "-c", String.join("\n",
+                "import sys, json, numpy as np",
+                "with np.load(sys.argv[1]) as z:",
+                "    print(sorted(z.files), z['W1'].shape, json.loads(z['network.json'])['a'])"), file.toString());
+        assertEquals("['W1', 'b1', 'm', 'network.json'] (784, 50) 1", out.strip());
+    }
+
+    @Test
+    void nonFiniteValuesAreCountedAndNamed() {
+        Path file = dir.resolve("w.npz");
+        LinkedHashMap<String, NdArray> arrays = sample();
+        Npz.requireFinite(file, arrays);
+        double[] b1 = arrays.get("b1").data();
+        b1[3] = Double.NaN;
+        b1[7] = Double.NEGATIVE_INFINITY;
+        ScratchnetException e = assertThrows(ScratchnetException.class, () -> Npz.requireFinite(file, arrays));
+        assertEquals(file + ": b1 holds 2 non-finite values (NaN or Inf)", e.getMessage());
+    }
+
+    @Test
     void textFileIsNotAnNpz() throws IOException {
         Path file = Files.writeString(dir.resolve("params.npz"), "W1,b1\n0.1,0.2\n");
         assertOneLineError(file, "is not an NPZ file (not a zip archive)");
@@ -215,6 +262,42 @@ class NpzTest {
         assertOneLineError(zipWith("x.npy", npy), "trailing data");
     }
 
+    /**
+     * A header that claims a shape far bigger than its entry: the reader must compare the claim with the
+     * entry's size before it allocates (16 GB here, an OutOfMemoryError instead of one line).
+     */
+    @Test
+    void headerClaimingMoreThanTheEntryHoldsFailsBeforeAllocating() throws IOException {
+        Path file = CraftedFiles.hugeClaimNpz(dir.resolve("crafted.npz"));
+        assertOneLineError(file, "has 0 data bytes but shape [2000000000] needs 16000000000");
+    }
+
+    /** The same claim with a central directory that lies about the entry's size too. */
+    @Test
+    void entrySizeLargerThanTheFileIsRefused() throws IOException {
+        Path file = CraftedFiles.hugeClaimNpz(dir.resolve("crafted.npz"));
+        byte[] bytes = Files.readAllBytes(file);
+        // Central directory record: signature PK 1 2, compressed size at +20, uncompressed size at +24.
+        int cen = indexOf(bytes, new byte[] {'P', 'K', 1, 2});
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(cen + 20, 64 + 16_000_000).putInt(cen + 24, 64 + 16_000_000);
+        Files.write(file, bytes);
+        assertOneLineError(file, "more than the whole file");
+    }
+
+    private static int indexOf(byte[] bytes, byte[] pattern) {
+        outer:
+        for (int i = 0; i + pattern.length <= bytes.length; i++) {
+            for (int j = 0; j < pattern.length; j++) {
+                if (bytes[i + j] != pattern[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("pattern not found");
+    }
+
     @Test
     void entryThatIsNotNpyIsReported() throws IOException {
         assertOneLineError(zipWith("README.txt", "hello".getBytes(StandardCharsets.UTF_8)),
@@ -233,17 +316,8 @@ class NpzTest {
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
     }
 
-    /** A version 1.0 .npy with the given header dict (padded to 64) and {@code dataBytes} zero bytes. */
     private static byte[] npy(String dict, int dataBytes) {
-        StringBuilder header = new StringBuilder(dict);
-        while ((10 + header.length() + 1) % 64 != 0) {
-            header.append(' ');
-        }
-        header.append('\n');
-        ByteBuffer b = ByteBuffer.allocate(10 + header.length() + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) header.length());
-        b.put(header.toString().getBytes(StandardCharsets.US_ASCII));
-        return b.array();
+        return CraftedFiles.npy(dict, dataBytes);
     }
 
     private Path zipWith(String entryName, byte[] content) throws IOException {

@@ -3,8 +3,10 @@ package dev.scratchnet.training;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
@@ -67,5 +69,23 @@ class CheckpointTest {
         }
         assertTrue(Checkpoint.exists(dir));
         assertEquals(20, Checkpoint.load(dir, config, spec).globalStep());
+    }
+
+    @Test
+    void nonFiniteParametersOrOptimizerStateAreRefused() {
+        TrainingState diverged = state(5, 0.5);
+        diverged.params()[2] = Double.POSITIVE_INFINITY;
+        Checkpoint.save(dir, config, spec, diverged);
+        ScratchnetException e = assertThrows(ScratchnetException.class, () -> Checkpoint.load(dir, config, spec));
+        assertEquals(dir.resolve("state-5.npz") + ": params holds 1 non-finite value (NaN or Inf)", e.getMessage());
+
+        TrainingState badOptimizer = state(6, 0.5);
+        Map<String, double[]> adam = badOptimizer.optimizer().state();
+        java.util.Arrays.fill(adam.get("v"), Double.NaN);
+        badOptimizer.optimizer().restore(adam);
+        Checkpoint.save(dir, config, spec, badOptimizer);
+        e = assertThrows(ScratchnetException.class, () -> Checkpoint.load(dir, config, spec));
+        assertEquals(dir.resolve("state-6.npz") + ": optimizer_v holds " + spec.parameterCount()
+                + " non-finite values (NaN or Inf)", e.getMessage());
     }
 }

@@ -1,0 +1,79 @@
+package dev.scratchnet.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.scratchnet.ScratchnetException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The run lock within one JVM; a lock held by another process, and one left by SIGKILL, are in RunLockIT. */
+class RunLockTest {
+    @TempDir
+    Path tmp;
+
+    static List<RunLock.Folder> folders(Path... dirs) {
+        return java.util.Arrays.stream(dirs).map(d -> new RunLock.Folder("output folder", d)).toList();
+    }
+
+    @Test
+    void recordsItsHolderAndRefusesASecondRunNamingIt() throws Exception {
+        Path out = tmp.resolve("run");
+        try (RunLock first = RunLock.acquire(folders(out))) {
+            JsonNode holder = Json.readTree(out.resolve(RunLock.FILE));
+            assertEquals(ProcessHandle.current().pid(), holder.path("pid").asLong());
+            assertFalse(holder.path("host").asText().isEmpty());
+            assertFalse(holder.path("started").asText().isEmpty());
+
+            ScratchnetException e = assertThrows(ScratchnetException.class, () -> RunLock.acquire(folders(out)));
+            assertTrue(e.getMessage().startsWith("output folder " + out + " is in use by "), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"), e.getMessage());
+            // The refusal left the holder's record and lock alone.
+            assertEquals(holder, Json.readTree(out.resolve(RunLock.FILE)));
+        }
+        try (RunLock again = RunLock.acquire(folders(out))) {
+            assertTrue(Files.exists(out.resolve(RunLock.FILE)), "released, and the file stays");
+        }
+    }
+
+    @Test
+    void allOrNothing() {
+        Path a = tmp.resolve("a");
+        Path b = tmp.resolve("b");
+        try (RunLock holdsB = RunLock.acquire(folders(b))) {
+            assertThrows(ScratchnetException.class, () -> RunLock.acquire(folders(a, b)));
+            try (RunLock aIsFree = RunLock.acquire(folders(a))) {
+                assertTrue(Files.exists(a.resolve(RunLock.FILE)));
+            }
+        }
+    }
+
+    @Test
+    void aFolderInsideALockedOneIsCoveredAndNotCreated() {
+        Path out = tmp.resolve("run");
+        try (RunLock lock = RunLock.acquire(folders(out, out.resolve("checkpoint")))) {
+            assertFalse(Files.exists(out.resolve("checkpoint")));
+        }
+    }
+
+    @Test
+    void aStaleRecordWithoutAnOsLockDoesNotBlock() throws Exception {
+        Path out = Files.createDirectories(tmp.resolve("run"));
+        Files.writeString(out.resolve(RunLock.FILE), "{\"pid\": 999999999, \"host\": \"gone\", \"started\": \"2020-01-01T00:00:00Z\"}");
+        Path leftover = Files.writeString(out.resolve(".model.npz.tmp-0123456789ab"), "half");
+        Path probe = Files.writeString(out.resolve(".write-probe-123.tmp"), "");
+        Path kept = Files.writeString(out.resolve("model.npz"), "not touched");
+        try (RunLock lock = RunLock.acquire(folders(out))) {
+            assertEquals(ProcessHandle.current().pid(), Json.readTree(out.resolve(RunLock.FILE)).path("pid").asLong());
+            assertFalse(Files.exists(leftover), "a killed writer's temp file is deleted once the folder is ours");
+            assertFalse(Files.exists(probe));
+            assertEquals("not touched", Files.readString(kept));
+        }
+    }
+}
