@@ -5,7 +5,6 @@ import dev.scratchnet.config.Configuration;
 import dev.scratchnet.data.Mnist;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
-import dev.scratchnet.report.RunLock;
 import dev.scratchnet.spark.CachedCleanSparkContext;
 import dev.scratchnet.spark.DataSources;
 import dev.scratchnet.spark.EngineSettings;
@@ -21,7 +20,6 @@ import dev.scratchnet.training.TrainingSettings;
 import dev.scratchnet.training.TrainingState;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -33,35 +31,36 @@ final class TrainCommand {
 
     static int run(SparkConf sparkConf, Configuration config, boolean inProcess, SparkEngine.BlockGradient gradient,
                    PrintStream out) {
-        try (RunLock lock = RunLock.acquire(List.of(
-                new RunLock.Folder("output folder (" + OutputSettings.OUT.key() + ")", Path.of(config.get(OutputSettings.OUT))),
-                new RunLock.Folder("checkpoint folder (" + OutputSettings.CHECKPOINT_DIR.key() + ")",
-                        Path.of(OutputSettings.checkpointFolder(config)))))) {
-            return runLocked(sparkConf, config, inProcess, gradient, out);
+        try (OutputFolders folders = OutputFolders.open(config, sparkConf)) {
+            return runIn(folders, sparkConf, config, inProcess, gradient, out);
         }
     }
 
-    private static int runLocked(SparkConf sparkConf, Configuration config, boolean inProcess,
-                                 SparkEngine.BlockGradient gradient, PrintStream out) {
-        Path outDir = Path.of(config.get(OutputSettings.OUT));
+    private static int runIn(OutputFolders folders, SparkConf sparkConf, Configuration config, boolean inProcess,
+                             SparkEngine.BlockGradient gradient, PrintStream out) {
+        String outDir = config.get(OutputSettings.OUT);
         RunLog.header(out, inProcess ? "train --in-process" : "train", config);
-        RunSummary summary = inProcess ? inProcess(config, outDir, out) : onSpark(sparkConf, config, outDir, gradient, out);
+        RunSummary summary = inProcess ? inProcess(config, folders, out) : onSpark(sparkConf, config, folders, gradient, out);
         out.printf(Locale.ROOT, "done: %s after %d epochs, %d steps, %.1f s of training | outputs in %s%n",
                 finalAccuracy(summary), summary.epochs(), summary.steps(), summary.trainSeconds(), outDir);
         return Main.OK;
     }
 
     /** The oracle: MNIST from a local folder, trained in this JVM on one thread. */
-    private static RunSummary inProcess(Configuration config, Path outDir, PrintStream out) {
+    private static RunSummary inProcess(Configuration config, OutputFolders folders, PrintStream out) {
         long t0 = System.nanoTime();
         Mnist.Split data = MnistData.load(config, out, "train --in-process");
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
         NetworkSpec spec = NetworkSettings.spec(config, data.train().features(), data.train().classes());
-        TrainingRun run = new TrainingRun(config, spec, RunOutputs.folder(outDir, config, spec), out);
+        TrainingRun run = new TrainingRun(config, spec, outputs(folders, config, spec), out);
         TrainingState state = run.startingState();
         LocalEngine engine = new LocalEngine(spec, data.train(), data.test(), config.get(TrainingSettings.PRECISION),
                 TrainingSettings.validationSplit(config));
         return run.run(engine, state, new EngineFacts(engine.describe(), null, null, 1, null, null, loadSeconds));
+    }
+
+    private static RunOutputs outputs(OutputFolders folders, Configuration config, NetworkSpec spec) {
+        return RunOutputs.folder(folders.out, folders.checkpoint, config, spec, folders.remotes);
     }
 
     private static String finalAccuracy(RunSummary s) {
@@ -76,7 +75,7 @@ final class TrainCommand {
         return sb.toString();
     }
 
-    private static RunSummary onSpark(SparkConf sparkConf, Configuration config, Path outDir,
+    private static RunSummary onSpark(SparkConf sparkConf, Configuration config, OutputFolders folders,
                                       SparkEngine.BlockGradient gradient, PrintStream out) {
         MnistData.prepare(config, out);
         SparkConf conf = sparkConf.clone();
@@ -96,7 +95,7 @@ final class TrainCommand {
                 TrainingState state;
                 try {
                     spec = NetworkSettings.spec(config, data.features(), data.classes());
-                    run = new TrainingRun(config, spec, RunOutputs.folder(outDir, config, spec), out);
+                    run = new TrainingRun(config, spec, outputs(folders, config, spec), out);
                     state = run.startingState();
                 } catch (Throwable e) { // SparkException too: checked in Java, thrown undeclared by Scala
                     data.close();
@@ -108,7 +107,7 @@ final class TrainCommand {
                     return run.run(engine, state, facts);
                 }
             } catch (Exception e) { // Spark's SparkException is checked in Java's eyes but thrown unchecked
-                ScratchnetException explained = explain(e, sc, config, watchdog);
+                ScratchnetException explained = explain(e, sc, config, folders, watchdog);
                 if (explained != null) {
                     throw explained;
                 }
@@ -121,10 +120,10 @@ final class TrainCommand {
 
     /** Why a Spark run failed, in one line, when the cause is the cluster rather than the program; else null. */
     private static ScratchnetException explain(Exception e, JavaSparkContext sc, Configuration config,
-                                            ExecutorWatchdog watchdog) {
-        Path checkpoints = Path.of(OutputSettings.checkpointFolder(config));
-        String resume = dev.scratchnet.training.Checkpoint.exists(checkpoints)
-                ? "; the checkpoint in " + checkpoints + " continues with " + OutputSettings.RESUME.key() + "=true" : "";
+                                               OutputFolders folders, ExecutorWatchdog watchdog) {
+        String resume = dev.scratchnet.training.Checkpoint.exists(folders.checkpoint)
+                ? "; the checkpoint in " + folders.checkpointName + " continues with " + OutputSettings.RESUME.key() + "=true"
+                : "";
         if (watchdog.fired()) {
             return new ScratchnetException(String.format(Locale.ROOT,
                     "no executors for %.0f s on %s (cluster gone, or no free cores): giving up%s",

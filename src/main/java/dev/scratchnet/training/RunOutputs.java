@@ -6,7 +6,9 @@ import dev.scratchnet.report.AccuracyChart;
 import dev.scratchnet.report.EpochMetrics;
 import dev.scratchnet.report.Json;
 import dev.scratchnet.report.MetricsCsv;
+import dev.scratchnet.report.RemoteCopy;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * What a run writes as it goes: checkpoints at the configured cadence, and, when it has an output folder,
@@ -24,23 +26,34 @@ public final class RunOutputs implements Trainer.Listener {
     private final NetworkSpec spec;
     private final Path checkpointDir;
     private final long checkpointEvery;
+    private final List<RemoteCopy> remotes;
 
-    private RunOutputs(Path dir, Configuration config, NetworkSpec spec, Path checkpointDir) {
+    private RunOutputs(Path dir, Configuration config, NetworkSpec spec, Path checkpointDir, List<RemoteCopy> remotes) {
         this.dir = dir;
         this.config = config;
         this.spec = spec;
         this.checkpointDir = checkpointDir;
         this.checkpointEvery = config.get(OutputSettings.CHECKPOINT_EVERY);
+        this.remotes = List.copyOf(remotes);
     }
 
-    /** Every output into {@code out}, checkpoints into the configured checkpoint folder. */
+    /** Every output into {@code out}, checkpoints into the configured checkpoint folder (local paths). */
     public static RunOutputs folder(Path out, Configuration config, NetworkSpec spec) {
-        return new RunOutputs(out, config, spec, Path.of(OutputSettings.checkpointFolder(config)));
+        return new RunOutputs(out, config, spec, Path.of(OutputSettings.checkpointFolder(config)), List.of());
+    }
+
+    /**
+     * Every output into {@code out} and checkpoints into {@code checkpointDir}, local folders that {@code remotes}
+     * publish elsewhere after every write (staging folders of outputs on a Hadoop file system).
+     */
+    public static RunOutputs folder(Path out, Path checkpointDir, Configuration config, NetworkSpec spec,
+                                    List<RemoteCopy> remotes) {
+        return new RunOutputs(out, config, spec, checkpointDir, remotes);
     }
 
     /** Checkpoints only, into {@code checkpointDir} when it is not null; nothing else is written. */
     public static RunOutputs checkpointsOnly(Path checkpointDir, Configuration config, NetworkSpec spec) {
-        return new RunOutputs(null, config, spec, checkpointDir);
+        return new RunOutputs(null, config, spec, checkpointDir, List.of());
     }
 
     /** The checkpoint folder, or null when this run does not checkpoint. */
@@ -52,6 +65,7 @@ public final class RunOutputs implements Trainer.Listener {
     public void afterStep(TrainingState state) {
         if (checkpointEvery > 0 && state.globalStep() % checkpointEvery == 0) {
             checkpoint(state);
+            publish();
         }
     }
 
@@ -65,6 +79,13 @@ public final class RunOutputs implements Trainer.Listener {
         }
         if (checkpointEvery == 0 || state.globalStep() % checkpointEvery == 0) {
             checkpoint(state);
+        }
+        publish();
+    }
+
+    private void publish() {
+        for (RemoteCopy r : remotes) {
+            r.sync();
         }
     }
 
@@ -84,6 +105,7 @@ public final class RunOutputs implements Trainer.Listener {
         }
         RunSummary named = summary.withModel(ModelFile.save(dir, spec, params));
         Json.write(dir.resolve(SUMMARY), named);
+        publish();
         return named;
     }
 }
