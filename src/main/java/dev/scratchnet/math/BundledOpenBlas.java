@@ -104,6 +104,10 @@ final class BundledOpenBlas {
         return version.substring(version.lastIndexOf('-') + 1);
     }
 
+    List<String> files() {
+        return files;
+    }
+
     String libraryName() {
         return files.get(files.size() - 1);
     }
@@ -208,6 +212,11 @@ final class BundledOpenBlas {
      * itself would print a two-line stack-guard warning before refusing a file it cannot parse.
      */
     static void checkElf(Path file) throws IOException {
+        checkElf(file, platform());
+    }
+
+    /** As {@link #checkElf(Path)}, for the given platform ({@code linux-x86_64}, {@code linux-arm64}). */
+    static void checkElf(Path file, String platform) throws IOException {
         byte[] h = new byte[20];
         try (InputStream in = Files.newInputStream(file)) {
             if (in.readNBytes(h, 0, h.length) < h.length) {
@@ -218,13 +227,13 @@ final class BundledOpenBlas {
             throw new IOException(file + ": not a 64-bit ELF shared library");
         }
         int machine = h[5] == 1 ? (h[18] & 0xff) | (h[19] & 0xff) << 8 : (h[19] & 0xff) | (h[18] & 0xff) << 8;
-        int expected = switch (platform().substring(platform().indexOf('-') + 1)) {
+        int expected = switch (platform.substring(platform.indexOf('-') + 1)) {
             case "x86_64" -> 62;
             case "arm64" -> 183;
             default -> machine;
         };
         if (machine != expected) {
-            throw new IOException(file + ": built for ELF machine " + machine + ", this is " + platform());
+            throw new IOException(file + ": built for ELF machine " + machine + ", this is " + platform);
         }
     }
 

@@ -147,6 +147,23 @@ class NativeBlasTest {
         assertTrue(p.errLines().get(0).startsWith("scratchnet: native BLAS unavailable"), p.toString());
     }
 
+    @Test
+    void theJarShipsLinuxX86AndArm64BuildsForTheirMachines() throws Exception {
+        for (String platform : List.of("linux-x86_64", "linux-arm64")) {
+            BundledOpenBlas bundle = BundledOpenBlas.forPlatform(platform).orElseThrow(() -> new AssertionError(platform));
+            assertEquals("libopenblas.so.0", bundle.libraryName());
+            assertEquals("0.3.31", bundle.openblasVersion());
+            for (String f : bundle.files()) {
+                Path copy = tmp.resolve(platform + "-" + f);
+                try (var in = getClass().getClassLoader().getResourceAsStream("dev/scratchnet/math/native/" + platform + "/" + f)) {
+                    Files.copy(in, copy);
+                }
+                BundledOpenBlas.checkElf(copy, platform);
+            }
+        }
+        assertTrue(BundledOpenBlas.forPlatform("macosx-arm64").isEmpty(), "macOS keeps netlib's default (Accelerate)");
+    }
+
     private double[] product(boolean transA, int m, int n, int k, double[] a, double[] b) {
         double[] c = new double[m * n];
         Blas.gemm(transA, false, m, n, k, 1, a, 0, b, 0, 0, c, 0);
