@@ -75,10 +75,14 @@ final class BundledOpenBlas {
     }
 
     static Optional<BundledOpenBlas> forPlatform(String platform) {
+        URL indexUrl = resource("openblas.properties");
+        if (indexUrl == null) {
+            return Optional.empty();
+        }
         Properties index = new Properties();
-        try (InputStream in = resource("openblas.properties").openStream()) {
+        try (InputStream in = indexUrl.openStream()) {
             index.load(in);
-        } catch (IOException | NullPointerException e) {
+        } catch (IOException e) {
             return Optional.empty();
         }
         String names = index.getProperty(platform, "").trim();

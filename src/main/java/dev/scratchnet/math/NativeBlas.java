@@ -167,7 +167,8 @@ public final class NativeBlas {
         Path library;
         try {
             library = b.extractAndLoad(cacheRoot != null ? cacheRoot : BundledOpenBlas.defaultCacheRoot());
-        } catch (IOException | UnsatisfiedLinkError | SecurityException | IllegalStateException e) {
+        } catch (IOException | RuntimeException | LinkageError e) {
+            // Anything that keeps the library from loading means the Java BLAS, never a failed run.
             forbidNative();
             initNetlib();
             return Attempt.failed("bundled OpenBLAS " + b.openblasVersion() + " for " + BundledOpenBlas.platform()
