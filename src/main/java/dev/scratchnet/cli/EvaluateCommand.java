@@ -3,7 +3,9 @@ package dev.scratchnet.cli;
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.data.Mnist;
+import dev.scratchnet.math.NativeBlas;
 import dev.scratchnet.math.Precision;
+import dev.scratchnet.spark.EngineSettings;
 import dev.scratchnet.training.ExampleBlock;
 import dev.scratchnet.training.ModelFile;
 import dev.scratchnet.training.ValidationSplit;
@@ -16,6 +18,7 @@ final class EvaluateCommand {
     private EvaluateCommand() {}
 
     static int run(Configuration config, Path model, PrintStream out) {
+        NativeBlas.install(config.get(EngineSettings.NATIVE_BLAS));
         ModelFile.Model m = ModelFile.load(model);
         Mnist.Split data = MnistData.load(config, out, "evaluate");
         if (data.test().features() != m.spec().inputSize() || data.test().classes() != m.spec().classes()) {

@@ -4,12 +4,14 @@ import dev.scratchnet.config.Configuration;
 import dev.scratchnet.data.Dataset;
 import dev.scratchnet.data.Mnist;
 import dev.scratchnet.math.Matrix;
+import dev.scratchnet.math.NativeBlas;
 import dev.scratchnet.math.Precision;
 import dev.scratchnet.network.GradientCheck;
 import dev.scratchnet.network.Network;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.network.WeightInit;
+import dev.scratchnet.spark.EngineSettings;
 import dev.scratchnet.training.TrainingSettings;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -25,6 +27,7 @@ final class GradCheckCommand {
     private GradCheckCommand() {}
 
     static int run(Configuration config, int examples, double tolerance, PrintStream out) {
+        NativeBlas.install(config.get(EngineSettings.NATIVE_BLAS));
         RunLog.header(out, "gradcheck", config);
         Mnist.Split data = MnistData.load(config, out, "gradcheck");
         Dataset train = data.train();

@@ -3,6 +3,7 @@ package dev.scratchnet.cli;
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.data.Mnist;
+import dev.scratchnet.math.NativeBlas;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.spark.CachedCleanSparkContext;
@@ -39,6 +40,7 @@ final class TrainCommand {
     private static int runIn(OutputFolders folders, SparkConf sparkConf, Configuration config, boolean inProcess,
                              SparkEngine.BlockGradient gradient, PrintStream out) {
         String outDir = config.get(OutputSettings.OUT);
+        NativeBlas.install(config.get(EngineSettings.NATIVE_BLAS));
         RunLog.header(out, inProcess ? "train --in-process" : "train", config);
         RunSummary summary = inProcess ? inProcess(config, folders, out) : onSpark(sparkConf, config, folders, gradient, out);
         out.printf(Locale.ROOT, "done: %s after %d epochs, %d steps, %.1f s of training | outputs in %s%n",

@@ -3,20 +3,18 @@ package dev.scratchnet.math;
 import dev.ludovic.netlib.blas.BLAS;
 
 /**
- * Row-major level-3 BLAS over netlib's {@link BLAS} (native OpenBLAS when {@code libblas.so.3} is
- * present, else the pure-Java {@code VectorBLAS} or {@code JavaBLAS}).
+ * Row-major level-3 BLAS over netlib's {@link BLAS}: native OpenBLAS shipped in the jar, or the pure-Java
+ * {@code VectorBLAS}, as {@link NativeBlas#install} chose (native, if nobody chose before the first call).
  *
  * <p>netlib is column-major; a row-major {@code m × n} array is the column-major {@code n × m}
  * transpose, so {@code C = op(A)·op(B)} in row-major is {@code Cᵀ = op(B)ᵀ·op(A)ᵀ} in column-major.
  */
 public final class Blas {
-    private static final BLAS BLAS_INSTANCE = BLAS.getInstance();
-
     private Blas() {}
 
-    /** The class name of the BLAS implementation that loaded, for run logs and summaries. */
+    /** What computes the products and why, one line for run logs and summaries: {@link BlasChoice#description}. */
     public static String implementation() {
-        return BLAS_INSTANCE.getClass().getName();
+        return NativeBlas.current().description();
     }
 
     /**
@@ -35,7 +33,7 @@ public final class Blas {
         }
         int lda = transA ? m : k;
         int ldb = transB ? k : n;
-        BLAS_INSTANCE.dgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, alpha,
+        NativeBlas.blas().dgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, alpha,
                 b, bOff, Math.max(1, ldb), a, aOff, Math.max(1, lda), beta, c, cOff, n);
     }
 
@@ -47,7 +45,7 @@ public final class Blas {
         }
         int lda = transA ? m : k;
         int ldb = transB ? k : n;
-        BLAS_INSTANCE.sgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, alpha,
+        NativeBlas.blas().sgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, alpha,
                 b, bOff, Math.max(1, ldb), a, aOff, Math.max(1, lda), beta, c, cOff, n);
     }
 }

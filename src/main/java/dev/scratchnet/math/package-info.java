@@ -3,6 +3,7 @@
  *
  * <p>Everything above this package sees row-major {@code double[]} arrays ({@code batch × features});
  * this package translates to the column-major convention of netlib BLAS, so that level-3 calls
- * ({@code dgemm}) do the heavy lifting. No Spark here.
+ * ({@code dgemm}) do the heavy lifting. {@link dev.scratchnet.math.NativeBlas} puts native OpenBLAS, shipped in
+ * the jar, under netlib, or chooses netlib's pure-Java BLAS. No Spark here.
  */
 package dev.scratchnet.math;

@@ -2,6 +2,7 @@ package dev.scratchnet.ml;
 
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.config.Setting;
+import dev.scratchnet.math.NativeBlas;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.spark.CachedBlocks;
@@ -244,6 +245,14 @@ public final class ScratchnetClassifier
         return setSetting(EngineSettings.TREE_DEPTH, value);
     }
 
+    public BooleanParam nativeBlas() {
+        return typed(EngineSettings.NATIVE_BLAS);
+    }
+
+    public ScratchnetClassifier setNativeBlas(boolean value) {
+        return setSetting(EngineSettings.NATIVE_BLAS, value);
+    }
+
     public DoubleParam dataScale() {
         return typed(DataSettings.SCALE);
     }
@@ -295,6 +304,7 @@ public final class ScratchnetClassifier
 
     private ScratchnetClassificationModel fitOn(Dataset<?> dataset) {
         Configuration config = configuration();
+        NativeBlas.install(config.get(EngineSettings.NATIVE_BLAS));
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
         String labelCol = getLabelCol();
         int declaredClasses = declaredClasses(dataset, labelCol);

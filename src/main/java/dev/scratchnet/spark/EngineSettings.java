@@ -24,6 +24,11 @@ public final class EngineSettings {
             "run Spark's closure class-file check once per closure class instead of once per job "
                     + "(false: Spark's own SparkContext)");
 
+    public static final Setting<Boolean> NATIVE_BLAS = Setting.bool(ENGINE, "nativeBlas", true,
+            "use the OpenBLAS shipped in the jar (Linux x86-64 and arm64) on the driver and every executor; false, or "
+                    + "when it cannot load (one line says why): netlib's pure-Java VectorBLAS").param();
+
     /** In the order the README lists them. */
-    public static final List<Setting<?>> ALL = List.of(PARTITIONS, TREE_DEPTH, NO_EXECUTOR_TIMEOUT, CLOSURE_CHECK_CACHE);
+    public static final List<Setting<?>> ALL = List.of(PARTITIONS, TREE_DEPTH, NATIVE_BLAS, NO_EXECUTOR_TIMEOUT,
+            CLOSURE_CHECK_CACHE);
 }

@@ -2,6 +2,7 @@ package dev.scratchnet.spark;
 
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.data.Dataset;
+import dev.scratchnet.math.NativeBlas;
 import dev.scratchnet.math.Precision;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.training.Accuracy;
@@ -11,6 +12,7 @@ import dev.scratchnet.training.GradientSum;
 import dev.scratchnet.training.TrainingSettings;
 import dev.scratchnet.training.ValidationSplit;
 import java.io.Serializable;
+import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
@@ -44,6 +46,8 @@ public final class SparkEngine implements GradientEngine {
     private final ValidationSplit split;
     private final BlockGradient gradient;
     private final int[] trainPositions;
+    private final boolean nativeBlas;
+    private final List<String> executorBlas;
 
     /**
      * Trains on {@code train} and evaluates on it and on {@code test} (null: no test set); both are closed with
@@ -60,6 +64,21 @@ public final class SparkEngine implements GradientEngine {
         this.split = TrainingSettings.validationSplit(config);
         this.gradient = gradient;
         this.trainPositions = split.trainPositions(train.count());
+        this.nativeBlas = config.get(EngineSettings.NATIVE_BLAS);
+        this.executorBlas = loadBlas(train, nativeBlas);
+    }
+
+    /**
+     * Loads the configured BLAS in every executor that holds a block, before the first step's clock, and says
+     * what loaded where (the same everywhere, normally).
+     */
+    private static List<String> loadBlas(CachedBlocks blocks, boolean nativeBlas) {
+        return blocks.rdd().map(b -> NativeBlas.install(nativeBlas).description()).distinct().collect();
+    }
+
+    /** What computes on the executors: one line per distinct BLAS that loaded. */
+    public List<String> executorBlas() {
+        return executorBlas;
     }
 
     /**
@@ -119,10 +138,14 @@ public final class SparkEngine implements GradientEngine {
         Precision precision = this.precision;
         BlockGradient gradient = this.gradient;
         int[] starts = train.starts();
+        boolean nativeBlas = this.nativeBlas;
         try {
             return train.rdd().treeAggregate(GradientSum.empty(),
-                    (acc, block) -> acc.add(gradient.compute(block, spec, weights.value(), batch,
-                            starts[block.partition()], precision)),
+                    (acc, block) -> {
+                        NativeBlas.install(nativeBlas);
+                        return acc.add(gradient.compute(block, spec, weights.value(), batch, starts[block.partition()],
+                                precision));
+                    },
                     GradientSum::add,
                     treeDepth);
         } finally {
@@ -147,14 +170,17 @@ public final class SparkEngine implements GradientEngine {
         Precision precision = this.precision;
         ValidationSplit split = this.split;
         int[] starts = blocks.starts();
-        return blocks.rdd().map(b -> b.accuracy(spec, weights.value(), precision, isTest, starts[b.partition()], split,
-                includeTrain)).reduce(Accuracy::plus);
+        boolean nativeBlas = this.nativeBlas;
+        return blocks.rdd().map(b -> {
+            NativeBlas.install(nativeBlas);
+            return b.accuracy(spec, weights.value(), precision, isTest, starts[b.partition()], split, includeTrain);
+        }).reduce(Accuracy::plus);
     }
 
     @Override
     public String describe() {
         return "spark " + sc.master() + ", " + partitions() + " partitions, treeAggregate depth " + treeDepth
-                + ", " + precision.id() + " precision";
+                + ", " + precision.id() + " precision | executors' BLAS: " + String.join("; ", executorBlas);
     }
 
     /** Unpersists the cached blocks and releases what they were built from. */

@@ -1,10 +1,11 @@
 package dev.scratchnet.bench;
 
-import dev.ludovic.netlib.blas.BLAS;
 import dev.scratchnet.data.Dataset;
 import dev.scratchnet.data.Mnist;
 import dev.scratchnet.data.MnistFetcher;
 import dev.scratchnet.math.Blas;
+import dev.scratchnet.math.BlasChoice;
+import dev.scratchnet.math.NativeBlas;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.report.EpochMetrics;
 import dev.scratchnet.report.Json;
@@ -314,26 +315,50 @@ public final class Benchmark {
                         parts == 2 ? "target <= 3 ms" : "");
             }
         }
-        // Gradient compute, one thread, as one partition does it.
+        // Gradient compute, one thread, as one partition does it, and the BLAS on the step's shapes: native
+        // OpenBLAS against netlib's Java BLAS, alternating round by round so both see the same machine.
         ExampleBlock block = ExampleBlock.whole(data.train());
         int batchSize = Math.min(1000, data.train().size());
         MinibatchSchedule schedule = new MinibatchSchedule(data.train().size(), batchSize, 1);
         double[] p = dev.scratchnet.network.WeightInit.he().initialize(spec, 1);
-        int calls = smoke ? 3 : 60;
-        for (int i = 0; i < 10; i++) {
-            block.gradientSum(spec, p, schedule.batch(0, i % schedule.stepsPerEpoch()), 0, precision);
-        }
-        double gradGflops = medianOf(repeats, () -> {
-            long t = System.nanoTime();
-            for (int i = 0; i < calls; i++) {
-                block.gradientSum(spec, p, schedule.batch(0, i % schedule.stepsPerEpoch()), 0, precision);
+        int calls = smoke ? 3 : 30;
+        int gemmReps = smoke ? 3 : 30;
+        BlasChoice inForce = NativeBlas.current();
+        boolean nativeAvailable = NativeBlas.install(true).isNative();
+        m.put("blas_native", NativeBlas.current().description());
+        m.put("blas_java", NativeBlas.install(false).description());
+        boolean[] sides = nativeAvailable ? new boolean[] {true, false} : new boolean[] {false};
+        String[] measures = {"dgemm", "sgemm", "gradient_double", "gradient_single"};
+        Map<String, List<Double>> rates = new LinkedHashMap<>();
+        int rounds = smoke ? 1 : Math.max(repeats, 5);
+        try {
+            for (int round = -1; round < rounds; round++) {   // round -1 warms up (JIT, caches), not recorded
+                for (boolean nat : sides) {
+                    NativeBlas.install(nat);
+                    String side = nat ? "native" : "java";
+                    double[] r = {
+                        stepGemms(spec, batchSize, false, round < 0 ? 3 : gemmReps),
+                        stepGemms(spec, batchSize, true, round < 0 ? 3 : gemmReps),
+                        gradientRate(block, spec, p, schedule, batchSize, false, round < 0 ? 3 : calls),
+                        gradientRate(block, spec, p, schedule, batchSize, true, round < 0 ? 3 : calls)};
+                    if (round >= 0) {
+                        for (int i = 0; i < r.length; i++) {
+                            rates.computeIfAbsent(side + "_" + measures[i], k -> new ArrayList<>()).add(r[i]);
+                        }
+                    }
+                }
             }
-            return (double) calls * batchSize * spec.flopsPerTrainingExample() / (System.nanoTime() - t);
-        });
-        stepGemms(spec, batchSize, false, 3);
-        stepGemms(spec, batchSize, true, 3);
-        double dgemm = medianOf(repeats, () -> stepGemms(spec, batchSize, false, smoke ? 3 : 30));
-        double sgemm = medianOf(repeats, () -> stepGemms(spec, batchSize, true, smoke ? 3 : 30));
+        } finally {
+            NativeBlas.install(inForce.nativeEnabled());
+        }
+        for (String key : rates.keySet()) {
+            m.put(key + "_gflops", median(rates.get(key)));
+            m.put(key + "_gflops_runs", rates.get(key));
+        }
+        String used = inForce.isNative() ? "native" : "java";
+        double gradGflops = median(rates.get(used + (single ? "_gradient_single" : "_gradient_double")));
+        double dgemm = median(rates.get(used + "_dgemm"));
+        double sgemm = median(rates.get(used + "_sgemm"));
         m.put("gradient_gflops", gradGflops);
         m.put("dgemm_gflops_layer_shapes", dgemm);
         m.put("sgemm_gflops_layer_shapes", sgemm);
@@ -341,19 +366,39 @@ public final class Benchmark {
         String ceilingName = single ? "sgemm" : "dgemm";
         m.put("gradient_precision", single ? "single" : "double");
         m.put("compute_efficiency", gradGflops / ceiling);
-        row("blas", "dgemm / sgemm on the step's GEMMs (batch " + batchSize + ")", fmt(dgemm) + " / " + fmt(sgemm)
-                + " GFLOP/s", Blas.implementation());
-        row("compute", "gradient (forward+backward, 1 thread, " + (single ? "single" : "double") + " precision)",
+        String shapes = " (batch " + batchSize + ", 1 thread, median of " + rounds + ")";
+        for (String what : measures) {
+            String value = nativeAvailable
+                    ? fmt(median(rates.get("native_" + what))) + " / " + fmt(median(rates.get("java_" + what))) + " GFLOP/s"
+                    : "- / " + fmt(median(rates.get("java_" + what))) + " GFLOP/s";
+            String note = nativeAvailable
+                    ? "native " + fmt(median(rates.get("native_" + what)) / median(rates.get("java_" + what))) + "x Java"
+                    : "native unavailable";
+            row(what.startsWith("gradient") ? "compute" : "blas", what.replace('_', ' ') + ": native / Java" + shapes,
+                    value, note);
+        }
+        row("compute", "gradient in use (" + used + ", " + (single ? "single" : "double") + " precision)",
                 fmt(gradGflops) + " GFLOP/s", "efficiency " + pct(gradGflops / ceiling) + " of " + ceilingName + " (target >= 50%)");
         return m;
     }
 
+    /** GFLOP/s of {@code calls} training gradients (forward + backward) of {@code batchSize} examples, one thread. */
+    private static double gradientRate(ExampleBlock block, NetworkSpec spec, double[] p, MinibatchSchedule schedule,
+                                       int batchSize, boolean single, int calls) {
+        long t = System.nanoTime();
+        for (int i = 0; i < calls; i++) {
+            block.gradientSum(spec, p, schedule.batch(0, i % schedule.stepsPerEpoch()), 0,
+                    single ? Precision.SINGLE : Precision.DOUBLE);
+        }
+        return (double) calls * batchSize * spec.flopsPerTrainingExample() / (System.nanoTime() - t);
+    }
+
     /**
      * GFLOP/s of exactly the GEMMs of one training step (each layer's forward and dW, dX except the first),
-     * with preallocated arrays: the rate the BLAS reaches on these shapes, the ceiling for the step.
+     * with preallocated arrays, through {@link Blas} (so through the BLAS {@link NativeBlas} chose): the rate
+     * the BLAS reaches on these shapes, the ceiling for the step.
      */
     static double stepGemms(NetworkSpec spec, int batch, boolean single, int reps) {
-        BLAS blas = BLAS.getInstance();
         int layers = spec.affineCount();
         long flops = 0;
         double[][] d = new double[layers * 4][];
@@ -373,18 +418,18 @@ public final class Benchmark {
                 int in = spec.fanIn(l);
                 int out = spec.fanOut(l);
                 int i = (l - 1) * 4;
-                // column-major view of row-major: forward y(b×out) = x(b×in)·W(in×out); dW = xᵀ·dy; dx = dy·Wᵀ
+                // row-major: forward y(b×out) = x(b×in)·W(in×out); dW += xᵀ·dy; dx = dy·Wᵀ
                 if (single) {
-                    blas.sgemm("N", "N", out, batch, in, 1f, f[i + 1], out, f[i], in, 0f, f[i + 2], out);
-                    blas.sgemm("N", "T", out, in, batch, 1f, f[i + 2], out, f[i], in, 1f, f[i + 1], out);
+                    Blas.sgemm(false, false, batch, out, in, 1f, f[i], 0, f[i + 1], 0, 0f, f[i + 2], 0);
+                    Blas.sgemm(true, false, in, out, batch, 1f, f[i], 0, f[i + 2], 0, 1f, f[i + 1], 0);
                     if (l > 1) {
-                        blas.sgemm("T", "N", in, batch, out, 1f, f[i + 1], out, f[i + 2], out, 0f, f[i + 3], in);
+                        Blas.sgemm(false, true, batch, in, out, 1f, f[i + 2], 0, f[i + 1], 0, 0f, f[i + 3], 0);
                     }
                 } else {
-                    blas.dgemm("N", "N", out, batch, in, 1, d[i + 1], out, d[i], in, 0, d[i + 2], out);
-                    blas.dgemm("N", "T", out, in, batch, 1, d[i + 2], out, d[i], in, 1, d[i + 1], out);
+                    Blas.gemm(false, false, batch, out, in, 1, d[i], 0, d[i + 1], 0, 0, d[i + 2], 0);
+                    Blas.gemm(true, false, in, out, batch, 1, d[i], 0, d[i + 2], 0, 1, d[i + 1], 0);
                     if (l > 1) {
-                        blas.dgemm("T", "N", in, batch, out, 1, d[i + 1], out, d[i + 2], out, 0, d[i + 3], in);
+                        Blas.gemm(false, true, batch, in, out, 1, d[i + 2], 0, d[i + 1], 0, 0, d[i + 3], 0);
                     }
                 }
             }
@@ -497,11 +542,35 @@ public final class Benchmark {
         }
         m.put("cpu", cpu);
         m.put("blas", Blas.implementation());
+        for (String v : new String[] {"OPENBLAS_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"}) {
+            m.put(v, System.getenv().getOrDefault(v, "unset"));
+        }
+        m.put("openblas_core", openblasCore());
         m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         m.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
         m.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
         m.put("load_average_start", loadAverage());
         return m;
+    }
+
+    /**
+     * The kernel OpenBLAS picked on this CPU (its {@code openblas_get_corename}), from a fresh JVM that loads the
+     * library with {@code OPENBLAS_VERBOSE=2}, the environment otherwise unchanged (so OPENBLAS_CORETYPE counts).
+     */
+    private static String openblasCore() {
+        try {
+            ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                    "-Xmx128m", "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                    NativeBlas.class.getName(), "true").redirectErrorStream(true);
+            pb.environment().put("OPENBLAS_VERBOSE", "2");
+            Process p = pb.start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            return output.lines().filter(l -> l.startsWith("Core: ")).map(l -> l.substring(6).trim()).findFirst()
+                    .orElse("unknown (" + output.lines().reduce((a, b) -> b).orElse("no output") + ")");
+        } catch (IOException | InterruptedException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
     }
 
     /** /proc/loadavg's first three fields: the machine is shared, so say how busy it was. */

@@ -96,6 +96,20 @@ class ClusterIT {
         return executors;
     }
 
+    /**
+     * The executor JVM (started by a Worker from target/spark-home/jars, the application jar fetched from the
+     * driver) has mapped the OpenBLAS that NativeBlas extracts from the jar, and netlib's JNI wrapper: so its
+     * products ran in native OpenBLAS, not in netlib's Java fallback.
+     */
+    static void assertNativeOpenBlasMapped(ProcessHandle executor) throws IOException {
+        List<String> maps = Files.readAllLines(Path.of("/proc/" + executor.pid() + "/maps"));
+        assertTrue(maps.stream().anyMatch(l -> l.contains("/scratchnet/native/openblas-") && l.endsWith("/libopenblas.so.0")),
+                "executor " + executor.pid() + " has not mapped the bundled libopenblas.so.0");
+        assertTrue(maps.stream().anyMatch(l -> l.contains("libnetlibblasjni")),
+                "executor " + executor.pid() + " has not loaded netlib's JNI BLAS");
+        System.out.printf("executor pid %d: native OpenBLAS from the jar is mapped%n", executor.pid());
+    }
+
     static boolean progressed(Runs.Proc p) {
         return p.out().contains("  epoch 1 step ");
     }
@@ -108,6 +122,8 @@ class ClusterIT {
         assertEquals(0, p.waitFor(300), p.err());
         System.out.printf("cluster run: %.1f s%n", p.seconds());
         assertTrue(Json.readTree(out.resolve("summary.json")).path("spark_master").asText().startsWith("spark://127.0.0.1:"));
+        String blas = Json.readTree(out.resolve("summary.json")).path("blas").asText();
+        assertTrue(blas.startsWith("native OpenBLAS "), "the driver's BLAS: " + blas);
         Runs.assertSameParams(reference, out);
     }
 
@@ -119,6 +135,9 @@ class ClusterIT {
         p.await("progress line", 240, () -> progressed(p));
         List<ProcessHandle> executors = executors();
         assertFalse(executors.isEmpty(), "no executor found under the workers");
+        for (ProcessHandle executor : executors) {
+            assertNativeOpenBlasMapped(executor);
+        }
         ProcessHandle victim = executors.get(0);
         assertTrue(victim.destroyForcibly(), "SIGKILL to executor " + victim.pid());
         System.out.printf("killed executor pid %d at %.1f s%n", victim.pid(), p.seconds());
