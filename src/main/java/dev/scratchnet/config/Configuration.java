@@ -151,17 +151,13 @@ public final class Configuration {
             sb.append(sb.length() == 0 ? "" : "\n").append("**").append(capitalize(g.title())).append("**\n\n")
                     .append("| setting | meaning | default | valid values |\n|---|---|---|---|\n");
             for (Setting<?> s : inGroup) {
-                String def = defaultText(s);
+                String def = s.defaultText();
                 sb.append("| `").append(s.key()).append("` | ").append(escape(s.doc())).append(" | ")
                         .append(def.isEmpty() ? "(empty)" : "`" + def + "`").append(" | ").append(escape(s.valid()))
                         .append(" |\n");
             }
         }
         return sb.toString();
-    }
-
-    private static <T> String defaultText(Setting<T> s) {
-        return s.format(s.defaultValue());
     }
 
     private static String escape(String text) {

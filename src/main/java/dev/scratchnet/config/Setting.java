@@ -236,6 +236,11 @@ public final class Setting<T> {
         return defaultValue;
     }
 
+    /** The default's text form, as a conf file would write it. */
+    public String defaultText() {
+        return format(defaultValue);
+    }
+
     /** The valid values as users read them, e.g. {@code 1 .. 10} or {@code sgd | momentum}. */
     public String valid() {
         return valid;

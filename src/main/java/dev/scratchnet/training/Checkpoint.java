@@ -99,8 +99,12 @@ public final class Checkpoint {
         Map<String, String> expected = trajectorySettings(config, spec);
         for (Map.Entry<String, String> e : expected.entrySet()) {
             String saved = json.path("settings").path(e.getKey()).asText(null);
+            if (saved == null && isDefault(config, e.getKey(), e.getValue())) {
+                continue; // a checkpoint older than the setting: it was made with what is now the default
+            }
             if (!e.getValue().equals(saved)) {
-                throw new ScratchnetException(jsonFile + " was made with " + e.getKey() + "=" + saved
+                throw new ScratchnetException(jsonFile + " was made with " + e.getKey() + "="
+                        + (saved != null ? saved : "(unset: the checkpoint is older than the setting)")
                         + ", this run has " + e.getValue() + ": resume needs the same settings");
             }
         }
@@ -143,6 +147,12 @@ public final class Checkpoint {
                 (int) count(json, "step_in_epoch", jsonFile), count(json, "global_step", jsonFile),
                 json.path("seconds").asDouble(), json.path("epoch_loss_sum").asDouble(),
                 count(json, "epoch_examples", jsonFile), metrics);
+    }
+
+    /** Whether {@code value} is the default of the setting with full key {@code key}. */
+    private static boolean isDefault(Configuration config, String key, String value) {
+        var setting = config.byKey(key);
+        return setting != null && setting.defaultText().equals(value);
     }
 
     /** A field that must be an integer in [0, 2^31). */

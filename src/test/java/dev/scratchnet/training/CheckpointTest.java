@@ -11,6 +11,8 @@ import dev.scratchnet.config.Configuration;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.spark.Settings;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scratchnet.report.Json;
 import dev.scratchnet.report.NdArray;
 import dev.scratchnet.report.Npz;
 import java.io.IOException;
@@ -50,6 +52,21 @@ class CheckpointTest {
         assertEquals(5, loaded.stepInEpoch());
         assertEquals(saved.epochLossSum(), loaded.epochLossSum());
         assertEquals(500, loaded.epochExamples());
+    }
+
+    @Test
+    void aCheckpointOlderThanATrajectorySettingResumesWhenThatSettingIsAtItsDefault() throws IOException {
+        Checkpoint.save(dir, config, spec, state(5, 0.25));
+        // As a checkpoint written before spark.scratchnet.precision existed would be.
+        ObjectNode json = (ObjectNode) Json.readTree(dir.resolve(Checkpoint.FILE));
+        assertTrue(((ObjectNode) json.get("settings")).remove("spark.scratchnet.precision") != null);
+        Json.write(dir.resolve(Checkpoint.FILE), json);
+
+        assertEquals(5, Checkpoint.load(dir, config, spec).globalStep(), "the default then is the default now");
+        Configuration single = config.withText(TrainingSettings.PRECISION, "single");
+        ScratchnetException e = assertThrows(ScratchnetException.class, () -> Checkpoint.load(dir, single, spec));
+        assertEquals(dir.resolve(Checkpoint.FILE) + " was made with spark.scratchnet.precision=(unset: the checkpoint is "
+                + "older than the setting), this run has single: resume needs the same settings", e.getMessage());
     }
 
     @Test
