@@ -16,8 +16,16 @@ public abstract class Optimizer {
         this.lr = lr;
     }
 
-    /** One step: {@code params -= f(grad)}; {@code params} is modified in place, {@code grad} only read. */
-    public abstract void update(double[] params, double[] grad);
+    /** One step at the configured learning rate: {@code params -= f(grad)}; {@code params} is modified in place. */
+    public final void update(double[] params, double[] grad) {
+        update(params, grad, 1);
+    }
+
+    /**
+     * One step at {@code rateFactor} times the configured learning rate (a {@link LearningRateSchedule}'s factor);
+     * {@code params} is modified in place, {@code grad} only read.
+     */
+    public abstract void update(double[] params, double[] grad, double rateFactor);
 
     /** The optimizer's state as named arrays (for checkpoints); empty for SGD. */
     public Map<String, double[]> state() {
@@ -61,9 +69,10 @@ public abstract class Optimizer {
         }
 
         @Override
-        public void update(double[] params, double[] grad) {
+        public void update(double[] params, double[] grad, double rateFactor) {
+            double rate = lr * rateFactor;
             for (int i = 0; i < params.length; i++) {
-                params[i] -= lr * grad[i];
+                params[i] -= rate * grad[i];
             }
         }
 
@@ -85,9 +94,10 @@ public abstract class Optimizer {
         }
 
         @Override
-        public void update(double[] params, double[] grad) {
+        public void update(double[] params, double[] grad, double rateFactor) {
+            double rate = lr * rateFactor;
             for (int i = 0; i < params.length; i++) {
-                v[i] = momentum * v[i] - lr * grad[i];
+                v[i] = momentum * v[i] - rate * grad[i];
                 params[i] += v[i];
             }
         }
@@ -120,10 +130,11 @@ public abstract class Optimizer {
         }
 
         @Override
-        public void update(double[] params, double[] grad) {
+        public void update(double[] params, double[] grad, double rateFactor) {
+            double rate = lr * rateFactor;
             for (int i = 0; i < params.length; i++) {
                 h[i] += grad[i] * grad[i];
-                params[i] -= lr * grad[i] / (Math.sqrt(h[i]) + 1e-7);
+                params[i] -= rate * grad[i] / (Math.sqrt(h[i]) + 1e-7);
             }
         }
 
@@ -162,9 +173,9 @@ public abstract class Optimizer {
         }
 
         @Override
-        public void update(double[] params, double[] grad) {
+        public void update(double[] params, double[] grad, double rateFactor) {
             iter++;
-            double lrT = lr * Math.sqrt(1.0 - Math.pow(beta2, iter)) / (1.0 - Math.pow(beta1, iter));
+            double lrT = lr * rateFactor * Math.sqrt(1.0 - Math.pow(beta2, iter)) / (1.0 - Math.pow(beta1, iter));
             for (int i = 0; i < params.length; i++) {
                 double g = grad[i];
                 m[i] += (1 - beta1) * (g - m[i]);

@@ -120,7 +120,8 @@ public final class Trainer {
             throw new IllegalStateException("step " + state.globalStep + " summed " + sum.count()
                     + " examples, expected " + batch.length);
         }
-        state.optimizer.update(state.params, sum.meanGradient(state.params.length));
+        state.optimizer.update(state.params, sum.meanGradient(state.params.length),
+                TrainingSettings.rateFactor(config, state.globalStep, schedule.stepsPerEpoch()));
         state.epochLossSum += sum.lossSum();
         state.epochExamples += sum.count();
         state.globalStep++;

@@ -29,6 +29,14 @@ public final class TrainingSettings {
             throw new IllegalArgumentException("must be in [0, 1)");
         }
     }, "Momentum coefficient (also Adam's beta1)").trajectory().param();
+    public static final Setting<LearningRateSchedule> LR_SCHEDULE = Setting.custom(TRAINING, "lrSchedule",
+            LearningRateSchedule.CONSTANT, LearningRateSchedule::parse, LearningRateSchedule::toString,
+            "constant | step:<every epochs>:<factor> | cosine:<epochs>[:<floor>]",
+            "how the learning rate changes: constant, multiplied by factor every so many epochs, or half a cosine "
+                    + "down to floor × the rate (default 0) over so many epochs").trajectory().param();
+    public static final Setting<Long> WARMUP_STEPS = Setting.longInteger(TRAINING, "warmupSteps", 0, 0, Long.MAX_VALUE,
+            "linear learning-rate warm-up: step t of the first w runs at (t + 1) / w of the scheduled rate")
+            .valid("0 (none) or steps ≥ 1").trajectory().param();
     public static final Setting<Integer> EPOCHS = Setting.integer(TRAINING, "epochs", 17, 1, 1_000_000,
             "passes over the training set (each epoch is floor(n / batchSize) steps)").param();
     public static final Setting<Long> STEPS = Setting.longInteger(TRAINING, "steps", 10_000, 0, Long.MAX_VALUE,
@@ -66,12 +74,18 @@ public final class TrainingSettings {
         return config.get(OPTIMIZER).create(config.get(LEARNING_RATE), config.get(MOMENTUM), parameterCount);
     }
 
+    /** The factor of the learning rate at global step {@code step}: the warm-up times the schedule. */
+    public static double rateFactor(Configuration config, long step, int stepsPerEpoch) {
+        return config.get(LR_SCHEDULE).factor(step, stepsPerEpoch, config.get(WARMUP_STEPS));
+    }
+
     /** The validation split {@code config} asks for. */
     public static ValidationSplit validationSplit(Configuration config) {
         return new ValidationSplit(config.get(VALIDATION_FRACTION), config.get(SEED));
     }
 
     /** In the order the README lists them. */
-    public static final List<Setting<?>> ALL = List.of(BATCH_SIZE, OPTIMIZER, LEARNING_RATE, MOMENTUM, EPOCHS, STEPS,
+    public static final List<Setting<?>> ALL = List.of(BATCH_SIZE, OPTIMIZER, LEARNING_RATE, MOMENTUM, LR_SCHEDULE,
+            WARMUP_STEPS, EPOCHS, STEPS,
             SEED, PRECISION, VALIDATION_FRACTION, TARGET_ACCURACY, EVAL_TRAIN, PROGRESS_SECONDS);
 }

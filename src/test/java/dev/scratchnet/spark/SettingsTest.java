@@ -61,7 +61,9 @@ class SettingsTest {
     @Test
     void everyEffectiveValueParsesBackToItself() {
         Configuration c = Settings.parse(Map.of("spark.scratchnet.learningRate", "0.005",
-                "spark.scratchnet.weightInit", "std:0.02", "spark.scratchnet.seed", "-7"));
+                "spark.scratchnet.weightInit", "std:0.02", "spark.scratchnet.seed", "-7",
+                "spark.scratchnet.lrSchedule", "Cosine:5:0.05", "spark.scratchnet.warmupSteps", "20"));
+        assertEquals("cosine:5:0.05", c.effective().get("spark.scratchnet.lrSchedule"));
         assertEquals(c.effective(), Settings.parse(c.effective()).effective());
     }
 
@@ -87,6 +89,8 @@ class SettingsTest {
             "spark.scratchnet.evalTrain | yes | spark.scratchnet.evalTrain: not true or false",
             "spark.scratchnet.weightInit | -0.1 | spark.scratchnet.weightInit: not a positive std",
             "spark.scratchnet.momentum | 1 | spark.scratchnet.momentum: must be in [0, 1)",
+            "spark.scratchnet.lrSchedule | cosine | spark.scratchnet.lrSchedule: cosine needs cosine:<epochs> or cosine:<epochs>:<floor>, got 'cosine' (valid: constant | step:<every epochs>:<factor> | cosine:<epochs>[:<floor>])",
+            "spark.scratchnet.warmupSteps | -1 | spark.scratchnet.warmupSteps: out of range, got '-1' (valid: 0 (none) or steps ≥ 1)",
             "spark.scratchnet.out | '' | spark.scratchnet.out: must not be empty",
             "spark.scratchnet.batchsize | 100 | spark.scratchnet.batchsize: unknown setting (did you mean spark.scratchnet.batchSize?)",
             "spark.scratchnet.colour | red | spark.scratchnet.colour: unknown setting (known: data.format, data.dir, data.train,"})

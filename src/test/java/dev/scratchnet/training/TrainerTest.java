@@ -19,6 +19,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The trainer's bookkeeping against a fake engine: no network, no data, milliseconds. */
 class TrainerTest {
@@ -114,9 +116,10 @@ class TrainerTest {
         assertTrue(log.toString().contains("reached validation accuracy"), log.toString());
     }
 
-    @Test
-    void aRunResumedMidEpochEndsExactlyWhereAnUninterruptedRunEnds() {
-        Configuration config = config("epochs", "3");
+    @ParameterizedTest
+    @CsvSource({"constant, 0", "cosine:2, 3", "step:1:0.5, 2", "cosine:3:0.1, 5"})
+    void aRunResumedMidEpochEndsExactlyWhereAnUninterruptedRunEnds(String lrSchedule, String warmupSteps) {
+        Configuration config = config("epochs", "3", "lrSchedule", lrSchedule, "warmupSteps", warmupSteps);
         FakeEngine whole = new FakeEngine(10, List.of(accuracy(-1, 50)));
         Trainer.Result uninterrupted = run(config, whole, new Recorder(), fresh(config));
 
@@ -143,6 +146,37 @@ class TrainerTest {
         assertEquals(uninterrupted.metrics().size(), resumed.metrics().size());
         for (int i = 0; i < resumed.metrics().size(); i++) {
             assertEquals(uninterrupted.metrics().get(i).loss(), resumed.metrics().get(i).loss(), 0.0, "epoch " + (i + 1));
+        }
+    }
+
+    @Test
+    void eachStepRunsAtTheScheduledRate() {
+        Configuration config = config("epochs", "3", "optimizer", "sgd", "learningRate", "0.1", "lrSchedule", "step:1:0.5",
+                "warmupSteps", "2");
+        List<double[]> after = new ArrayList<>();
+        Trainer.Listener record = new Trainer.Listener() {
+            @Override
+            public void afterStep(TrainingState s) {
+                after.add(s.params().clone());
+            }
+
+            @Override
+            public void afterEpoch(TrainingState s, EpochMetrics m) {
+                after.add(s.params().clone());
+            }
+        };
+        FakeEngine engine = new FakeEngine(10, List.of(accuracy(-1, 50)));
+        run(config, engine, record, fresh(config));
+        // 3 steps an epoch; warm-up 1/2 then 1 over steps 0-1; the rate halves at steps 3 and 6.
+        double[] rates = {0.05, 0.1, 0.1, 0.05, 0.05, 0.05, 0.025, 0.025, 0.025};
+        double[] p = {0.5, -0.5};
+        assertEquals(rates.length, after.size());
+        for (int step = 0; step < rates.length; step++) {
+            double mean = java.util.Arrays.stream(engine.batches.get(step)).average().orElseThrow();
+            for (int j = 0; j < p.length; j++) {
+                p[j] -= rates[step] * (p[j] - mean); // SGD on the fake loss: the mean gradient is p - mean(batch)
+            }
+            assertArrayEquals(p, after.get(step), 1e-15, "after step " + (step + 1));
         }
     }
 
