@@ -1,6 +1,11 @@
 package dev.scratchnet.training;
 
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * What one partition returns for one step, and what treeAggregate adds up: the <em>sum</em> of the
@@ -8,8 +13,8 @@ import java.io.Serializable;
  * count. An empty sum has no gradient array, so the zero value shipped with every task is a few bytes.
  */
 public final class GradientSum implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private double[] grad;
+    private static final long serialVersionUID = 2L;
+    private transient double[] grad;
     private double lossSum;
     private long count;
 
@@ -61,6 +66,33 @@ public final class GradientSum implements Serializable {
 
     public long count() {
         return count;
+    }
+
+    /**
+     * The gradient array as one block of bytes in the platform's order: a bulk copy each way, where Java
+     * serialization would write a double array value by value. Every task result of a step is one of these.
+     */
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        out.defaultWriteObject();
+        out.writeInt(grad == null ? -1 : grad.length);
+        if (grad != null) {
+            ByteBuffer bytes = ByteBuffer.allocate(grad.length * Double.BYTES).order(ByteOrder.nativeOrder());
+            bytes.asDoubleBuffer().put(grad);
+            out.writeBoolean(ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN);
+            out.write(bytes.array());
+        }
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        int n = in.readInt();
+        if (n >= 0) {
+            ByteOrder order = in.readBoolean() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+            byte[] bytes = new byte[Math.multiplyExact(n, Double.BYTES)];
+            in.readFully(bytes);
+            grad = new double[n];
+            ByteBuffer.wrap(bytes).order(order).asDoubleBuffer().get(grad);
+        }
     }
 
     /** The mean gradient, {@code sum / count}, as a new array: the one division of a step. */
