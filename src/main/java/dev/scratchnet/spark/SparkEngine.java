@@ -13,6 +13,7 @@ import dev.scratchnet.training.TrainingSettings;
 import dev.scratchnet.training.ValidationSplit;
 import java.io.Serializable;
 import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
@@ -153,19 +154,29 @@ public final class SparkEngine implements GradientEngine {
         }
     }
 
+    /**
+     * One job over the training blocks (for the validation rows, and every row when {@code includeTrain}; skipped
+     * when neither is asked for) and the test blocks together.
+     */
     @Override
     public Accuracy accuracy(double[] params, boolean includeTrain) {
         sc.setJobDescription("evaluate");
         Broadcast<double[]> weights = sc.broadcast(params);
         try {
-            Accuracy a = accuracy(train, false, weights, includeTrain);
-            return test == null ? a : a.plus(accuracy(test, true, weights, false));
+            JavaRDD<Accuracy> counts = includeTrain || split.fraction() > 0
+                    ? accuracies(train, false, weights, includeTrain) : null;
+            if (test != null) {
+                JavaRDD<Accuracy> tested = accuracies(test, true, weights, false);
+                counts = counts == null ? tested : counts.union(tested);
+            }
+            return counts == null ? Accuracy.NONE : counts.reduce(Accuracy::plus);
         } finally {
             weights.destroy();
         }
     }
 
-    private Accuracy accuracy(CachedBlocks blocks, boolean isTest, Broadcast<double[]> weights, boolean includeTrain) {
+    private JavaRDD<Accuracy> accuracies(CachedBlocks blocks, boolean isTest, Broadcast<double[]> weights,
+                                         boolean includeTrain) {
         NetworkSpec spec = this.spec;
         Precision precision = this.precision;
         ValidationSplit split = this.split;
@@ -174,7 +185,7 @@ public final class SparkEngine implements GradientEngine {
         return blocks.rdd().map(b -> {
             NativeBlas.install(nativeBlas);
             return b.accuracy(spec, weights.value(), precision, isTest, starts[b.partition()], split, includeTrain);
-        }).reduce(Accuracy::plus);
+        });
     }
 
     @Override
