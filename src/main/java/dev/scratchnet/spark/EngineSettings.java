@@ -28,7 +28,13 @@ public final class EngineSettings {
             "use the OpenBLAS shipped in the jar (Linux x86-64 and arm64) on the driver and every executor; false, or "
                     + "when it cannot load (one line says why): netlib's pure-Java VectorBLAS").param();
 
+    public static final Setting<Boolean> C2_FOR_ARITHMETIC_ONLY = Setting.bool(ENGINE, "c2ArithmeticOnly", false,
+            "let HotSpot's C2 compiler compile only the arithmetic (scratchnet, netlib's BLAS, the Vector API) in the "
+                    + "driver and every executor, and C1 the rest (Spark, Scala, the JDK): the first epochs stop "
+                    + "competing with C2 compiling Spark's per-job code. JVM-wide and for the JVM's life, so off unless "
+                    + "the JVMs are scratchnet's own (conf/spark-defaults.conf turns it on)").param();
+
     /** In the order the README lists them. */
-    public static final List<Setting<?>> ALL = List.of(PARTITIONS, TREE_DEPTH, NATIVE_BLAS, NO_EXECUTOR_TIMEOUT,
-            CLOSURE_CHECK_CACHE);
+    public static final List<Setting<?>> ALL = List.of(PARTITIONS, TREE_DEPTH, NATIVE_BLAS, C2_FOR_ARITHMETIC_ONLY,
+            NO_EXECUTOR_TIMEOUT, CLOSURE_CHECK_CACHE);
 }

@@ -66,15 +66,20 @@ public final class SparkEngine implements GradientEngine {
         this.gradient = gradient;
         this.trainPositions = split.trainPositions(train.count());
         this.nativeBlas = config.get(EngineSettings.NATIVE_BLAS);
-        this.executorBlas = loadBlas(train, nativeBlas);
+        boolean arithmeticC2 = config.get(EngineSettings.C2_FOR_ARITHMETIC_ONLY);
+        if (arithmeticC2) {
+            ArithmeticJit.apply();
+        }
+        this.executorBlas = loadBlas(train, nativeBlas, arithmeticC2);
     }
 
     /**
-     * Loads the configured BLAS in every executor that holds a block, before the first step's clock, and says
-     * what loaded where (the same everywhere, normally).
+     * Loads the configured BLAS in every executor that holds a block (and applies {@link ArithmeticJit} there when
+     * asked), before the first step's clock, and says what loaded where (the same everywhere, normally).
      */
-    private static List<String> loadBlas(CachedBlocks blocks, boolean nativeBlas) {
-        return blocks.rdd().map(b -> NativeBlas.install(nativeBlas).description()).distinct().collect();
+    private static List<String> loadBlas(CachedBlocks blocks, boolean nativeBlas, boolean arithmeticC2) {
+        return blocks.rdd().map(b -> NativeBlas.install(nativeBlas).description()
+                + (arithmeticC2 ? "; JIT: " + ArithmeticJit.apply() : "")).distinct().collect();
     }
 
     /** What computes on the executors: one line per distinct BLAS that loaded. */

@@ -1,0 +1,64 @@
+package dev.scratchnet.spark;
+
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.management.ObjectName;
+
+/**
+ * Lets HotSpot's optimizing compiler (C2) compile only the arithmetic in this JVM: scratchnet's own code, netlib's
+ * BLAS and the Vector API it runs on. Everything else (Spark's per-job machinery, Scala, Netty, the JDK's
+ * serialization and collections) is compiled by C1 alone, which takes a fraction of C2's CPU time and leaves
+ * code about as fast for that kind of work. On a machine with few cores, C2 compiling Spark's code during the
+ * first epochs competes with the tasks; with this, it does not (see the README, "Measured").
+ *
+ * <p>Done with a HotSpot compiler directive (JEP 165: {@code c2: { Exclude: true }} for every method but those
+ * packages) added at run time through the {@code DiagnosticCommand} MBean, as {@code jcmd <pid>
+ * Compiler.directives_add} would: nothing on the command line, so it reaches every executor the way the code
+ * does, and a run whose native BLAS cannot load keeps C2 for netlib's Java BLAS. It applies to methods compiled
+ * from then on, for the rest of the JVM's life: meant for a JVM that runs scratchnet, not one shared with other
+ * work. On a JVM without the command (not HotSpot), nothing changes.
+ */
+public final class ArithmeticJit {
+    /** First match wins: the arithmetic keeps C2, every other method is excluded from it. */
+    static final String DIRECTIVES = "[{ match: [\"dev/scratchnet/*.*\", \"dev/ludovic/*.*\", "
+            + "\"jdk/incubator/vector/*.*\", \"jdk/internal/vm/vector/*.*\"], c2: { Exclude: false } }, "
+            + "{ match: [\"*.*\"], c2: { Exclude: true } }]";
+
+    private static String state;
+
+    private ArithmeticJit() {}
+
+    /** Adds the directives once per JVM; says what happened: {@code C2 for arithmetic only} or {@code unchanged (why)}. */
+    public static synchronized String apply() {
+        if (state == null) {
+            state = add();
+        }
+        return state;
+    }
+
+    private static String add() {
+        Path file = null;
+        try {
+            file = Files.createTempFile("scratchnet-jit-", ".json");
+            Files.writeString(file, DIRECTIVES, StandardCharsets.UTF_8);
+            Object answer = ManagementFactory.getPlatformMBeanServer().invoke(
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerDirectivesAdd",
+                    new Object[] {new String[] {file.toString()}}, new String[] {String[].class.getName()});
+            String text = String.valueOf(answer).strip();
+            return text.equals("2 compiler directives added") ? "C2 for arithmetic only"
+                    : "unchanged (" + text.lines().findFirst().orElse("no answer") + ")";
+        } catch (Exception | LinkageError e) {
+            return "unchanged (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
+        } finally {
+            try {
+                if (file != null) {
+                    Files.deleteIfExists(file);
+                }
+            } catch (Exception e) {
+                // a temp file left behind is harmless
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.scratchnet.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javax.management.ObjectName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * In fresh JVMs (a compiler directive lasts for the JVM's life): with {@link ArithmeticJit} applied, a hot JDK
+ * method stops short of C2 while a hot method of ours reaches it; without, both reach C2.
+ */
+class ArithmeticJitTest {
+    @Test
+    void onlyTheArithmeticReachesC2() throws Exception {
+        String with = probe(true);
+        assertTrue(with.startsWith("applied: C2 for arithmetic only | "), with);
+        assertTrue(with.contains("ours 4 "), "scratchnet's code keeps C2: " + with);
+        assertTrue(with.matches(".* jdk [0-3]$"), "the JDK's code gets C1 only: " + with);
+    }
+
+    @Test
+    void withoutItTheSameProbeReachesC2ForBoth() throws Exception {
+        String without = probe(false);
+        assertTrue(without.contains("ours 4 ") && without.endsWith(" jdk 4"), without);
+    }
+
+    private static String probe(boolean apply) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx128m",
+                "-cp", System.getProperty("java.class.path"), Probe.class.getName(), String.valueOf(apply)));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertEquals(0, p.waitFor(), out);
+        return out.lines().reduce((a, b) -> b).orElse("");
+    }
+
+    /** Runs a hot method of ours and a hot JDK method until ours is C2-compiled, then reports both levels. */
+    static final class Probe {
+        private Probe() {}
+
+        public static void main(String[] args) throws Exception {
+            String applied = "no";
+            if (Boolean.parseBoolean(args[0])) {
+                applied = ArithmeticJit.apply();
+                if (!ArithmeticJit.apply().equals(applied)) {
+                    throw new IllegalStateException("a second apply() answered differently");
+                }
+            }
+            int[] data = new int[1000];
+            for (int i = 0; i < data.length; i++) {
+                data[i] = i * 31;
+            }
+            long sink = 0;
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            long oursAtC2Since = 0;
+            int ours = 0;
+            int jdk = 0;
+            while (System.nanoTime() < deadline) {
+                for (int i = 0; i < 20_000; i++) {
+                    sink += sum(data) + java.util.Arrays.hashCode(data);
+                }
+                ours = level("dev.scratchnet.spark.ArithmeticJitTest$Probe.sum([I)J");
+                jdk = level("java.util.Arrays.hashCode([I)I");
+                if (ours == 4 && oursAtC2Since == 0) {
+                    oursAtC2Since = System.nanoTime();
+                }
+                if (oursAtC2Since > 0 && (jdk == 4 || System.nanoTime() - oursAtC2Since > 2_000_000_000L)) {
+                    break;
+                }
+            }
+            System.out.println(String.format(Locale.ROOT, "applied: %s | ours %d (%d) jdk %d", applied, ours, sink & 1, jdk));
+        }
+
+        static long sum(int[] data) {
+            long s = 0;
+            for (int v : data) {
+                s += v;
+            }
+            return s;
+        }
+
+        /** The highest tier {@code method} is compiled at now (0: interpreted), from {@code jcmd Compiler.codelist}. */
+        static int level(String method) throws Exception {
+            Object list = ManagementFactory.getPlatformMBeanServer().invoke(
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerCodelist",
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            int best = 0;
+            for (String line : String.valueOf(list).split("\n")) {
+                String[] f = line.trim().split(" ");
+                if (f.length >= 4 && f[3].equals(method) && f[2].equals("0")) {
+                    best = Math.max(best, Integer.parseInt(f[1]));
+                }
+            }
+            return best;
+        }
+    }
+}
