@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A Spark standalone cluster on this machine, from the project's own Spark jars (target/spark-home):
-# one Master and two Workers, each a separate JVM, bound to 127.0.0.1, with RPC authentication on.
+# one Master and two Workers (SCRATCHNET_WORKERS), each a separate JVM, bound to 127.0.0.1, with RPC authentication on.
 #
 #   src/main/sh/local-cluster.sh start    start it (fails if one is already running)
 #   src/main/sh/local-cluster.sh status   print the master URL and the properties file to submit with
@@ -20,7 +20,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 SPARK_HOME_DIR="$ROOT/target/spark-home"
 STATE="${SCRATCHNET_CLUSTER_DIR:-$ROOT/target/local-cluster}"
-WORKERS=2
+WORKERS="${SCRATCHNET_WORKERS:-2}"
 WORKER_CORES="${SCRATCHNET_WORKER_CORES:-1}"
 WORKER_MEMORY="${SCRATCHNET_WORKER_MEMORY:-2g}"
 DAEMON_MEMORY="${SCRATCHNET_DAEMON_MEMORY:-256m}"
