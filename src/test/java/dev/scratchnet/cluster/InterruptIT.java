@@ -80,7 +80,7 @@ class InterruptIT {
                 "--conf", "spark.scratchnet.hidden=20000"));
         assertEquals(2, p.waitFor(300), p.err());
         String last = Runs.tail(p.err(), 1);
-        assertTrue(last.startsWith("scratchnet: network 784-20000-10 (15.9 M parameters) needs about "), last);
+        assertTrue(last.startsWith("scratchnet: network 784-20000-10 relu (15.9 M parameters) needs about "), last);
         assertTrue(last.contains("MB of driver memory"), last);
         assertFalse(p.err().contains("\tat "), p.err());
     }
