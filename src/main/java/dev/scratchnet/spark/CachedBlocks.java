@@ -251,6 +251,17 @@ public final class CachedBlocks implements AutoCloseable {
         }
     }
 
+    /** Closes {@code train} and then {@code test} (which may be null), the second even when the first fails. */
+    static void closeBoth(CachedBlocks train, CachedBlocks test) {
+        try {
+            train.close();
+        } finally {
+            if (test != null) {
+                test.close();
+            }
+        }
+    }
+
     private static void closeQuietly(AutoCloseable c, Throwable primary) {
         if (c == null) {
             return;

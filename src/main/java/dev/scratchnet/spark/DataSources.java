@@ -24,13 +24,7 @@ public final class DataSources {
     public record Loaded(CachedBlocks train, CachedBlocks test, int features, int classes) implements AutoCloseable {
         @Override
         public void close() {
-            try {
-                train.close();
-            } finally {
-                if (test != null) {
-                    test.close();
-                }
-            }
+            CachedBlocks.closeBoth(train, test);
         }
     }
 

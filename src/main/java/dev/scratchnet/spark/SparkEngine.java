@@ -194,12 +194,6 @@ public final class SparkEngine implements GradientEngine {
     /** Unpersists the cached blocks and releases what they were built from. */
     @Override
     public void close() {
-        try {
-            train.close();
-        } finally {
-            if (test != null) {
-                test.close();
-            }
-        }
+        CachedBlocks.closeBoth(train, test);
     }
 }
