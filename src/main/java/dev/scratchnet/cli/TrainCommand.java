@@ -52,8 +52,9 @@ final class TrainCommand {
                     + folders.checkpointName + " continues with " + OutputSettings.RESUME.key() + "=true",
                     Interrupts.exitCode(), e);
         }
-        out.printf(Locale.ROOT, "done: %s after %d epochs, %d steps, %.1f s of training | outputs in %s%n",
-                finalAccuracy(summary), summary.epochs(), summary.steps(), summary.trainSeconds(), outDir);
+        String accuracy = finalAccuracy(summary);
+        out.printf(Locale.ROOT, "done: %safter %d epochs, %d steps, %.1f s of training | outputs in %s%n",
+                accuracy.isEmpty() ? "" : accuracy + " ", summary.epochs(), summary.steps(), summary.trainSeconds(), outDir);
         return Main.OK;
     }
 

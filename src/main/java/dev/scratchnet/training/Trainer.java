@@ -194,7 +194,7 @@ public final class Trainer {
         EpochMetrics m = new EpochMetrics(state.epoch + 1, state.globalStep, state.seconds,
                 state.epochLossSum / Math.max(1, state.epochExamples), a.train(), a.validation(), a.test());
         state.metrics.add(m);
-        log.printf(Locale.ROOT, "epoch %d%s | %.1f s (steps %.2f s, eval %.2f s) | step %d | loss %.4f | %s%n",
+        log.printf(Locale.ROOT, "epoch %d%s | %.1f s (steps %.2f s, eval %.2f s) | step %d | loss %.4f%s%n",
                 m.epoch(), epochDone ? "" : " (partial)", m.seconds(), clock.takeStepSeconds(), evalSeconds, m.step(),
                 m.loss(), accuracies(m));
         if (epochDone) {
@@ -207,7 +207,7 @@ public final class Trainer {
         return m;
     }
 
-    /** {@code train acc, validation acc, test acc | 0.9788, 0.9741, 0.9730}, naming only the sets evaluated. */
+    /** {@code  | train acc, validation acc, test acc | 0.9788, 0.9741, 0.9730}, naming only the sets evaluated. */
     private static String accuracies(EpochMetrics m) {
         StringBuilder names = new StringBuilder();
         StringBuilder values = new StringBuilder();
@@ -219,7 +219,7 @@ public final class Trainer {
                 values.append(values.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.4f", accs[i]));
             }
         }
-        return names + " | " + values;
+        return names.length() == 0 ? "" : " | " + names + " | " + values;
     }
 
     /** The stop rule: the target is on, and the monitored accuracy reaches it. */
