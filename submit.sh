@@ -38,6 +38,18 @@ while [[ $# -gt 0 ]]; do
   fi
 done
 [[ ${#app_args[@]} -gt 0 ]] || app_args=(train)
+
+# A master spark-submit cannot parse ends in its raw exception: say it in one line instead.
+for ((i = 0; i < ${#spark_args[@]}; i++)); do
+  master=""
+  case "${spark_args[$i]}" in
+    --master) master="${spark_args[$((i + 1))]:-}" ;;
+    --master=*) master="${spark_args[$i]#--master=}" ;;
+  esac
+  if [[ -n "$master" && ! "$master" =~ ^(local|local\[[0-9*]+(,[0-9]+)?\]|local-cluster\[[0-9]+,[0-9]+,[0-9]+\]|spark://.+|yarn|k8s://.+)$ ]]; then
+    die "--master $master: not a master Spark knows (local, local[N], local[*], spark://HOST:PORT, yarn, k8s://URL)"
+  fi
+done
 [[ "${app_args[0]}" == help ]] && app_args=(--help)
 
 # Our conf/ (spark-defaults.conf, log4j2.properties) unless the caller chose another conf dir.

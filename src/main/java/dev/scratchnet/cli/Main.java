@@ -30,6 +30,7 @@ public final class Main implements Callable<Integer> {
     static final int INTERNAL_ERROR = 3;
 
     public static void main(String[] args) {
+        Interrupts.install(System.err);
         int code = run(args, System.out, System.err);
         System.out.flush();
         System.exit(code);
@@ -63,23 +64,41 @@ public final class Main implements Callable<Integer> {
             err.println("scratchnet: " + e.getMessage() + " (try --help)");
             return USER_ERROR;
         });
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            Throwable cause = e;
-            while (cause != null && !(cause instanceof ScratchnetException)) {
-                cause = cause.getCause();
-            }
-            if (cause != null) {
-                err.println("scratchnet: " + cause.getMessage());
-                return USER_ERROR;
-            }
-            err.println("scratchnet: failed: " + e);
-            e.printStackTrace(err);
-            return INTERNAL_ERROR;
-        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> failure(e, err));
         Context.out = out;
         Context.conf = conf;
         Context.gradient = gradient;
-        return cli.execute(argv.toArray(new String[0]));
+        try {
+            return cli.execute(argv.toArray(new String[0]));
+        } catch (Throwable e) { // an Error (OutOfMemoryError, …) passes picocli's handler
+            return failure(e, err);
+        }
+    }
+
+    /**
+     * One line for any failure: a user mistake found anywhere in the causes (exit 2; an interrupt, 130 or 143),
+     * else an internal failure (exit 3) whose stack trace goes to the log file, not the console.
+     */
+    static int failure(Throwable e, PrintStream err) {
+        Throwable cause = e;
+        while (cause != null && !(cause instanceof ScratchnetException)) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof StopWithCode stop) {
+            err.println("scratchnet: " + stop.getMessage());
+            return stop.code();
+        }
+        if (cause != null) {
+            err.println("scratchnet: " + cause.getMessage());
+            return USER_ERROR;
+        }
+        String log = SparkConsole.recordTrace("internal failure", e);
+        String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+        String what = e instanceof OutOfMemoryError
+                ? "out of memory on the driver (" + first + "): give it more (--driver-memory) or use a smaller network"
+                : "internal failure: " + e.getClass().getName() + (first.equals("null") ? "" : ": " + first);
+        err.println("scratchnet: " + what + (log == null ? "" : " (stack trace in " + log + ")"));
+        return INTERNAL_ERROR;
     }
 
     @Override

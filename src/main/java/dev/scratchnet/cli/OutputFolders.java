@@ -83,7 +83,7 @@ final class OutputFolders implements AutoCloseable {
     }
 
     /** A Hadoop configuration with the {@code spark.hadoop.*} settings, as Spark builds its own. */
-    private static org.apache.hadoop.conf.Configuration hadoop(SparkConf sparkConf) {
+    static org.apache.hadoop.conf.Configuration hadoop(SparkConf sparkConf) {
         org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
         for (Tuple2<String, String> kv : sparkConf.getAll()) {
             if (kv._1().startsWith("spark.hadoop.")) {

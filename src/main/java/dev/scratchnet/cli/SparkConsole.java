@@ -37,7 +37,30 @@ final class SparkConsole {
 
     /** Silences Spark's logging, then stops {@code sc} (if still running) and waits for it. */
     static void stopQuietly(JavaSparkContext sc) {
-        Configurator.setAllLevels(LogManager.ROOT_LOGGER_NAME, Level.OFF);
+        silence();
         sc.close();
+    }
+
+    /** Switches every logger off (the trace logger, which writes only to the log file, is switched back on). */
+    static void silence() {
+        Configurator.setAllLevels(LogManager.ROOT_LOGGER_NAME, Level.OFF);
+        Configurator.setLevel(TRACE_LOGGER, Level.ALL);
+    }
+
+    /** Where scratchnet records the stack trace of a failure it reports in one line (the log file only). */
+    static final String TRACE_LOGGER = "dev.scratchnet.trace";
+
+    /** Records {@code e}'s stack trace in the log file; returns that file's name, or null when there is none. */
+    static String recordTrace(String what, Throwable e) {
+        Configurator.setLevel(TRACE_LOGGER, Level.ALL);
+        LogManager.getLogger(TRACE_LOGGER).error(what, e);
+        org.apache.logging.log4j.core.LoggerContext context =
+                (org.apache.logging.log4j.core.LoggerContext) LogManager.getContext(false);
+        for (org.apache.logging.log4j.core.Appender a : context.getConfiguration().getAppenders().values()) {
+            if (a instanceof org.apache.logging.log4j.core.appender.FileAppender f) {
+                return f.getFileName();
+            }
+        }
+        return null;
     }
 }

@@ -14,8 +14,10 @@ import dev.scratchnet.spark.SparkEngine;
 import dev.scratchnet.training.EngineFacts;
 import dev.scratchnet.training.LocalEngine;
 import dev.scratchnet.training.OutputSettings;
+import dev.scratchnet.training.RunInterrupted;
 import dev.scratchnet.training.RunOutputs;
 import dev.scratchnet.training.RunSummary;
+import dev.scratchnet.training.Trainer;
 import dev.scratchnet.training.TrainingRun;
 import dev.scratchnet.training.TrainingSettings;
 import dev.scratchnet.training.TrainingState;
@@ -42,9 +44,17 @@ final class TrainCommand {
         String outDir = config.get(OutputSettings.OUT);
         NativeBlas.install(config.get(EngineSettings.NATIVE_BLAS));
         RunLog.header(out, inProcess ? "train --in-process" : "train", config);
-        RunSummary summary = inProcess ? inProcess(config, folders, out) : onSpark(sparkConf, config, folders, gradient, out);
-        out.printf(Locale.ROOT, "done: %s after %d epochs, %d steps, %.1f s of training | outputs in %s%n",
-                finalAccuracy(summary), summary.epochs(), summary.steps(), summary.trainSeconds(), outDir);
+        RunSummary summary;
+        try {
+            summary = inProcess ? inProcess(config, folders, out) : onSpark(sparkConf, config, folders, gradient, out);
+        } catch (RunInterrupted e) {
+            throw new StopWithCode(Interrupts.signalName() + ": " + e.getMessage() + "; the checkpoint in "
+                    + folders.checkpointName + " continues with " + OutputSettings.RESUME.key() + "=true",
+                    Interrupts.exitCode(), e);
+        }
+        String accuracy = finalAccuracy(summary);
+        out.printf(Locale.ROOT, "done: %safter %d epochs, %d steps, %.1f s of training | outputs in %s%n",
+                accuracy.isEmpty() ? "" : accuracy + " ", summary.epochs(), summary.steps(), summary.trainSeconds(), outDir);
         return Main.OK;
     }
 
@@ -54,10 +64,11 @@ final class TrainCommand {
         Mnist.Split data = MnistData.load(config, out, "train --in-process");
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
         NetworkSpec spec = NetworkSettings.spec(config, data.train().features(), data.train().classes());
-        TrainingRun run = new TrainingRun(config, spec, outputs(folders, config, spec), out);
-        TrainingState state = run.startingState();
+        TrainingRun run = new TrainingRun(config, spec, outputs(folders, config, spec), out)
+                .interruptible(Interrupts::requested);
         LocalEngine engine = new LocalEngine(spec, data.train(), data.test(), config.get(TrainingSettings.PRECISION),
                 TrainingSettings.validationSplit(config));
+        TrainingState state = run.startingState(engine);
         return run.run(engine, state, new EngineFacts(engine.describe(), null, null, 1, null, null, loadSeconds));
     }
 
@@ -80,6 +91,7 @@ final class TrainCommand {
     private static RunSummary onSpark(SparkConf sparkConf, Configuration config, OutputFolders folders,
                                       SparkEngine.BlockGradient gradient, PrintStream out) {
         MnistData.prepare(config, out);
+        preflight(sparkConf, config);
         SparkConf conf = sparkConf.clone();
         conf.setIfMissing("spark.master", "local[*]");
         conf.setIfMissing("spark.app.name", "scratchnet");
@@ -93,17 +105,16 @@ final class TrainCommand {
                 DataSources.Loaded data = DataSources.load(spark, config);
                 double loadSeconds = (System.nanoTime() - t2) / 1e9;
                 NetworkSpec spec;
-                TrainingRun run;
-                TrainingState state;
                 try {
                     spec = NetworkSettings.spec(config, data.features(), data.classes());
-                    run = new TrainingRun(config, spec, outputs(folders, config, spec), out);
-                    state = run.startingState();
-                } catch (Throwable e) { // SparkException too: checked in Java, thrown undeclared by Scala
+                } catch (Throwable e) {
                     data.close();
                     throw e;
                 }
+                TrainingRun run = new TrainingRun(config, spec, outputs(folders, config, spec), out)
+                        .interruptible(Interrupts::requested);
                 try (SparkEngine engine = new SparkEngine(sc, spec, data.train(), data.test(), config, gradient)) {
+                    TrainingState state = run.startingState(engine);
                     EngineFacts facts = new EngineFacts(engine.describe(), sc.master(), sc.version(), engine.partitions(),
                             engine.cachedBytes(), startupSeconds, loadSeconds);
                     return run.run(engine, state, facts);
@@ -118,6 +129,20 @@ final class TrainCommand {
         } finally {
             SparkConsole.stopQuietly(sc);
         }
+    }
+
+    /**
+     * What can be checked against MNIST's IDX headers before Spark starts: the batch size against the training
+     * set, and the driver's memory against the network.
+     */
+    private static void preflight(SparkConf sparkConf, Configuration config) {
+        int[] train = DataSources.peekTrain(config, OutputFolders.hadoop(sparkConf));
+        if (train == null) {
+            return;
+        }
+        Trainer.checkBatchSize(config, TrainingSettings.validationSplit(config).trainPositions(train[0]).length, train[0]);
+        TrainingRun.checkMemory(NetworkSettings.spec(config, train[1], Mnist.CLASSES), config.get(TrainingSettings.OPTIMIZER),
+                Runtime.getRuntime());
     }
 
     /** Why a Spark run failed, in one line, when the cause is the cluster rather than the program; else null. */

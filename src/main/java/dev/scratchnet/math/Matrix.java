@@ -62,11 +62,6 @@ public final class Matrix {
         data[r * cols + c] = value;
     }
 
-    /** A deep copy. */
-    public Matrix copy() {
-        return new Matrix(rows, cols, data.clone());
-    }
-
     @Override
     public String toString() {
         return "Matrix[" + rows + "x" + cols + "]" + (data.length <= 16 ? Arrays.toString(data) : "");

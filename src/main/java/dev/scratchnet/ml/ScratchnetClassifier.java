@@ -312,25 +312,22 @@ public final class ScratchnetClassifier
         CachedBlocks blocks = FrameSource.cache(dataset.toDF(), getFeaturesCol(), labelCol, config.get(DataSettings.SCALE),
                 config.get(EngineSettings.PARTITIONS), "scratchnet-fit-" + uid());
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
-        try (PrintStream log = new LogStream(ScratchnetClassifier.class)) {
-            NetworkSpec spec;
-            TrainingRun run;
-            TrainingState state;
-            try {
-                spec = NetworkSettings.spec(config, blocks.features(), Math.max(declaredClasses, blocks.maxLabel() + 1));
-                String dir = config.get(OutputSettings.CHECKPOINT_DIR);
-                RunOutputs outputs = RunOutputs.checkpointsOnly(dir.isEmpty() ? null : Path.of(dir), config, spec);
-                run = new TrainingRun(config, spec, outputs, log);
-                state = run.startingState();
-            } catch (Throwable e) {
-                blocks.close();
-                throw e;
-            }
-            try (SparkEngine engine = new SparkEngine(sc, spec, blocks, null, config, ExampleBlock::gradientSum)) {
-                RunSummary summary = run.run(engine, state, new EngineFacts(engine.describe(), sc.master(), sc.version(),
-                        engine.partitions(), engine.cachedBytes(), null, loadSeconds));
-                return new ScratchnetClassificationModel(uid(), spec, state.params(), summary.metrics());
-            }
+        NetworkSpec spec;
+        try {
+            spec = NetworkSettings.spec(config, blocks.features(), Math.max(declaredClasses, blocks.maxLabel() + 1));
+        } catch (Throwable e) {
+            blocks.close();
+            throw e;
+        }
+        String dir = config.get(OutputSettings.CHECKPOINT_DIR);
+        RunOutputs outputs = RunOutputs.checkpointsOnly(dir.isEmpty() ? null : Path.of(dir), config, spec);
+        try (PrintStream log = new LogStream(ScratchnetClassifier.class);
+             SparkEngine engine = new SparkEngine(sc, spec, blocks, null, config, ExampleBlock::gradientSum)) {
+            TrainingRun run = new TrainingRun(config, spec, outputs, log);
+            TrainingState state = run.startingState(engine);
+            RunSummary summary = run.run(engine, state, new EngineFacts(engine.describe(), sc.master(), sc.version(),
+                    engine.partitions(), engine.cachedBytes(), null, loadSeconds));
+            return new ScratchnetClassificationModel(uid(), spec, state.params(), summary.metrics());
         }
     }
 

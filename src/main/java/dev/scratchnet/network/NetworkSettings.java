@@ -2,6 +2,7 @@ package dev.scratchnet.network;
 
 import static dev.scratchnet.config.Setting.Group.NETWORK;
 
+import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.config.Setting;
 import java.util.List;
@@ -23,6 +24,11 @@ public final class NetworkSettings {
 
     /** The network {@code config} describes, on inputs of {@code inputSize} into {@code classes} classes. */
     public static NetworkSpec spec(Configuration config, int inputSize, int classes) {
-        return new NetworkSpec(inputSize, config.get(HIDDEN), config.get(ACTIVATION), classes);
+        try {
+            return new NetworkSpec(inputSize, config.get(HIDDEN), config.get(ACTIVATION), classes);
+        } catch (IllegalArgumentException e) {
+            throw new ScratchnetException(HIDDEN.key() + ": " + e.getMessage() + " (" + inputSize + " inputs, "
+                    + classes + " classes)", e);
+        }
     }
 }

@@ -31,17 +31,19 @@ public final class CachedBlocks implements AutoCloseable {
     private final int features;
     private final int maxLabel;
     private final long bytes;
+    private final long digest;
     private final AutoCloseable release;
     private boolean closed;
 
     private CachedBlocks(JavaRDD<ExampleBlock> rdd, int[] starts, int count, int features, int maxLabel, long bytes,
-                         AutoCloseable release) {
+                         long digest, AutoCloseable release) {
         this.rdd = rdd;
         this.starts = starts;
         this.count = count;
         this.features = features;
         this.maxLabel = maxLabel;
         this.bytes = bytes;
+        this.digest = digest;
         this.release = release;
     }
 
@@ -57,13 +59,14 @@ public final class CachedBlocks implements AutoCloseable {
         JavaRDD<ExampleBlock> cached = blocks.setName(name).persist(StorageLevel.MEMORY_ONLY());
         try {
             List<long[]> stats = cached.map(b -> new long[] {b.partition(), b.count(), b.features(), b.maxLabel(),
-                    b.bytes()}).collect();
+                    b.bytes(), b.digest()}).collect();
             int parts = stats.size();
             int[] starts = new int[parts];
             long n = 0;
             int features = -1;
             int maxLabel = -1;
             long bytes = 0;
+            long digest = 0;
             for (int p = 0; p < parts; p++) {
                 long[] s = stats.get(p);
                 if (s[0] != p) {
@@ -80,6 +83,7 @@ public final class CachedBlocks implements AutoCloseable {
                 }
                 maxLabel = (int) Math.max(maxLabel, s[3]);
                 bytes += s[4];
+                digest = ExampleBlock.combine(digest, s[5], s[1]);
             }
             if (n > Integer.MAX_VALUE - 8) {
                 throw new ScratchnetException(what + ": " + n + " examples, more than 2^31 positions");
@@ -87,7 +91,7 @@ public final class CachedBlocks implements AutoCloseable {
             if (n == 0) {
                 throw new ScratchnetException(what + ": no examples (the data is empty)");
             }
-            return new CachedBlocks(cached, starts, (int) n, features, maxLabel, bytes, release);
+            return new CachedBlocks(cached, starts, (int) n, features, maxLabel, bytes, digest, release);
         } catch (Throwable e) { // SparkException too: checked in Java, thrown undeclared by Scala
             cached.unpersist(false);
             closeQuietly(release, e);
@@ -140,6 +144,11 @@ public final class CachedBlocks implements AutoCloseable {
     /** The largest label (so labels are in {@code 0 .. maxLabel}). */
     public int maxLabel() {
         return maxLabel;
+    }
+
+    /** {@link ExampleBlock#digest} of all examples in global order, whatever the partitioning. */
+    public long digest() {
+        return digest;
     }
 
     /** Bytes held by the cached blocks' arrays. */
@@ -239,6 +248,17 @@ public final class CachedBlocks implements AutoCloseable {
             closed = true;
             rdd.unpersist(false);
             closeQuietly(release, null);
+        }
+    }
+
+    /** Closes {@code train} and then {@code test} (which may be null), the second even when the first fails. */
+    static void closeBoth(CachedBlocks train, CachedBlocks test) {
+        try {
+            train.close();
+        } finally {
+            if (test != null) {
+                test.close();
+            }
         }
     }
 

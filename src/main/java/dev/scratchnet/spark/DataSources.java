@@ -24,13 +24,7 @@ public final class DataSources {
     public record Loaded(CachedBlocks train, CachedBlocks test, int features, int classes) implements AutoCloseable {
         @Override
         public void close() {
-            try {
-                train.close();
-            } finally {
-                if (test != null) {
-                    test.close();
-                }
-            }
+            CachedBlocks.closeBoth(train, test);
         }
     }
 
@@ -44,9 +38,12 @@ public final class DataSources {
         if (format == DataSettings.Format.MNIST) {
             String dir = config.get(DataSettings.DATA_DIR);
             int n = parts == 0 ? sc.defaultParallelism() : parts;
-            train = IdxSource.cache(sc, find(sc, dir, Mnist.FILES.get(0)), find(sc, dir, Mnist.FILES.get(1)), n, "train-blocks");
+            org.apache.hadoop.conf.Configuration hadoop = sc.hadoopConfiguration();
+            train = IdxSource.cache(sc, find(hadoop, dir, Mnist.FILES.get(0)), find(hadoop, dir, Mnist.FILES.get(1)), n,
+                    "train-blocks");
             try {
-                test = IdxSource.cache(sc, find(sc, dir, Mnist.FILES.get(2)), find(sc, dir, Mnist.FILES.get(3)), n, "test-blocks");
+                test = IdxSource.cache(sc, find(hadoop, dir, Mnist.FILES.get(2)), find(hadoop, dir, Mnist.FILES.get(3)), n,
+                        "test-blocks");
             } catch (Throwable e) { // SparkException too: checked in Java, thrown undeclared by Scala
                 train.close();
                 throw e;
@@ -80,6 +77,18 @@ public final class DataSources {
             throw new ScratchnetException("the training data has a single class (every label is 0): nothing to learn");
         }
         return loaded;
+    }
+
+    /**
+     * The size of MNIST's training set and its examples' width, from the IDX headers alone (no Spark), or null
+     * for formats whose size only reading tells.
+     */
+    public static int[] peekTrain(Configuration config, org.apache.hadoop.conf.Configuration hadoop) {
+        if (config.get(DataSettings.FORMAT) != DataSettings.Format.MNIST) {
+            return null;
+        }
+        String dir = config.get(DataSettings.DATA_DIR);
+        return IdxSource.peek(hadoop, find(hadoop, dir, Mnist.FILES.get(0)), find(hadoop, dir, Mnist.FILES.get(1)));
     }
 
     private static CachedBlocks frame(SparkSession spark, Configuration config, DataSettings.Format format, String path,
@@ -120,11 +129,11 @@ public final class DataSources {
     }
 
     /** The first existing spelling of an MNIST file in {@code dir}: raw, {@code .gz}, dotted, dotted {@code .gz}. */
-    private static String find(JavaSparkContext sc, String dir, String name) {
+    private static String find(org.apache.hadoop.conf.Configuration hadoop, String dir, String name) {
         String dotted = name.replaceFirst("-idx", ".idx");
         try {
             Path folder = new Path(dir);
-            FileSystem fs = folder.getFileSystem(sc.hadoopConfiguration());
+            FileSystem fs = folder.getFileSystem(hadoop);
             Path qualified = fs.makeQualified(folder);
             if (!fs.exists(qualified)) {
                 throw new ScratchnetException(DataSettings.DATA_DIR.key() + ": " + qualified + " does not exist"

@@ -12,7 +12,8 @@ public final class EngineSettings {
     public static final Setting<Integer> PARTITIONS = Setting.integerOrAuto(ENGINE, "partitions", 1, 100_000,
             "partitions of the cached training set (auto: Spark's default parallelism)").param();
     public static final Setting<Integer> TREE_DEPTH = Setting.integer(ENGINE, "treeDepth", 2, 1, 10,
-            "depth of the treeAggregate that sums gradients").param();
+            "depth of the tree that sums the partitions' gradients, always in partition order (1: all on the driver)")
+            .param();
     public static final Setting<Double> NO_EXECUTOR_TIMEOUT = Setting.decimal(ENGINE, "noExecutorTimeout", 120,
             "≥ 0 seconds (0: wait forever)", v -> {
                 if (v < 0) {

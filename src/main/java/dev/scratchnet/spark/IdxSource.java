@@ -69,6 +69,21 @@ final class IdxSource {
         return CachedBlocks.cache(blocks, name, img.file, () -> conf.destroy());
     }
 
+    /**
+     * What the headers of an images file and its labels file say, read on the driver before Spark starts (a
+     * {@code [count, features]} pair): enough to check settings against the data before anything is cached.
+     */
+    static int[] peek(org.apache.hadoop.conf.Configuration conf, String images, String labels) {
+        SerializableConfiguration hadoop = new SerializableConfiguration(conf);
+        Idx img = open(hadoop, images, 3, "images");
+        Idx lab = open(hadoop, labels, 1, "labels");
+        if (lab.header.dims()[0] != img.header.dims()[0]) {
+            throw new ScratchnetException("image count and label count differ: " + img.file + " has "
+                    + img.header.dims()[0] + " images, " + lab.file + " has " + lab.header.dims()[0] + " labels");
+        }
+        return new int[] {img.header.dims()[0], img.header.dims()[1] * img.header.dims()[2]};
+    }
+
     /** Reads the header on the driver; for a raw file also checks that its length is what the header says. */
     private static Idx open(SerializableConfiguration hadoop, String file, int dims, String what) {
         try {

@@ -23,7 +23,7 @@ import org.apache.spark.broadcast.Broadcast;
  *
  * <p>Each step ships the parameters as a broadcast (destroyed after the step), and the step's global positions
  * and the partitions' start positions in the task closure; each block computes the gradient sum of the
- * positions that fall in its range, and {@code treeAggregate} brings back one sum. The parameters live on the
+ * positions that fall in its range, and a tree of sums in partition order ({@link OrderedSum}) brings back one. The parameters live on the
  * driver only, so the lineage of every job is the cached RDD and nothing more: it does not grow with the
  * number of steps.
  */
@@ -70,7 +70,12 @@ public final class SparkEngine implements GradientEngine {
         if (arithmeticC2) {
             ArithmeticJit.apply();
         }
-        this.executorBlas = loadBlas(train, nativeBlas, arithmeticC2);
+        try {
+            this.executorBlas = loadBlas(train, nativeBlas, arithmeticC2);
+        } catch (Throwable e) { // SparkException too: checked in Java, thrown undeclared by Scala
+            close();
+            throw e;
+        }
     }
 
     /**
@@ -80,6 +85,11 @@ public final class SparkEngine implements GradientEngine {
     private static List<String> loadBlas(CachedBlocks blocks, boolean nativeBlas, boolean arithmeticC2) {
         return blocks.rdd().map(b -> NativeBlas.install(nativeBlas).description()
                 + (arithmeticC2 ? "; JIT: " + ArithmeticJit.apply() : "")).distinct().collect();
+    }
+
+    @Override
+    public String dataIdentity() {
+        return ExampleBlock.identity(train.count(), train.features(), train.digest());
     }
 
     /** What computes on the executors: one line per distinct BLAS that loaded. */
@@ -146,14 +156,11 @@ public final class SparkEngine implements GradientEngine {
         int[] starts = train.starts();
         boolean nativeBlas = this.nativeBlas;
         try {
-            return train.rdd().treeAggregate(GradientSum.empty(),
-                    (acc, block) -> {
-                        NativeBlas.install(nativeBlas);
-                        return acc.add(gradient.compute(block, spec, weights.value(), batch, starts[block.partition()],
-                                precision));
-                    },
-                    GradientSum::add,
-                    treeDepth);
+            JavaRDD<GradientSum> sums = train.rdd().map(block -> {
+                NativeBlas.install(nativeBlas);
+                return gradient.compute(block, spec, weights.value(), batch, starts[block.partition()], precision);
+            });
+            return OrderedSum.of(sums, treeDepth);
         } finally {
             weights.destroy();
         }
@@ -195,19 +202,13 @@ public final class SparkEngine implements GradientEngine {
 
     @Override
     public String describe() {
-        return "spark " + sc.master() + ", " + partitions() + " partitions, treeAggregate depth " + treeDepth
+        return "spark " + sc.master() + ", " + partitions() + " partitions, sum tree depth " + treeDepth
                 + ", " + precision.id() + " precision | executors' BLAS: " + String.join("; ", executorBlas);
     }
 
     /** Unpersists the cached blocks and releases what they were built from. */
     @Override
     public void close() {
-        try {
-            train.close();
-        } finally {
-            if (test != null) {
-                test.close();
-            }
-        }
+        CachedBlocks.closeBoth(train, test);
     }
 }

@@ -41,7 +41,7 @@ public final class Checkpoint {
     }
 
     /** Writes a checkpoint of {@code state} into {@code dir}. */
-    public static void save(Path dir, Configuration config, NetworkSpec spec, TrainingState state) {
+    public static void save(Path dir, Configuration config, NetworkSpec spec, TrainingState state, String data) {
         AtomicFiles.ensureWritableDir(dir, "checkpoint folder (" + OutputSettings.CHECKPOINT_DIR.key() + ")");
         String stateName = "state-" + state.globalStep() + ".npz";
         Path stateFile = dir.resolve(stateName);
@@ -63,6 +63,7 @@ public final class Checkpoint {
         json.put("epoch_loss_sum", state.epochLossSum());
         json.put("epoch_examples", state.epochExamples());
         json.put("settings", trajectorySettings(config, spec));
+        json.put("data", data);
         json.put("metrics", state.metrics());
         Json.write(dir.resolve(FILE), json);
         // Older state files, and temp files of writes a killed driver never finished.
@@ -87,7 +88,7 @@ public final class Checkpoint {
      * Loads the checkpoint in {@code dir} for a run of {@code config}: validates the format, the state
      * file's checksum and shapes, and that the trajectory settings match.
      */
-    public static TrainingState load(Path dir, Configuration config, NetworkSpec spec) {
+    public static TrainingState load(Path dir, Configuration config, NetworkSpec spec, String data) {
         Path jsonFile = dir.resolve(FILE);
         if (!AtomicFiles.exists(jsonFile)) {
             throw new ScratchnetException(OutputSettings.RESUME.key() + "=true but there is no checkpoint: " + jsonFile + " does not exist");
@@ -107,6 +108,11 @@ public final class Checkpoint {
                         + (saved != null ? saved : "(unset: the checkpoint is older than the setting)")
                         + ", this run has " + e.getValue() + ": resume needs the same settings");
             }
+        }
+        String savedData = json.path("data").asText(null);
+        if (savedData == null || !savedData.equals(data)) {
+            throw new ScratchnetException(jsonFile + " was made on other training data (" + savedData + "); this run's is "
+                    + data + ": resume needs the same data");
         }
         String stateName = json.path("state_file").asText("");
         if (!stateName.matches("state-[0-9]+\\.npz")) {

@@ -74,6 +74,11 @@ public final class ExampleBlock implements Serializable {
         return ofBytes(0, data.size(), data.features(), data.pixels(), PIXELS, labels);
     }
 
+    /** The data identity of examples of {@code features} values whose {@link #digest} is {@code digest}. */
+    public static String identity(long count, int features, long digest) {
+        return count + " examples x " + features + " features, digest " + String.format("%016x", digest);
+    }
+
     /** The table of byte values {@code b · scale}. */
     public static double[] byteTable(double scale) {
         double[] t = new double[256];
@@ -130,6 +135,42 @@ public final class ExampleBlock implements Serializable {
     /** Bytes held by this block's arrays. */
     public long bytes() {
         return (bytes != null ? (long) bytes.length : 4L * floats.length) + 4L * labels.length;
+    }
+
+    /** The base of {@link #digest}'s polynomial: odd, so that multiplying by it loses nothing mod 2^64. */
+    private static final long DIGEST_BASE = 0x9E3779B97F4A7C15L;
+
+    /**
+     * A 64-bit digest of this block's examples in order (values as stored, and labels): the polynomial
+     * {@code Σ h(row r)·B^(count−1−r)} mod 2^64. It composes over concatenation ({@link #combine}), so the digest
+     * of a data set does not depend on how it is partitioned.
+     */
+    public long digest() {
+        long h = 0;
+        for (int r = 0; r < count; r++) {
+            long row = 0xcbf29ce484222325L; // FNV-1a over the row's stored values, then its label
+            int from = r * features;
+            for (int f = 0; f < features; f++) {
+                int v = bytes != null ? bytes[from + f] : Float.floatToIntBits(floats[from + f]);
+                row = (row ^ v) * 0x100000001b3L;
+            }
+            row = (row ^ labels[r]) * 0x100000001b3L;
+            h = h * DIGEST_BASE + row;
+        }
+        return h;
+    }
+
+    /** The digest of {@code a}'s examples followed by {@code bCount} examples of digest {@code b}. */
+    public static long combine(long a, long b, long bCount) {
+        long power = 1;
+        long base = DIGEST_BASE;
+        for (long e = bCount; e > 0; e >>= 1) {
+            if ((e & 1) != 0) {
+                power *= base;
+            }
+            base *= base;
+        }
+        return a * power + b;
     }
 
     /** Examples {@code [from, to)} of this block as a new block of partition {@code newPartition} (arrays copied). */

@@ -23,6 +23,12 @@ public interface GradientEngine extends AutoCloseable {
      */
     Accuracy accuracy(double[] params, boolean includeTrain);
 
+    /**
+     * What the training data is, for checkpoints: a resume on other data is refused. E.g.
+     * {@code 60000 examples x 784 features, digest 5f0e…} ({@link ExampleBlock#digest}, whatever the partitioning).
+     */
+    String dataIdentity();
+
     /** A short description for logs, e.g. {@code spark local[2], 4 partitions}. */
     String describe();
 

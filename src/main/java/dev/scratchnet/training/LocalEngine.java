@@ -15,6 +15,7 @@ public final class LocalEngine implements GradientEngine {
     private final Precision precision;
     private final ValidationSplit split;
     private final int[] trainPositions;
+    private final String dataIdentity;
 
     /** {@code test} may be null (no test set). */
     public LocalEngine(NetworkSpec spec, Dataset train, Dataset test, Precision precision, ValidationSplit split) {
@@ -24,6 +25,12 @@ public final class LocalEngine implements GradientEngine {
         this.precision = precision;
         this.split = split;
         this.trainPositions = split.trainPositions(train.size());
+        this.dataIdentity = ExampleBlock.identity(train.size(), train.features(), this.train.digest());
+    }
+
+    @Override
+    public String dataIdentity() {
+        return dataIdentity;
     }
 
     @Override

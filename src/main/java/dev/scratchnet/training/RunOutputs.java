@@ -27,6 +27,8 @@ public final class RunOutputs implements Trainer.Listener {
     private final Path checkpointDir;
     private final long checkpointEvery;
     private final List<RemoteCopy> remotes;
+    private long lastCheckpointStep = -1;
+    private String dataIdentity;
 
     private RunOutputs(Path dir, Configuration config, NetworkSpec spec, Path checkpointDir, List<RemoteCopy> remotes) {
         this.dir = dir;
@@ -54,6 +56,11 @@ public final class RunOutputs implements Trainer.Listener {
     /** Checkpoints only, into {@code checkpointDir} when it is not null; nothing else is written. */
     public static RunOutputs checkpointsOnly(Path checkpointDir, Configuration config, NetworkSpec spec) {
         return new RunOutputs(null, config, spec, checkpointDir, List.of());
+    }
+
+    /** What the run trains on, recorded in every checkpoint. */
+    void trainingOn(String identity) {
+        this.dataIdentity = identity;
     }
 
     /** The checkpoint folder, or null when this run does not checkpoint. */
@@ -91,7 +98,16 @@ public final class RunOutputs implements Trainer.Listener {
 
     private void checkpoint(TrainingState state) {
         if (checkpointDir != null) {
-            Checkpoint.save(checkpointDir, config, spec, state);
+            Checkpoint.save(checkpointDir, config, spec, state, dataIdentity);
+            lastCheckpointStep = state.globalStep();
+        }
+    }
+
+    /** A checkpoint of {@code state} unless the last one written by this run is already at its step. */
+    void checkpointIfBehind(TrainingState state) {
+        if (lastCheckpointStep != state.globalStep()) {
+            checkpoint(state);
+            publish();
         }
     }
 

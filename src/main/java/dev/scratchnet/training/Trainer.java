@@ -35,11 +35,19 @@ public final class Trainer {
 
         /** After every evaluated epoch, including a partial last one. */
         default void afterEpoch(TrainingState state, EpochMetrics metrics) {}
+
+        /**
+         * Asked after every step: true ends the run at this step boundary (an interrupt), without evaluating; the
+         * result says {@link Result#interrupted()}.
+         */
+        default boolean stopRequested() {
+            return false;
+        }
     }
 
     /** The outcome of a run. */
     public record Result(double[] params, List<EpochMetrics> metrics, long steps, double trainSeconds,
-                         double timeToTargetSeconds, boolean reachedTarget) {
+                         double timeToTargetSeconds, boolean reachedTarget, boolean interrupted) {
         public EpochMetrics last() {
             return metrics.get(metrics.size() - 1);
         }
@@ -62,7 +70,12 @@ public final class Trainer {
                 .findFirst().orElse(Double.NaN);
         Clock clock = new Clock(state.seconds);
         Progress progress = new Progress(schedule.stepsPerEpoch(), maxSteps);
+        boolean interrupted = false;
         while (Double.isNaN(timeToTarget) && state.globalStep < maxSteps) {
+            if (listener.stopRequested()) {
+                interrupted = true;
+                break;
+            }
             step(state, schedule, clock);
             boolean epochDone = state.stepInEpoch == schedule.stepsPerEpoch();
             if (!epochDone && state.globalStep < maxSteps) {
@@ -79,19 +92,26 @@ public final class Trainer {
             }
         }
         return new Result(state.params, List.copyOf(state.metrics), state.globalStep, state.seconds,
-                timeToTarget, !Double.isNaN(timeToTarget));
+                timeToTarget, !Double.isNaN(timeToTarget), interrupted);
     }
 
     /** The minibatch order over the engine's training positions; fails when the batch is larger than they are. */
     private MinibatchSchedule schedule() {
         int[] positions = engine.trainPositions();
+        checkBatchSize(config, positions.length, engine.trainSize());
+        return new MinibatchSchedule(positions, config.get(BATCH_SIZE), config.get(SEED));
+    }
+
+    /**
+     * Refuses a batch larger than the examples minibatches are drawn from ({@code training} of {@code total},
+     * the rest held out for validation).
+     */
+    public static void checkBatchSize(Configuration config, int training, int total) {
         int batchSize = config.get(BATCH_SIZE);
-        if (batchSize > positions.length) {
+        if (batchSize > training) {
             throw new ScratchnetException(BATCH_SIZE.key() + ": " + batchSize + " is larger than the training set ("
-                    + positions.length + " examples" + (positions.length < engine.trainSize()
-                    ? " outside the validation split" : "") + ")");
+                    + training + " examples" + (training < total ? " outside the validation split" : "") + ")");
         }
-        return new MinibatchSchedule(positions, batchSize, config.get(SEED));
     }
 
     /** A resumed position must be one this schedule can reach. */
@@ -120,14 +140,50 @@ public final class Trainer {
             throw new IllegalStateException("step " + state.globalStep + " summed " + sum.count()
                     + " examples, expected " + batch.length);
         }
-        state.optimizer.update(state.params, sum.meanGradient(state.params.length),
+        double[] gradient = sum.meanGradient(state.params.length);
+        checkFinite(state, sum.lossSum() / sum.count(), gradient, "the gradient");
+        state.optimizer.update(state.params, gradient,
                 TrainingSettings.rateFactor(config, state.globalStep, schedule.stepsPerEpoch()));
+        checkFinite(state, 0, state.params, "the updated parameters");
         state.epochLossSum += sum.lossSum();
         state.epochExamples += sum.count();
         state.globalStep++;
         state.stepInEpoch++;
         state.seconds = clock.seconds();
         clock.addStep(System.nanoTime() - start);
+    }
+
+    /**
+     * A step's mean loss above this means the run has diverged: the true class's probability averages below
+     * {@code e^-1000}, and no model trained on from there is of use.
+     */
+    static final double DIVERGED_LOSS = 1000;
+
+    /**
+     * Stops the run at this step, before anything non-finite reaches a checkpoint or a model, when the loss or
+     * {@code values} are not finite numbers or the loss says the run diverged.
+     */
+    private void checkFinite(TrainingState state, double meanLoss, double[] values, String what) {
+        String problem = null;
+        if (!Double.isFinite(meanLoss)) {
+            problem = "the loss is " + meanLoss;
+        } else if (meanLoss > DIVERGED_LOSS) {
+            problem = String.format(Locale.ROOT, "the loss is %.3g", meanLoss);
+        } else {
+            for (double v : values) {
+                if (!Double.isFinite(v)) {
+                    problem = what + " hold " + v;
+                    break;
+                }
+            }
+        }
+        if (problem != null) {
+            throw new ScratchnetException(String.format(Locale.ROOT,
+                    "training diverged at step %d (epoch %d, step %d): %s; lower %s (now %s); the last checkpoint "
+                            + "and model, if any, are from before this step",
+                    state.globalStep + 1, state.epoch + 1, state.stepInEpoch + 1, problem,
+                    TrainingSettings.LEARNING_RATE.key(), config.text(TrainingSettings.LEARNING_RATE)));
+        }
     }
 
     /** Evaluates, records and prints the epoch (or the partial epoch the run ends in), then moves to the next. */
@@ -139,7 +195,7 @@ public final class Trainer {
         EpochMetrics m = new EpochMetrics(state.epoch + 1, state.globalStep, state.seconds,
                 state.epochLossSum / Math.max(1, state.epochExamples), a.train(), a.validation(), a.test());
         state.metrics.add(m);
-        log.printf(Locale.ROOT, "epoch %d%s | %.1f s (steps %.2f s, eval %.2f s) | step %d | loss %.4f | %s%n",
+        log.printf(Locale.ROOT, "epoch %d%s | %.1f s (steps %.2f s, eval %.2f s) | step %d | loss %.4f%s%n",
                 m.epoch(), epochDone ? "" : " (partial)", m.seconds(), clock.takeStepSeconds(), evalSeconds, m.step(),
                 m.loss(), accuracies(m));
         if (epochDone) {
@@ -152,7 +208,7 @@ public final class Trainer {
         return m;
     }
 
-    /** {@code train acc, validation acc, test acc | 0.9788, 0.9741, 0.9730}, naming only the sets evaluated. */
+    /** {@code  | train acc, validation acc, test acc | 0.9788, 0.9741, 0.9730}, naming only the sets evaluated. */
     private static String accuracies(EpochMetrics m) {
         StringBuilder names = new StringBuilder();
         StringBuilder values = new StringBuilder();
@@ -164,7 +220,7 @@ public final class Trainer {
                 values.append(values.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.4f", accs[i]));
             }
         }
-        return names + " | " + values;
+        return names.length() == 0 ? "" : " | " + names + " | " + values;
     }
 
     /** The stop rule: the target is on, and the monitored accuracy reaches it. */

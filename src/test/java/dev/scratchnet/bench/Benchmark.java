@@ -274,7 +274,7 @@ public final class Benchmark {
                 for (Map.Entry<String, GradientEngine> e : engines.entrySet()) {
                     String name = e.getKey();
                     TrainingState state = new TrainingRun(config, spec, RunOutputs.checkpointsOnly(null, config, spec),
-                            out).startingState();
+                            out).startingState(e.getValue());
                     ByteArrayOutputStream log = new ByteArrayOutputStream();
                     Trainer.Result r = new Trainer(config, e.getValue(), new PrintStream(log, true, StandardCharsets.UTF_8),
                             new Trainer.Listener() {}).run(state);

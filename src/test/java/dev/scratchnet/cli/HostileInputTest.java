@@ -36,6 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
  * no output written (the checks run before any SparkContext starts, so these tests are fast).
  */
 class HostileInputTest {
+    /** What a run on the real MNIST training set records as its data. */
+    static final String MNIST_IDENTITY = dev.scratchnet.training.ExampleBlock.identity(60000, 784,
+            dev.scratchnet.training.ExampleBlock.whole(TestData.mnist().train()).digest());
+
     @TempDir
     Path tmp;
     Path out;
@@ -76,7 +80,7 @@ class HostileInputTest {
         TrainingState state = new TrainingState(params, optimizer, 0, 5, 5, 1.0, 10.0, 5000, List.of());
         change.accept(state);
         Path dir = Path.of(OutputSettings.checkpointFolder(config));
-        Checkpoint.save(dir, config, spec, state);
+        Checkpoint.save(dir, config, spec, state, MNIST_IDENTITY);
         return dir;
     }
 

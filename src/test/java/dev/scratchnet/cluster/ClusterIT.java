@@ -213,7 +213,8 @@ class ClusterIT {
         int code = p.waitFor(180);
         System.out.printf("wrong secret: exit %d after %.1f s%n", code, p.seconds());
         assertEquals(2, code, p.err());
-        assertTrue(p.err().contains("SaslException"), "the master refused the driver's authentication");
+        assertTrue(p.log().contains("SaslException"), "the log file says the master refused the driver's authentication");
+        assertFalse(p.err().contains("\tat "), "no stack trace on the console:\n" + p.err());
         String last = Runs.tail(p.err(), 1);
         assertTrue(last.startsWith("scratchnet: Spark stopped the application on spark://127.0.0.1:"), last);
         assertFalse(Files.exists(out.resolve("model.npz")));

@@ -55,6 +55,16 @@ final class Runs {
             return read(stderr);
         }
 
+        /** The run's log file (conf/log4j2.properties: every stack trace), or "" when nothing was logged. */
+        String log() {
+            return read(stdout.resolveSibling(stdout.getFileName().toString().replaceFirst("\\.out$", ".log")));
+        }
+
+        /** Sends {@code signal} (e.g. INT, TERM) to the process: submit.sh execs java, so this is the driver. */
+        void signal(String signal) throws IOException, InterruptedException {
+            new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).inheritIO().start().waitFor();
+        }
+
         /** Waits for the exit code; kills the process and fails after {@code seconds}. */
         int waitFor(long seconds) throws InterruptedException {
             if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
@@ -102,6 +112,8 @@ final class Runs {
         // Our own Spark home and conf, whatever the machine has.
         pb.environment().remove("SPARK_HOME");
         pb.environment().remove("SPARK_CONF_DIR");
+        // Each run's log file (full stack traces) next to its console output.
+        pb.environment().put("SPARK_SUBMIT_OPTS", "-Dscratchnet.log=" + logs.resolve(name + ".log"));
         pb.environment().putAll(env);
         return new Proc(pb.start(), logs.resolve(name + ".out"), logs.resolve(name + ".err"), System.nanoTime());
     }

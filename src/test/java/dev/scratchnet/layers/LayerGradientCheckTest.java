@@ -94,8 +94,8 @@ class LayerGradientCheckTest {
     void layersNeverModifyTheirArguments() {
         Matrix x = random(3, 4, 1.0);
         Matrix dout = random(3, 4, 1.0);
-        Matrix xCopy = x.copy();
-        Matrix doutCopy = dout.copy();
+        Matrix xCopy = Matrix.of(x.rows(), x.cols(), x.data().clone());
+        Matrix doutCopy = Matrix.of(dout.rows(), dout.cols(), dout.data().clone());
         for (Layer layer : new Layer[] {new Relu(), new Sigmoid()}) {
             layer.forward(x);
             layer.backward(dout);

@@ -122,8 +122,9 @@ class ScratchnetClassifierTest {
         Configuration config = small().configuration();
         NetworkSpec spec = NetworkSettings.spec(config, 784, 10);
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
-        TrainingState state = new TrainingRun(config, spec, RunOutputs.checkpointsOnly(null, config, spec), quiet).startingState();
         try (SparkEngine engine = SparkEngine.of(sc, spec, data.train(), null, config.with(EngineSettings.PARTITIONS, 3))) {
+            TrainingState state = new TrainingRun(config, spec, RunOutputs.checkpointsOnly(null, config, spec), quiet)
+                    .startingState(engine);
             Trainer.Result r = new Trainer(config, engine, quiet, new Trainer.Listener() {}).run(state);
             double diff = TestData.maxRelativeDifference(model.allWeights().toArray(), r.params());
             assertTrue(diff <= 1e-9, "estimator vs engine: " + diff);

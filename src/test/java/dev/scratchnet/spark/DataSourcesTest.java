@@ -85,7 +85,7 @@ class DataSourcesTest {
     static Trainer.Result train(Configuration config, GradientEngine engine, NetworkSpec spec) {
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         TrainingState state = new TrainingRun(config, spec, RunOutputs.checkpointsOnly(null, config, spec), quiet)
-                .startingState();
+                .startingState(engine);
         return new Trainer(config, engine, quiet, new Trainer.Listener() {}).run(state);
     }
 

@@ -84,7 +84,7 @@ class DistributedTrainingTest {
     private static Trainer.Result train(Configuration config, GradientEngine engine) {
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         TrainingState state = new TrainingRun(config, spec(config), RunOutputs.checkpointsOnly(null, config, spec(config)),
-                quiet).startingState();
+                quiet).startingState(engine);
         return new Trainer(config, engine, quiet, new Trainer.Listener() {}).run(state);
     }
 

@@ -11,8 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
@@ -75,6 +79,53 @@ public final class Exports {
                 .add("label", DataTypes.DoubleType)
                 .add("features", SQLDataTypes.VectorType());
         spark.createDataFrame(rows, schema).coalesce(1).write().parquet(dir.toString());
+        return dir;
+    }
+
+    /**
+     * {@code copies} back-to-back copies of {@code data} as Parquet in folder {@code dir}, written by Spark in
+     * {@code files} files of contiguous rows (file {@code k} holds rows {@code [k·n/files, (k+1)·n/files)} of the
+     * {@code n = copies · size} rows), with the columns of {@link #parquet}. The tasks make the rows one at a
+     * time from {@code data} broadcast once, so no list of rows is ever built: the heap needs the data set and
+     * about one Parquet row group per running task.
+     */
+    public static Path parquetCopies(SparkSession spark, Dataset data, int copies, int files, Path dir) {
+        long n = (long) copies * data.size();
+        List<long[]> ranges = new ArrayList<>(files);
+        for (int k = 0; k < files; k++) {
+            ranges.add(new long[] {n * k / files, n * (k + 1) / files});
+        }
+        StructType schema = new StructType()
+                .add("label", DataTypes.DoubleType)
+                .add("features", SQLDataTypes.VectorType());
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<byte[][]> source = sc.broadcast(new byte[][] {data.pixels(), data.labels()});
+        int size = data.size();
+        int features = data.features();
+        JavaRDD<Row> rows = sc.parallelize(ranges, files).flatMap(range -> new Iterator<Row>() {
+            long next = range[0];
+
+            @Override
+            public boolean hasNext() {
+                return next < range[1];
+            }
+
+            @Override
+            public Row next() {
+                int i = (int) (next++ % size);
+                byte[] pixels = source.value()[0];
+                double[] v = new double[features];
+                for (int f = 0; f < features; f++) {
+                    v[f] = pixels[i * features + f] & 0xFF;
+                }
+                return RowFactory.create((double) (source.value()[1][i] & 0xFF), Vectors.dense(v));
+            }
+        });
+        try {
+            spark.createDataFrame(rows, schema).write().parquet(dir.toString());
+        } finally {
+            source.destroy();
+        }
         return dir;
     }
 

@@ -8,7 +8,7 @@ import java.util.List;
  * "loss" of example {@code i} is {@code ½·Σ_j (p_j − i)²}, so gradients depend on which examples a step
  * takes, and evaluations return scripted accuracies.
  */
-final class FakeEngine implements GradientEngine {
+class FakeEngine implements GradientEngine {
     private final int n;
     private final List<Accuracy> script;
     final List<int[]> batches = new ArrayList<>();
@@ -55,6 +55,11 @@ final class FakeEngine implements GradientEngine {
         Accuracy a = script.get(Math.min(evaluations, script.size() - 1));
         evaluations++;
         return a;
+    }
+
+    @Override
+    public String dataIdentity() {
+        return "fake " + n;
     }
 
     @Override

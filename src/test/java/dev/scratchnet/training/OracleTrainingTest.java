@@ -24,10 +24,10 @@ class OracleTrainingTest {
         Configuration book = Settings.parse(Map.of("spark.scratchnet.progressSeconds", "0"));
         NetworkSpec spec = NetworkSettings.spec(book, 784, 10);
         assertEquals("784-50-10 relu", spec.describe());
+        LocalEngine engine = new LocalEngine(spec, data.train(), data.test(), Precision.DOUBLE, ValidationSplit.NONE);
         TrainingState state = new TrainingRun(book, spec, RunOutputs.checkpointsOnly(null, book, spec), System.out)
-                .startingState();
-        Trainer.Result result = new Trainer(book, new LocalEngine(spec, data.train(), data.test(), Precision.DOUBLE, ValidationSplit.NONE),
-                System.out, new Trainer.Listener() {}).run(state);
+                .startingState(engine);
+        Trainer.Result result = new Trainer(book, engine, System.out, new Trainer.Listener() {}).run(state);
         assertEquals(10000, result.steps());
         assertEquals(17, result.metrics().size(), "16 epochs of 600 steps and a last partial one of 400");
         assertTrue(result.last().testAccuracy() >= 0.97, "test accuracy " + result.last().testAccuracy());

@@ -41,7 +41,7 @@ class TrainerTest {
     }
 
     /** Records the listener's calls as strings such as {@code step 2} and {@code epoch 1 @ 3}. */
-    static final class Recorder implements Trainer.Listener {
+    static class Recorder implements Trainer.Listener {
         final List<String> calls = new ArrayList<>();
 
         @Override
@@ -203,5 +203,43 @@ class TrainerTest {
                 0, 0, 0, List.of());
         assertThrows(ScratchnetException.class,
                 () -> run(config, new FakeEngine(10, List.of(accuracy(-1, 1))), new Recorder(), offSchedule));
+    }
+
+    @Test
+    void aStopRequestEndsTheRunAtAStepBoundaryWithoutEvaluating() {
+        Configuration config = config("epochs", "3");
+        FakeEngine engine = new FakeEngine(10, List.of(accuracy(-1, 50)));
+        Recorder recorder = new Recorder() {
+            @Override
+            public boolean stopRequested() {
+                return calls.size() >= 4;
+            }
+        };
+        Trainer.Result r = run(config, engine, recorder, fresh(config));
+        assertTrue(r.interrupted());
+        assertEquals(4, r.steps(), "after step 4 the listener has been called four times (steps 1, 2, epoch 1, step 4)");
+        assertEquals(1, engine.evaluations);
+    }
+
+    @Test
+    void aNonFiniteLossStopsTheRunBeforeTheUpdateTouchesTheParameters() {
+        Configuration config = config("epochs", "3");
+        double[][] before = new double[1][];
+        FakeEngine engine = new FakeEngine(10, List.of(accuracy(-1, 50))) {
+            @Override
+            public GradientSum gradientSum(double[] params, int[] batch, int epoch, int step) {
+                GradientSum g = super.gradientSum(params, batch, epoch, step);
+                if (batches.size() == 4) {
+                    before[0] = params.clone();
+                    return GradientSum.of(g.grad(), Double.NaN, g.count());
+                }
+                return g;
+            }
+        };
+        TrainingState state = fresh(config);
+        ScratchnetException e = assertThrows(ScratchnetException.class, () -> run(config, engine, new Recorder(), state));
+        assertEquals("training diverged at step 4 (epoch 2, step 1): the loss is NaN; lower spark.scratchnet.learningRate "
+                + "(now 0.01); the last checkpoint and model, if any, are from before this step", e.getMessage());
+        assertArrayEquals(before[0], state.params(), 0.0, "no update from the diverged step");
     }
 }
