@@ -59,7 +59,8 @@ import org.apache.spark.api.java.JavaSparkContext;
  * {@code bench.replicate} (4, 0 = off), {@code bench.plainContext} (true: Spark's own SparkContext instead of
  * {@link CachedCleanSparkContext}, to measure that lever), {@code bench.smoke} (true: a tiny data subset,
  * one repeat, for the test that keeps this code path working), {@code bench.out}, {@code bench.set}
- * (training settings over the conf file, e.g. {@code batchSize=2000;optimizer=adam;learningRate=0.005}).
+ * (training settings over the conf file, e.g. {@code batchSize=2000;optimizer=adam;learningRate=0.005}),
+ * {@code bench.spark} (Spark settings over the conf file's, e.g. {@code spark.broadcast.compress=false}).
  */
 public final class Benchmark {
     private final Path projectDir;
@@ -137,6 +138,13 @@ public final class Benchmark {
                 conf.set(e.getKey(), e.getValue());
             }
         }
+        for (String kv : System.getProperty("bench.spark", "").split(";")) {
+            if (!kv.isBlank()) {
+                String[] p = kv.split("=", 2);
+                conf.set(p[0].strip(), p[1].strip());
+            }
+        }
+        json.put("spark_overrides", System.getProperty("bench.spark", ""));
         long t1 = System.nanoTime();
         boolean plain = Boolean.getBoolean("bench.plainContext");
         try (JavaSparkContext sc = plain ? new JavaSparkContext(conf) : CachedCleanSparkContext.start(conf, out)) {

@@ -37,6 +37,9 @@ final class Runs {
                 "--conf", "spark.scratchnet.hidden=20",
                 "--conf", "spark.scratchnet.epochs=1",
                 "--conf", "spark.scratchnet.steps=40",
+                // Pinned rather than taken from conf/spark-defaults.conf, which may change: 60 steps an epoch.
+                "--conf", "spark.scratchnet.batchSize=1000",
+                "--conf", "spark.scratchnet.validationFraction=0",
                 "--conf", "spark.scratchnet.targetAccuracy=0",
                 "--conf", "spark.scratchnet.evalTrain=false",
                 "--conf", "spark.scratchnet.partitions=2",

@@ -137,6 +137,8 @@ class ScaleIT {
                 "--conf", "spark.scratchnet.steps=0",
                 "--conf", "spark.scratchnet.targetAccuracy=0",
                 "--conf", "spark.scratchnet.evalTrain=false",
+                "--conf", "spark.scratchnet.validationFraction=0",
+                "--conf", "spark.scratchnet.precision=double",
                 "--conf", "spark.scratchnet.partitions=2",
                 "train"));
         Runs.Proc p = Runs.submit(logs, name, args);
