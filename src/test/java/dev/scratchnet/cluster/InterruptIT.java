@@ -44,7 +44,7 @@ class InterruptIT {
 
     void stopsOnSignalAndResumesBitForBit(String signal, int code) throws Exception {
         Path out = tmp.resolve("signal-" + signal);
-        Runs.Proc p = Runs.submit(logs, "signal-" + signal, run(out));
+        Runs.Proc p = Runs.submitInterruptible(logs, "signal-" + signal, run(out));
         p.await("progress in epoch 2", 300, () -> p.out().contains("  epoch 2 step "));
         p.signal(signal);
         assertEquals(code, p.waitFor(300), p.err());

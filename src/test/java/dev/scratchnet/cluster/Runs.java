@@ -107,6 +107,38 @@ final class Runs {
         return start(logs, name, command, Map.of());
     }
 
+    /**
+     * As {@link #submit}, with SIGINT's disposition reset to the default first ({@code env --default-signal=INT},
+     * GNU coreutils 8.31 and later; without it, as {@link #submit}). A build started in the background by a
+     * non-interactive shell (a CI runner, {@code nohup ... &}) hands its children SIGINT ignored, and a JVM
+     * started so keeps ignoring it, as a Unix program should: a Ctrl-C test needs the disposition a terminal
+     * gives.
+     */
+    static Proc submitInterruptible(Path logs, String name, List<String> args) throws IOException {
+        List<String> command = new ArrayList<>();
+        if (envResetsSignals()) {
+            command.addAll(List.of("env", "--default-signal=INT"));
+        }
+        command.add(root().resolve("submit.sh").toString());
+        command.addAll(args);
+        return start(logs, name, command, Map.of());
+    }
+
+    private static Boolean envResetsSignals;
+
+    private static synchronized boolean envResetsSignals() {
+        if (envResetsSignals == null) {
+            try {
+                Process p = new ProcessBuilder("env", "--default-signal=INT", "true").redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                envResetsSignals = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+            } catch (IOException | InterruptedException e) {
+                envResetsSignals = false;
+            }
+        }
+        return envResetsSignals;
+    }
+
     static Proc start(Path logs, String name, List<String> command, Map<String, String> env) throws IOException {
         Files.createDirectories(logs);
         ProcessBuilder pb = new ProcessBuilder(command).directory(root().toFile())
