@@ -4,10 +4,12 @@ import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.data.Mnist;
 import dev.scratchnet.math.NativeBlas;
-import dev.scratchnet.math.Precision;
+import dev.scratchnet.math.Matrix;
 import dev.scratchnet.spark.EngineSettings;
+import dev.scratchnet.training.BlockEvaluation;
 import dev.scratchnet.training.ExampleBlock;
 import dev.scratchnet.training.ModelFile;
+import dev.scratchnet.training.TrainingSettings;
 import dev.scratchnet.training.ValidationSplit;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -25,8 +27,9 @@ final class EvaluateCommand {
             throw new ScratchnetException("model " + model + " (" + m.spec().describe() + ") does not fit the data: "
                     + data.test().features() + " inputs, " + data.test().classes() + " classes");
         }
-        long correct = ExampleBlock.whole(data.test())
-                .accuracy(m.spec(), m.params(), Precision.DOUBLE, true, 0, ValidationSplit.NONE, false).testCorrect();
+        long correct = Math.round(BlockEvaluation.evaluate(ExampleBlock.whole(data.test()), 0,
+                BlockEvaluation.Counted.TEST, ValidationSplit.NONE, m.spec(), Matrix.of(1, m.params().length, m.params()),
+                config.get(TrainingSettings.BLOCK_SIZE)).test().correct());
         out.printf(Locale.ROOT, "model %s (%s): test accuracy %.4f (%d / %d)%n", model, m.spec().describe(),
                 (double) correct / data.test().size(), correct, data.test().size());
         return Main.OK;

@@ -2,9 +2,10 @@ package dev.scratchnet.cli;
 
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.config.Configuration;
+import dev.scratchnet.network.GradientCheck;
 import dev.scratchnet.spark.DataSettings;
 import dev.scratchnet.spark.SparkEngine;
-import dev.scratchnet.training.ExampleBlock;
+import dev.scratchnet.training.PartitionStep;
 import dev.scratchnet.spark.Settings;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -43,12 +44,12 @@ public final class Main implements Callable<Integer> {
 
     /** Runs a command with an explicit Spark configuration (tests, embedding). */
     public static int run(String[] args, org.apache.spark.SparkConf conf, PrintStream out, PrintStream err) {
-        return run(args, conf, out, err, ExampleBlock::gradientSum);
+        return run(args, conf, out, err, PartitionStep::gradientSum);
     }
 
     /**
      * As above, Spark tasks computing their share of a step with {@code gradient}: the seam through which
-     * integration tests make a task fail on a real cluster. Runs use {@link ExampleBlock#gradientSum}.
+     * integration tests make a task fail on a real cluster. Runs use {@link PartitionStep#gradientSum}.
      */
     public static int run(String[] args, org.apache.spark.SparkConf conf, PrintStream out, PrintStream err,
                           SparkEngine.BlockGradient gradient) {
@@ -137,8 +138,8 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--examples", defaultValue = "3", description = "how many training examples (default 3)")
         int examples;
 
-        @Option(names = "--tolerance", defaultValue = "1e-6",
-                description = "largest accepted mean absolute difference (default 1e-6)")
+        @Option(names = "--tolerance", defaultValue = "" + GradientCheck.DEFAULT_TOLERANCE,
+                description = "largest accepted mean absolute difference (default ${DEFAULT-VALUE})")
         double tolerance;
 
         @Override

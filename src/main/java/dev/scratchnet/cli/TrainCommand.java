@@ -6,6 +6,7 @@ import dev.scratchnet.data.Mnist;
 import dev.scratchnet.math.NativeBlas;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.network.Shape;
 import dev.scratchnet.spark.CachedCleanSparkContext;
 import dev.scratchnet.spark.DataSources;
 import dev.scratchnet.spark.EngineSettings;
@@ -63,13 +64,13 @@ final class TrainCommand {
         long t0 = System.nanoTime();
         Mnist.Split data = MnistData.load(config, out, "train --in-process");
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
-        NetworkSpec spec = NetworkSettings.spec(config, data.train().features(), data.train().classes());
+        NetworkSpec spec = NetworkSettings.spec(config, new Shape(1, data.train().rows(), data.train().cols()),
+                data.train().classes());
         TrainingRun run = new TrainingRun(config, spec, outputs(folders, config, spec), out)
                 .interruptible(Interrupts::requested);
-        LocalEngine engine = new LocalEngine(spec, data.train(), data.test(), config.get(TrainingSettings.PRECISION),
-                TrainingSettings.validationSplit(config));
+        LocalEngine engine = LocalEngine.of(spec, data.train(), data.test(), config);
         TrainingState state = run.startingState(engine);
-        return run.run(engine, state, new EngineFacts(engine.describe(), null, null, 1, null, null, loadSeconds));
+        return run.run(engine, state, EngineFacts.inProcess(engine.describe(), loadSeconds)).summary();
     }
 
     private static RunOutputs outputs(OutputFolders folders, Configuration config, NetworkSpec spec) {
@@ -117,7 +118,7 @@ final class TrainCommand {
                     TrainingState state = run.startingState(engine);
                     EngineFacts facts = new EngineFacts(engine.describe(), sc.master(), sc.version(), engine.partitions(),
                             engine.cachedBytes(), startupSeconds, loadSeconds);
-                    return run.run(engine, state, facts);
+                    return run.run(engine, state, facts).summary();
                 }
             } catch (Exception e) { // Spark's SparkException is checked in Java's eyes but thrown unchecked
                 ScratchnetException explained = explain(e, sc, config, folders, watchdog);
@@ -140,7 +141,7 @@ final class TrainCommand {
         if (train == null) {
             return;
         }
-        Trainer.checkBatchSize(config, TrainingSettings.validationSplit(config).trainPositions(train[0]).length, train[0]);
+        TrainingSettings.batchSize(config, TrainingSettings.validationSplit(config).trainPositions(train[0]).length, train[0]);
         TrainingRun.checkMemory(NetworkSettings.spec(config, train[1], Mnist.CLASSES), config.get(TrainingSettings.OPTIMIZER),
                 Runtime.getRuntime());
     }

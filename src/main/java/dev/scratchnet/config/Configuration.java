@@ -3,9 +3,11 @@ package dev.scratchnet.config;
 import dev.scratchnet.ScratchnetException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -13,15 +15,19 @@ import java.util.TreeMap;
  * given). Immutable: {@link #with} returns a new configuration.
  *
  * <p>A component reads what it owns with {@link #get}; asking for a setting this configuration does not
- * know is a programming error ({@link IllegalArgumentException}).
+ * know is a programming error ({@link IllegalArgumentException}). It also knows which settings were given
+ * ({@link #isSet}): a default may adapt to the data (a batch larger than a small table), a value the user gave
+ * never silently does.
  */
 public final class Configuration {
     private final List<Setting<?>> settings;
     private final Map<Setting<?>, Object> values;
+    private final Set<Setting<?>> given;
 
-    private Configuration(List<Setting<?>> settings, Map<Setting<?>, Object> values) {
+    private Configuration(List<Setting<?>> settings, Map<Setting<?>, Object> values, Set<Setting<?>> given) {
         this.settings = settings;
         this.values = values;
+        this.given = Set.copyOf(given);
     }
 
     /** Every setting at its default. */
@@ -34,7 +40,7 @@ public final class Configuration {
             }
             values.put(s, s.defaultValue());
         }
-        return new Configuration(List.copyOf(settings), values);
+        return new Configuration(List.copyOf(settings), values, Set.of());
     }
 
     /**
@@ -46,6 +52,7 @@ public final class Configuration {
     public static Configuration parse(List<Setting<?>> settings, Map<String, String> properties) {
         Configuration c = defaults(settings);
         Map<Setting<?>, Object> values = new LinkedHashMap<>(c.values);
+        Set<Setting<?>> given = new HashSet<>();
         for (Map.Entry<String, String> e : new TreeMap<>(properties).entrySet()) {
             if (!e.getKey().startsWith(Setting.PREFIX)) {
                 continue;
@@ -55,8 +62,9 @@ public final class Configuration {
                 throw new ScratchnetException(e.getKey() + ": unknown setting" + c.suggestion(e.getKey()));
             }
             values.put(s, s.parse(e.getValue()));
+            given.add(s);
         }
-        return new Configuration(c.settings, values);
+        return new Configuration(c.settings, values, given);
     }
 
     /** The value of {@code setting}. */
@@ -67,20 +75,41 @@ public final class Configuration {
         return setting.cast(values.get(setting));
     }
 
-    /** A copy with {@code setting} set to {@code value}, validated as if it had been written in a conf file. */
+    /** A copy with {@code setting} set (given) to {@code value}, validated as if it had been written in a conf file. */
     public <T> Configuration with(Setting<T> setting, T value) {
         get(setting);
         Map<Setting<?>, Object> copy = new LinkedHashMap<>(values);
         copy.put(setting, setting.validate(value));
-        return new Configuration(settings, copy);
+        return new Configuration(settings, copy, plus(setting));
     }
 
-    /** A copy with {@code setting} parsed from {@code text}. */
+    /** A copy with {@code setting} parsed from {@code text} (and given). */
     public Configuration withText(Setting<?> setting, String text) {
         get(setting);
         Map<Setting<?>, Object> copy = new LinkedHashMap<>(values);
         copy.put(setting, setting.parse(text));
-        return new Configuration(settings, copy);
+        return new Configuration(settings, copy, plus(setting));
+    }
+
+    /** A copy where {@code setting} has {@code value} as a default would: not given. */
+    public <T> Configuration withDefault(Setting<T> setting, T value) {
+        get(setting);
+        Map<Setting<?>, Object> copy = new LinkedHashMap<>(values);
+        copy.put(setting, setting.validate(value));
+        Set<Setting<?>> g = new HashSet<>(given);
+        g.remove(setting);
+        return new Configuration(settings, copy, g);
+    }
+
+    /** Whether {@code setting} was given (in a conf file, on the command line, as a Param), rather than defaulted. */
+    public boolean isSet(Setting<?> setting) {
+        return given.contains(setting);
+    }
+
+    private Set<Setting<?>> plus(Setting<?> setting) {
+        Set<Setting<?>> g = new HashSet<>(given);
+        g.add(setting);
+        return g;
     }
 
     /** The settings this configuration holds, in declaration order. */

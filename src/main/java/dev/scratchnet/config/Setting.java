@@ -64,9 +64,17 @@ public final class Setting<T> {
     private final String doc;
     private final boolean trajectory;
     private final boolean param;
+    /** The Param's name when it is not the setting's name in camel case (MLlib's name for the same thing). */
+    private final String paramAlias;
 
     private Setting(Group group, String name, Kind kind, T defaultValue, Parser<T> parser,
                     Function<T, String> formatter, String valid, String doc, boolean trajectory, boolean param) {
+        this(group, name, kind, defaultValue, parser, formatter, valid, doc, trajectory, param, null);
+    }
+
+    private Setting(Group group, String name, Kind kind, T defaultValue, Parser<T> parser,
+                    Function<T, String> formatter, String valid, String doc, boolean trajectory, boolean param,
+                    String paramAlias) {
         this.group = group;
         this.name = name;
         this.kind = kind;
@@ -77,6 +85,7 @@ public final class Setting<T> {
         this.doc = doc;
         this.trajectory = trajectory;
         this.param = param;
+        this.paramAlias = paramAlias;
     }
 
     // ---- declarations -------------------------------------------------------------------------------
@@ -184,18 +193,24 @@ public final class Setting<T> {
 
     /** This setting, marked as one that defines the training trajectory: a resume must match it. */
     public Setting<T> trajectory() {
-        return new Setting<>(group, name, kind, defaultValue, parser, formatter, valid, doc, true, param);
+        return new Setting<>(group, name, kind, defaultValue, parser, formatter, valid, doc, true, param, paramAlias);
     }
 
     /** This setting, exposed as a Spark ML Param of the estimator. */
     public Setting<T> param() {
-        return new Setting<>(group, name, kind, defaultValue, parser, formatter, valid, doc, trajectory, true);
+        return new Setting<>(group, name, kind, defaultValue, parser, formatter, valid, doc, trajectory, true, paramAlias);
+    }
+
+    /** This setting, exposed as the Param {@code paramName}: MLlib's name for the same thing (e.g. {@code stepSize}). */
+    public Setting<T> param(String paramName) {
+        return new Setting<>(group, name, kind, defaultValue, parser, formatter, valid, doc, trajectory, true, paramName);
     }
 
     /** This setting with another valid-values text (when the generated one says less than the truth). */
     public Setting<T> valid(String text) {
-        return new Setting<>(group, name, kind, defaultValue, parser, formatter, text, doc, trajectory, param);
+        return new Setting<>(group, name, kind, defaultValue, parser, formatter, text, doc, trajectory, param, paramAlias);
     }
+
 
     // ---- use ----------------------------------------------------------------------------------------
 
@@ -209,8 +224,14 @@ public final class Setting<T> {
         return name;
     }
 
-    /** The Spark ML Param name: the name in camel case without dots, e.g. {@code checkpointDir}. */
+    /**
+     * The Spark ML Param name: MLlib's name where MLlib has the same thing ({@code stepSize} for
+     * {@code learningRate}), else the name in camel case without dots, e.g. {@code checkpointDir}.
+     */
     public String paramName() {
+        if (paramAlias != null) {
+            return paramAlias;
+        }
         StringBuilder sb = new StringBuilder();
         boolean upper = false;
         for (char c : name.toCharArray()) {

@@ -1,65 +1,63 @@
 package dev.scratchnet.layers;
 
-import dev.scratchnet.math.AffineProducts;
 import dev.scratchnet.math.Matrix;
 
 /**
- * The Affine layer (§5.6.2, batched): {@code out = x·W + b} with {@code x: batch × in},
- * {@code W: in × out}, {@code b: out}.
+ * The Affine layer (§5.6.2, batched): {@code out = x·W + b} with {@code x: batch × in}, {@code W: in × out},
+ * {@code b: 1 × out}; backward gives {@code dx = dout·Wᵀ} and <em>adds</em> {@code dW = xᵀ·dout} and
+ * {@code db = Σ_rows dout} into its gradient views (gradients accumulate and are zeroed once per step).
  *
- * <p>{@code W} and {@code b} are views into a flat parameter array at fixed offsets ({@code W} row-major);
- * backward <em>adds</em> {@code dW = xᵀ·dout} and {@code db = Σ_rows dout} into a flat gradient array at
- * the same offsets (gradients accumulate and are zeroed once per step). The matrix products are level-3
- * BLAS calls in the precision of the {@link AffineProducts} the layer is given.
+ * <p>{@code W}, {@code b}, {@code dW} and {@code db} are views into the network's flat parameter and gradient
+ * arrays; the products are one BLAS call each, in the precision of those arrays.
  */
 public final class Affine implements Layer {
-    private final int in;
-    private final int out;
-    private final double[] params;
-    private final double[] grads;
-    private final int wOffset;
-    private final int bOffset;
-    private final boolean needDx;
-    private final AffineProducts products;
+    private final Matrix W;
+    private final Matrix b;
+    private final Matrix dW;
+    private final Matrix db;
+    private Matrix x;
 
-    /**
-     * @param needDx false for the first layer, whose {@code dx} (the gradient for the input pixels) is
-     *     never used: backward then returns {@code null} and skips a third of the layer's work
-     */
-    public Affine(int in, int out, double[] params, double[] grads, int wOffset, int bOffset, boolean needDx,
-                  AffineProducts products) {
-        this.in = in;
-        this.out = out;
-        this.params = params;
-        this.grads = grads;
-        this.wOffset = wOffset;
-        this.bOffset = bOffset;
-        this.needDx = needDx;
-        this.products = products;
+    /** {@code dW} and {@code db} may be null for a layer that only runs forward. */
+    public Affine(Matrix W, Matrix b, Matrix dW, Matrix db) {
+        if (b.size() != W.cols()) {
+            throw new IllegalArgumentException("b has " + b.size() + " values for W " + W.rows() + "x" + W.cols());
+        }
+        this.W = W;
+        this.b = b;
+        this.dW = dW;
+        this.db = db;
     }
 
     @Override
     public Matrix forward(Matrix x) {
-        if (x.cols() != in) {
-            throw new IllegalArgumentException("Affine expects " + in + " inputs, got " + x.cols());
+        if (x.cols() != W.rows()) {
+            throw new IllegalArgumentException("Affine expects " + W.rows() + " inputs, got " + x.cols());
         }
-        double[] y = new double[x.rows() * out];
-        for (int r = 0; r < x.rows(); r++) {
-            System.arraycopy(params, bOffset, y, r * out, out);
+        this.x = x;
+        Matrix out = x.zerosLike(x.rows(), W.cols());
+        for (int r = 0; r < out.rows(); r++) {
+            out.view(r * out.cols(), 1, out.cols()).assign(b);
         }
-        products.addXW(x, params, wOffset, out, y);
-        return Matrix.of(x.rows(), out, y);
+        Matrix.gemm(false, false, 1, x, W, 1, out);
+        return out;
     }
 
     @Override
     public Matrix backward(Matrix dout) {
-        products.addXtDout(dout, grads, wOffset);
-        double[] d = dout.data();
+        backwardParameters(dout);
+        Matrix dx = dout.zerosLike(dout.rows(), W.rows());
+        Matrix.gemm(false, true, 1, dout, W, 0, dx);
+        return dx;
+    }
+
+    @Override
+    public void backwardParameters(Matrix dout) {
+        Matrix.gemm(true, false, 1, x, dout, 1, dW);
+        int cols = dout.cols();
         for (int r = 0; r < dout.rows(); r++) {
-            for (int j = 0; j < out; j++) {
-                grads[bOffset + j] += d[r * out + j];
+            for (int j = 0; j < cols; j++) {
+                db.add(j, dout.get(r * cols + j));
             }
         }
-        return needDx ? products.doutWt(dout) : null;
     }
 }

@@ -8,26 +8,25 @@ public final class Relu implements Layer {
 
     @Override
     public Matrix forward(Matrix x) {
-        double[] in = x.data();
-        double[] out = new double[in.length];
-        mask = new boolean[in.length];
-        for (int i = 0; i < in.length; i++) {
-            if (in[i] <= 0) {
+        mask = new boolean[x.size()];
+        Matrix out = x.copy();
+        for (int i = 0; i < mask.length; i++) {
+            if (x.get(i) <= 0) {
                 mask[i] = true;
-            } else {
-                out[i] = in[i];
+                out.set(i, 0);
             }
         }
-        return Matrix.of(x.rows(), x.cols(), out);
+        return out;
     }
 
     @Override
     public Matrix backward(Matrix dout) {
-        double[] d = dout.data();
-        double[] dx = new double[d.length];
-        for (int i = 0; i < d.length; i++) {
-            dx[i] = mask[i] ? 0.0 : d[i];
+        Matrix dx = dout.copy();
+        for (int i = 0; i < mask.length; i++) {
+            if (mask[i]) {
+                dx.set(i, 0);
+            }
         }
-        return Matrix.of(dout.rows(), dout.cols(), dx);
+        return dx;
     }
 }

@@ -1,14 +1,25 @@
 package dev.scratchnet.ml;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.scratchnet.config.Choice;
+import dev.scratchnet.network.LayerSpec;
 import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.network.Shape;
+import dev.scratchnet.network.Task;
+import dev.scratchnet.report.EpochMetrics;
+import dev.scratchnet.report.Json;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
+import org.apache.spark.ml.Model;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.Params;
 import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWriter$;
 import org.apache.spark.ml.util.DefaultParamsReader$;
+import org.apache.spark.ml.util.DefaultParamsWriter$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
@@ -18,54 +29,63 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * {@link ScratchnetClassificationModel} in Spark's layout: {@code <path>/metadata} (class, uid, Spark version, Params,
- * written by Spark's {@code DefaultParamsWriter}) and {@code <path>/data} (one Parquet row: format, version,
- * network, weights, history). The reader checks all of it and says in one line what does not fit.
+ * A model in Spark's layout: {@code <path>/metadata} (class, uid, Spark version, Params, written by Spark's
+ * {@code DefaultParamsWriter}) and {@code <path>/data} (one Parquet row: format, version, task, input shape, layer
+ * list, outputs, weights, history). The reader checks all of it and says in one line what does not fit; it also
+ * reads version 1 (a fully connected classifier: input size, hidden sizes, activation, classes).
  */
 final class ModelPersistence {
     /** What {@code data/} says it is; a reader refuses anything else. */
     static final String FORMAT = "scratchnet-model";
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     private ModelPersistence() {}
 
     static final StructType SCHEMA = new StructType()
             .add("format", DataTypes.StringType)
             .add("version", DataTypes.IntegerType)
-            .add("inputSize", DataTypes.IntegerType)
-            .add("hidden", DataTypes.createArrayType(DataTypes.IntegerType))
-            .add("activation", DataTypes.StringType)
-            .add("classes", DataTypes.IntegerType)
+            .add("task", DataTypes.StringType)
+            .add("inputShape", DataTypes.StringType)
+            .add("layers", DataTypes.StringType)
+            .add("outputs", DataTypes.IntegerType)
             .add("weights", SQLDataTypes.VectorType())
             .add("history", DataTypes.StringType);
 
     static final class Writer extends MLWriter {
-        private final ScratchnetClassificationModel model;
+        private final Params model;
+        private final TrainedNetwork network;
 
-        Writer(ScratchnetClassificationModel model) {
+        Writer(Params model, TrainedNetwork network) {
             this.model = model;
+            this.network = network;
         }
 
         @Override
         public void saveImpl(String path) {
             DefaultParamsWriter$.MODULE$.saveMetadata(model, path, sparkSession());
-            NetworkSpec spec = model.spec();
-            Row row = RowFactory.create(FORMAT, VERSION, spec.inputSize(),
-                    scala.jdk.javaapi.CollectionConverters.asScala(spec.hidden()).toSeq(),
-                    spec.activation().id(), spec.classes(), Vectors.dense(model.flatParams()),
-                    ScratchnetClassificationModel.historyJson(model.history()));
+            NetworkSpec spec = network.spec();
+            Row row = RowFactory.create(FORMAT, VERSION, spec.task().id(), spec.input().toString(), spec.layerList(),
+                    spec.outputs(), Vectors.dense(network.params()), historyJson(network.history()));
             sparkSession().createDataFrame(List.of(row), SCHEMA).repartition(1).write().parquet(path + "/data");
         }
     }
 
-    static final class Reader extends MLReader<ScratchnetClassificationModel> {
+    /** Reads a model of class {@code type}, made by {@code create} from its uid and network. */
+    static final class Reader<M extends Model<M>> extends MLReader<M> {
+        private final Class<M> type;
+        private final BiFunction<String, TrainedNetwork, M> create;
+
+        Reader(Class<M> type, BiFunction<String, TrainedNetwork, M> create) {
+            this.type = type;
+            this.create = create;
+        }
+
         @Override
-        public ScratchnetClassificationModel load(String path) {
+        public M load(String path) {
             String what = "scratchnet model " + path;
             DefaultParamsReader.Metadata metadata;
             try {
-                metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, sparkSession(),
-                        ScratchnetClassificationModel.class.getName());
+                metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, sparkSession(), type.getName());
             } catch (Exception e) { // a missing folder or file, unreadable JSON, another class
                 throw new IllegalArgumentException(what + ": no readable metadata (" + firstLine(e) + ")", e);
             }
@@ -81,37 +101,59 @@ final class ModelPersistence {
                 throw new IllegalArgumentException(what + ": data/ is missing or not readable (" + firstLine(e) + ")", e);
             }
             try {
-                String format = row.getAs("format");
-                int version = row.<Integer>getAs("version");
-                if (!FORMAT.equals(format)) {
-                    throw new IllegalArgumentException("data/ is not a " + FORMAT + " (format '" + format + "')");
-                }
-                if (version != VERSION) {
-                    throw new IllegalArgumentException("data/ is format version " + version + "; this scratchnet reads version "
-                            + VERSION);
-                }
-                List<Integer> hidden = new ArrayList<>(scala.jdk.javaapi.CollectionConverters.asJava(
-                        row.<scala.collection.Seq<Integer>>getAs("hidden")));
-                NetworkSpec spec = new NetworkSpec(row.<Integer>getAs("inputSize"), hidden,
-                        ScratchnetClassificationModel.activation(row.getAs("activation")), row.<Integer>getAs("classes"));
-                double[] params = row.<Vector>getAs("weights").toArray();
-                if (params.length != spec.parameterCount()) {
-                    throw new IllegalArgumentException("weights has " + params.length + " values, " + spec.describe()
-                            + " needs " + spec.parameterCount());
-                }
-                for (double p : params) {
-                    if (!Double.isFinite(p)) {
-                        throw new IllegalArgumentException("weights hold non-finite values (NaN or Inf)");
-                    }
-                }
-                ScratchnetClassificationModel model = new ScratchnetClassificationModel(metadata.uid(), spec, params,
-                        ScratchnetClassificationModel.historyFromJson(row.getAs("history")));
+                M model = create.apply(metadata.uid(), network(row));
                 metadata.getAndSetParams(model, scala.Option.empty());
                 return model;
             } catch (Exception e) {
                 throw new IllegalArgumentException(what + ": " + firstLine(e), e);
             }
         }
+    }
+
+    /** The network in a {@code data/} row, checked. */
+    static TrainedNetwork network(Row row) throws JsonProcessingException {
+        String format = row.getAs("format");
+        int version = row.<Integer>getAs("version");
+        if (!FORMAT.equals(format)) {
+            throw new IllegalArgumentException("data/ is not a " + FORMAT + " (format '" + format + "')");
+        }
+        NetworkSpec spec;
+        if (version == 1) {
+            List<Integer> hidden = new ArrayList<>(scala.jdk.javaapi.CollectionConverters.asJava(
+                    row.<scala.collection.Seq<Integer>>getAs("hidden")));
+            spec = NetworkSpec.mlp(row.<Integer>getAs("inputSize"), hidden,
+                    Choice.parse(dev.scratchnet.network.Activation.class, row.getAs("activation")),
+                    row.<Integer>getAs("classes"));
+        } else if (version == VERSION) {
+            spec = new NetworkSpec(Shape.parse(row.getAs("inputShape")), LayerSpec.parseList(row.getAs("layers")),
+                    Choice.parse(Task.class, row.getAs("task")), row.<Integer>getAs("outputs"));
+        } else {
+            throw new IllegalArgumentException("data/ is format version " + version + "; this scratchnet reads versions 1 and "
+                    + VERSION);
+        }
+        double[] params = row.<Vector>getAs("weights").toArray();
+        if (params.length != spec.parameterCount()) {
+            throw new IllegalArgumentException("weights has " + params.length + " values, " + spec.describe()
+                    + " needs " + spec.parameterCount());
+        }
+        for (double p : params) {
+            if (!Double.isFinite(p)) {
+                throw new IllegalArgumentException("weights hold non-finite values (NaN or Inf)");
+            }
+        }
+        return new TrainedNetwork(spec, params, historyFromJson(row.getAs("history")));
+    }
+
+    static String historyJson(List<EpochMetrics> history) {
+        try {
+            return Json.mapper().writeValueAsString(history);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static List<EpochMetrics> historyFromJson(String json) throws JsonProcessingException {
+        return new ArrayList<>(Json.mapper().readValue(json, new TypeReference<List<EpochMetrics>>() {}));
     }
 
     private static String firstLine(Throwable e) {

@@ -2,10 +2,10 @@ package dev.scratchnet.ml;
 
 /**
  * Spark ML's Params are created in the constructors of Spark's own base classes, and each asks for its owner's
- * {@code uid()}, before a Java subclass's constructor body could have set it (Scala classes set a constructor
- * {@code val} before calling the super constructor; Java cannot). A constructor therefore parks the uid here,
- * for this thread, in an argument of its {@code this(...)} call, and {@code uid()} takes it from here until its
- * field is set.
+ * {@code uid()} before a Java subclass's constructor body could have set its field: Scala assigns a constructor
+ * {@code val} before it calls the super constructor, Java 17 cannot. So a constructor that is given a uid parks it
+ * here, for this thread, while it evaluates the argument of its {@code this(...)} call; {@code uid()} answers from
+ * here until the constructor body {@link #take}s it into the field.
  */
 final class PendingUid {
     private static final ThreadLocal<String> PENDING = new ThreadLocal<>();
@@ -26,8 +26,10 @@ final class PendingUid {
         return PENDING.get();
     }
 
-    /** Forgets the parked uid once the constructor has its field. */
-    static void clear() {
+    /** The parked uid, no longer parked: for the constructor's field. */
+    static String take() {
+        String uid = PENDING.get();
         PENDING.remove();
+        return uid;
     }
 }

@@ -16,27 +16,57 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
+import org.apache.spark.ml.linalg.Vector;
 import scala.runtime.AbstractFunction1;
 
 /**
- * The estimator's Spark ML Params, one per setting declared {@link Setting#param()}: same name (in camel case),
- * the setting's doc and valid values as the Param's doc, the setting's default as the Param's default, and the
- * setting's own validation (a bad value is an {@link IllegalArgumentException} saying what is wrong). The Param's
- * type follows the setting's {@link Setting.Kind}: {@code IntParam}, {@code LongParam}, {@code DoubleParam},
- * {@code BooleanParam}, {@code IntArrayParam} for sizes, and {@code Param<String>} for choices and text, holding
- * the text a conf file would.
+ * The Spark ML Params of one estimator or model, one per setting declared {@link Setting#param()}: its
+ * {@link Setting#paramName()}, the setting's doc and valid values as the Param's doc, the setting's default as the
+ * Param's default, and the setting's own validation (a bad value is an {@link IllegalArgumentException} naming the
+ * Param and saying what is wrong). The Param's type follows the setting's {@link Setting.Kind}: {@code IntParam},
+ * {@code LongParam}, {@code DoubleParam}, {@code BooleanParam}, {@code IntArrayParam} for sizes, and
+ * {@code Param<String>} for choices and text, holding the text a conf file would. Also MLlib's Params that are not
+ * settings: {@code layers}, {@code initialWeights}, {@code weightCol} (no defaults, as in MLlib).
  */
-final class SettingParams implements Serializable {
+public final class SettingParams implements Serializable {
     private static final long serialVersionUID = 1L;
     private final Map<String, Param<?>> byKey = new LinkedHashMap<>();
+    private final IntArrayParam layers;
+    private final Param<Vector> initialWeights;
+    private final Param<String> weightCol;
 
-    /** Params owned by {@code parent} (whose {@code uid()} must already be set). */
+    /** Params owned by {@code parent} (whose {@code uid()} must already be set), with their defaults set. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
     SettingParams(Params parent) {
         for (Setting<?> s : Settings.ALL) {
             if (s.isParam()) {
                 byKey.put(s.key(), create(parent, s));
             }
         }
+        layers = new IntArrayParam(parent, "layers", "MLlib's layer sizes [inputs, hidden..., outputs]; when set, its "
+                + "ends must match the data and its middle is the hidden layers (else hidden and the data decide)",
+                (scala.Function1) new LayersCheck());
+        initialWeights = new Param<>(parent.uid(), "initialWeights",
+                "the starting parameters in MLlib's layout (W1 in x out row-major, b1, W2, b2, ...)");
+        weightCol = new Param<>(parent.uid(), "weightCol",
+                "the column of sample weights (unset or empty: every example weighs 1)");
+        for (Setting<?> s : Settings.ALL) {
+            if (s.isParam()) {
+                parent.setDefault((Param) param(s), toParam(s, s.defaultValue()));
+            }
+        }
+    }
+
+    IntArrayParam layers() {
+        return layers;
+    }
+
+    Param<Vector> initialWeights() {
+        return initialWeights;
+    }
+
+    Param<String> weightCol() {
+        return weightCol;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -53,11 +83,6 @@ final class SettingParams implements Serializable {
         };
     }
 
-    /** Every Param, in settings order. */
-    List<Param<?>> all() {
-        return new ArrayList<>(byKey.values());
-    }
-
     /** The Param of {@code setting}. */
     Param<?> param(Setting<?> setting) {
         Param<?> p = byKey.get(setting.key());
@@ -67,22 +92,16 @@ final class SettingParams implements Serializable {
         return p;
     }
 
-    /** Sets every Param's default to its setting's default. */
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    void setDefaults(Params owner) {
-        for (Setting<?> s : Settings.ALL) {
-            if (s.isParam()) {
-                owner.setDefault((Param) param(s), toParam(s, s.defaultValue()));
-            }
-        }
-    }
-
-    /** The settings with every Param's value (set or default), validated. */
+    /**
+     * The settings with every Param's value, validated; a Param the user set is a given setting, one left at its
+     * default is not (so a default can adapt to the data, a set value cannot).
+     */
     Configuration configuration(Params owner) {
         Configuration c = Settings.defaults();
         for (Setting<?> s : Settings.ALL) {
             if (s.isParam()) {
-                c = with(c, s, owner.getOrDefault(param(s)));
+                c = owner.isSet(param(s)) ? with(c, s, owner.getOrDefault(param(s)))
+                        : withDefault(c, s, owner.getOrDefault(param(s)));
             }
         }
         return c;
@@ -90,6 +109,10 @@ final class SettingParams implements Serializable {
 
     private static <T> Configuration with(Configuration c, Setting<T> s, Object paramValue) {
         return c.with(s, fromParam(s, paramValue));
+    }
+
+    private static <T> Configuration withDefault(Configuration c, Setting<T> s, Object paramValue) {
+        return c.withDefault(s, fromParam(s, paramValue));
     }
 
     /** A setting's value as its Param holds it. */
@@ -116,6 +139,21 @@ final class SettingParams implements Serializable {
             case TEXT -> s.parse((String) paramValue);
         };
         return s.validate(s.cast(v));
+    }
+
+    /** MLlib's check of {@code layers}: at least an input and an output size, all positive. */
+    static final class LayersCheck extends AbstractFunction1<Object, Object> implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Object apply(Object value) {
+            int[] sizes = (int[]) value;
+            if (sizes.length < 2 || java.util.Arrays.stream(sizes).anyMatch(v -> v < 1)) {
+                throw new IllegalArgumentException("layers: " + java.util.Arrays.toString(sizes)
+                        + " must be at least [inputs, outputs], every size ≥ 1");
+            }
+            return true;
+        }
     }
 
     /** A Param validator that runs the setting's validation; serializable, as Params travel with models. */

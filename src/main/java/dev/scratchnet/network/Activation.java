@@ -1,19 +1,24 @@
 package dev.scratchnet.network;
 
 import dev.scratchnet.config.Choice;
-import dev.scratchnet.layers.Layer;
-import dev.scratchnet.layers.Relu;
-import dev.scratchnet.layers.Sigmoid;
 import java.util.Locale;
 
-/** The hidden-layer activation: ReLU (§5.5.1) or Sigmoid (§5.5.2). */
+/** The hidden-layer activation of a fully connected network: ReLU (§5.5.1) or Sigmoid (§5.5.2). */
 public enum Activation implements Choice {
     RELU,
     SIGMOID;
 
-    /** A fresh layer of this kind. */
-    public Layer newLayer() {
-        return this == RELU ? new Relu() : new Sigmoid();
+    /** The layer of this kind in a layer list. */
+    public LayerSpec spec() {
+        return this == RELU ? new LayerSpec.ReluSpec() : new LayerSpec.SigmoidSpec();
+    }
+
+    /** The activation {@code layer} is, or null when it is not one. */
+    static Activation of(LayerSpec layer) {
+        if (layer instanceof LayerSpec.ReluSpec) {
+            return RELU;
+        }
+        return layer instanceof LayerSpec.SigmoidSpec ? SIGMOID : null;
     }
 
     /** The name used in settings and descriptions: {@code relu} or {@code sigmoid}. */

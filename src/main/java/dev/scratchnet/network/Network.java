@@ -1,161 +1,176 @@
 package dev.scratchnet.network;
 
-import dev.scratchnet.layers.Affine;
 import dev.scratchnet.layers.Layer;
-import dev.scratchnet.layers.SoftmaxWithLoss;
+import dev.scratchnet.layers.LossLayer;
 import dev.scratchnet.math.Matrix;
-import dev.scratchnet.math.Precision;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.ml.linalg.DenseMatrix;
-import org.apache.spark.ml.linalg.DenseVector;
 
 /**
- * A network bound to a flat parameter array: the book's {@code TwoLayerNet} (§5.7.2) generalised to any
- * number of hidden layers.
+ * A network bound to a flat parameter array: the book's {@code TwoLayerNet} (§5.7.2) and {@code MultiLayerNet}
+ * (§6) for any {@link NetworkSpec}. Its precision is the parameters': a {@code float} array computes in single
+ * precision from input to loss, a {@code double} array in double.
  *
- * <p>The parameter array is shared, not copied: an optimizer that updates it in place changes this
- * network. Each pass builds fresh layers, which hold what backward needs only for that pass; a
- * {@code Network} never crosses the wire: ship its {@link NetworkSpec} and the numbers instead.
+ * <p>The parameter array is shared, not copied: an optimizer that updates it in place changes this network. Each
+ * pass builds fresh layers, which hold what backward needs only for that pass; a {@code Network} never crosses the
+ * wire: ship its {@link NetworkSpec} and the numbers instead.
  */
 public final class Network {
     private final NetworkSpec spec;
-    private final double[] params;
-    private final Precision precision;
+    private final Matrix params;
+    private final WeightDecay weightDecay;
 
-    /** @param precision the arithmetic of the Affine layers' matrix products */
-    public Network(NetworkSpec spec, double[] params, Precision precision) {
-        if (params.length != spec.parameterCount()) {
+    /** Double precision, no weight decay. */
+    public Network(NetworkSpec spec, double[] params) {
+        this(spec, Matrix.of(1, params.length, params), WeightDecay.NONE);
+    }
+
+    /** @param params {@code 1 × parameterCount}, in the precision to compute in */
+    public Network(NetworkSpec spec, Matrix params, WeightDecay weightDecay) {
+        if (params.size() != spec.parameterCount()) {
             throw new IllegalArgumentException(spec.describe() + " has " + spec.parameterCount()
-                    + " parameters, got " + params.length);
+                    + " parameters, got " + params.size());
         }
         this.spec = spec;
         this.params = params;
-        this.precision = precision;
+        this.weightDecay = weightDecay;
     }
 
     public NetworkSpec spec() {
         return spec;
     }
 
-    /** The flat parameter array (shared). */
-    public double[] params() {
-        return params;
+    /** Class scores (before softmax) or regression outputs, {@code x: batch × inputSize} → {@code batch × outputs}. */
+    public Matrix predict(Matrix x) {
+        return predict(x, Pass.INFERENCE);
     }
 
-    /** Class scores before softmax, {@code x: batch × inputSize} → {@code batch × classes}. */
-    public Matrix predict(Matrix x) {
+    /** The scores of a pass (a training pass drops what dropout drops). */
+    public Matrix predict(Matrix x, Pass pass) {
         Matrix h = x;
-        for (Layer layer : layers(null)) {
+        for (Layer layer : layers(pass, null)) {
             h = layer.forward(h);
         }
         return h;
     }
 
-    /** Mean cross-entropy loss over the batch. */
-    public double loss(Matrix x, int[] labels) {
-        return new SoftmaxWithLoss().forward(predict(x), labels);
-    }
-
     /**
-     * Forward and backward over the batch, <em>adding</em> the gradient of the <em>summed</em> loss into
-     * {@code gradInto} (same layout as the parameters). Returns the summed loss. Dividing by the batch
-     * size is left to the caller, once, so that sums from many partitions add up exactly.
+     * Forward and backward over the batch, <em>adding</em> the gradient of the summed loss
+     * {@code Σ_i w_i · loss_i} into {@code grads} ({@code 1 × parameterCount}, the parameters' precision). Returns
+     * that sum. Dividing by the weights' sum is left to the caller, once, so that sums from many partitions add up
+     * exactly; weight decay is left to the caller too (it is added once per step).
+     *
+     * @param t one target per row: a class index, or the value to regress on
+     * @param w one weight per row, or null for weights of 1
      */
-    public double accumulateGradient(Matrix x, int[] labels, double[] gradInto) {
-        if (gradInto.length != params.length) {
-            throw new IllegalArgumentException("gradient array has " + gradInto.length + " slots, need "
-                    + params.length);
+    public double accumulateGradient(Matrix x, double[] t, double[] w, Pass pass, Matrix grads) {
+        if (grads.size() != params.size() || grads.precision() != params.precision()) {
+            throw new IllegalArgumentException("gradient array " + grads + " does not match the parameters " + params);
         }
-        List<Layer> layers = layers(gradInto);
+        List<Layer> layers = layers(pass, grads);
         Matrix h = x;
         for (Layer layer : layers) {
             h = layer.forward(h);
         }
-        SoftmaxWithLoss lastLayer = new SoftmaxWithLoss();
-        double lossSum = lastLayer.forwardSum(h, labels);
-        Matrix dout = lastLayer.backwardSum();
-        for (int i = layers.size() - 1; i >= 0; i--) {
+        LossLayer lastLayer = spec.task().newLossLayer();
+        double lossSum = lastLayer.forward(h, t, w);
+        Matrix dout = lastLayer.backward(1);
+        for (int i = layers.size() - 1; i > 0; i--) {
             dout = layers.get(i).backward(dout);
         }
+        layers.get(0).backwardParameters(dout);
         return lossSum;
     }
 
-    /** The book's {@code gradient(x, t)}: backprop gradient of the mean loss, as a new flat array. */
-    public double[] gradient(Matrix x, int[] labels) {
-        double[] grad = new double[params.length];
-        accumulateGradient(x, labels, grad);
+    /** The book's {@code loss(x, t)}: the mean loss of a training pass, plus the weight decay's penalty. */
+    public double loss(Matrix x, double[] t) {
+        return loss(x, t, Pass.training(0, x.rows()));
+    }
+
+    /** The mean loss of {@code pass} plus the weight decay's penalty. */
+    public double loss(Matrix x, double[] t, Pass pass) {
+        double sum = spec.task().newLossLayer().forward(predict(x, pass), t, null);
+        return sum / x.rows() + weightDecay.penalty(spec, params.toDoubles());
+    }
+
+    /** The book's {@code gradient(x, t)}: the backprop gradient of {@link #loss}, as a new flat array. */
+    public double[] gradient(Matrix x, double[] t) {
+        return gradient(x, t, Pass.training(0, x.rows()));
+    }
+
+    /** The backprop gradient of {@link #loss(Matrix, double[], Pass)}. */
+    public double[] gradient(Matrix x, double[] t, Pass pass) {
+        Matrix grads = params.zerosLike();
+        accumulateGradient(x, t, null, pass, grads);
+        double[] grad = grads.toDoubles();
         double scale = 1.0 / x.rows();
         for (int i = 0; i < grad.length; i++) {
             grad[i] *= scale;
         }
+        weightDecay.addGradient(spec, params.toDoubles(), grad);
         return grad;
     }
 
     /**
      * The book's {@code numerical_gradient(x, t)} (§4.4, §5.7.3): central differences
-     * {@code (L(p + h) − L(p − h)) / 2h} of the mean loss with {@code h = 1e-4}, one parameter at a time.
-     * Slow (two forward passes per parameter): for gradient checking on a few examples.
+     * {@code (L(p + h) − L(p − h)) / 2h} of {@link #loss} with {@code h = 1e-4}, one parameter at a time. Slow (two
+     * forward passes per parameter): for gradient checking on a few examples.
      */
-    public double[] numericalGradient(Matrix x, int[] labels) {
+    public double[] numericalGradient(Matrix x, double[] t) {
+        return numericalGradient(x, t, Pass.training(0, x.rows()));
+    }
+
+    /** Central differences of {@link #loss(Matrix, double[], Pass)}. */
+    public double[] numericalGradient(Matrix x, double[] t, Pass pass) {
         double h = 1e-4;
-        double[] grad = new double[params.length];
-        for (int i = 0; i < params.length; i++) {
-            double saved = params[i];
-            params[i] = saved + h;
-            double plus = loss(x, labels);
-            params[i] = saved - h;
-            double minus = loss(x, labels);
-            params[i] = saved;
+        double[] grad = new double[params.size()];
+        for (int i = 0; i < grad.length; i++) {
+            double saved = params.get(i);
+            params.set(i, saved + h);
+            double plus = loss(x, t, pass);
+            params.set(i, saved - h);
+            double minus = loss(x, t, pass);
+            params.set(i, saved);
             grad[i] = (plus - minus) / (2 * h);
         }
         return grad;
     }
 
-    /** {@code Wl} (1-based) as an {@code in × out} matrix (a copy). */
-    public DenseMatrix weight(int l) {
-        int in = spec.fanIn(l);
-        int out = spec.fanOut(l);
-        double[] values = new double[in * out];
-        System.arraycopy(params, spec.weightOffset(l), values, 0, values.length);
-        return new DenseMatrix(in, out, values, true);
-    }
-
-    /** {@code bl} (1-based) as a vector (a copy). */
-    public DenseVector bias(int l) {
-        double[] values = new double[spec.fanOut(l)];
-        System.arraycopy(params, spec.biasOffset(l), values, 0, values.length);
-        return new DenseVector(values);
-    }
-
-    /** For each row of {@code scores}, whether its argmax (the first, on ties) equals its label. */
-    public static boolean[] correct(Matrix scores, int[] labels) {
-        boolean[] right = new boolean[scores.rows()];
-        int classes = scores.cols();
-        double[] s = scores.data();
-        for (int r = 0; r < scores.rows(); r++) {
-            int best = 0;
-            int o = r * classes;
-            for (int c = 1; c < classes; c++) {
-                if (s[o + c] > s[o + best]) {
-                    best = c;
+    /** The layers of one pass, each bound to its views of the parameters and (when not null) of {@code grads}. */
+    private List<Layer> layers(Pass pass, Matrix grads) {
+        List<Layer> layers = new ArrayList<>();
+        List<LayerSpec> specs = spec.layers();
+        for (int i = 0; i < specs.size(); i++) {
+            List<Matrix> p = new ArrayList<>();
+            List<Matrix> g = grads == null ? null : new ArrayList<>();
+            for (NetworkSpec.ParameterBlock b : spec.blocksOf(i)) {
+                p.add(params.view(b.offset(), b.rows(), b.cols()));
+                if (g != null) {
+                    g.add(grads.view(b.offset(), b.rows(), b.cols()));
                 }
             }
-            right[r] = best == labels[r];
+            layers.add(specs.get(i).newLayer(spec.inputOf(i), new LayerSpec.Binding(p, g, pass, i)));
+        }
+        return layers;
+    }
+
+    /** For each row of classifier scores, whether its argmax (the first, on ties) is its label. */
+    public static boolean[] correct(Matrix scores, double[] labels) {
+        boolean[] right = new boolean[scores.rows()];
+        for (int r = 0; r < scores.rows(); r++) {
+            right[r] = argmax(scores, r) == labels[r];
         }
         return right;
     }
 
-    private List<Layer> layers(double[] grads) {
-        List<Layer> layers = new ArrayList<>();
-        int count = spec.affineCount();
-        for (int l = 1; l <= count; l++) {
-            layers.add(new Affine(spec.fanIn(l), spec.fanOut(l), params, grads,
-                    spec.weightOffset(l), spec.biasOffset(l), l > 1, precision.newProducts()));
-            if (l < count) {
-                layers.add(spec.activation().newLayer());
+    /** The column of row {@code r}'s largest score (the first, on ties). */
+    public static int argmax(Matrix scores, int r) {
+        int best = 0;
+        for (int c = 1; c < scores.cols(); c++) {
+            if (scores.get(r, c) > scores.get(r, best)) {
+                best = c;
             }
         }
-        return layers;
+        return best;
     }
 }

@@ -1,130 +1,343 @@
 package dev.scratchnet.network;
 
+import dev.scratchnet.network.LayerSpec.AffineSpec;
+import dev.scratchnet.network.LayerSpec.Parameter;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
- * The description of a fully connected network: {@code inputSize → hidden[0] → … → classes}, with one
- * activation after every hidden Affine layer and Softmax-with-Loss at the end.
+ * The description of a network: the shape of its input, its layers in order ({@link LayerSpec}), and its task —
+ * class scores into Softmax-with-Loss, or one value into the identity and squared error. The last layer is the
+ * output Affine layer ({@code classes} outputs, or 1 for a regression).
  *
- * <p>Parameters live in one flat array, layer after layer: {@code W1} ({@code in × out}, row-major),
- * then {@code b1}, then {@code W2}, {@code b2}, …. This record is small and serializable: it is what
- * crosses the wire, never a bound {@link Network}.
+ * <p>Parameters live in one flat array, layer after layer and block after block: {@code W1} (for an Affine layer
+ * {@code in × out}, row-major), {@code b1}, {@code W2}, {@code b2}, …, numbered by the layers that hold weights, as
+ * the book names them. This object is small and serializable: it is what crosses the wire, never a bound
+ * {@link Network}. Every shape is checked when it is built, so a list that does not fit its input fails before
+ * anything runs.
  */
-public record NetworkSpec(int inputSize, List<Integer> hidden, Activation activation, int classes)
-        implements Serializable {
+public final class NetworkSpec implements Serializable {
+    private static final long serialVersionUID = 3L;
 
-    public NetworkSpec {
-        if (inputSize < 1 || classes < 2 || hidden == null || activation == null) {
-            throw new IllegalArgumentException("bad network description: " + inputSize + ", " + hidden
-                    + ", " + activation + ", " + classes);
+    private final Shape input;
+    private final List<LayerSpec> layers;
+    private final Task task;
+    private final transient Resolved resolved;
+
+    /**
+     * @param layers the layer list; a last {@code affine} without a size becomes the output layer of {@code outputs}
+     * @param outputs the number of classes (≥ 2), or 1 for a regression
+     * @throws IllegalArgumentException naming the layer and what does not fit
+     */
+    public NetworkSpec(Shape input, List<LayerSpec> layers, Task task, int outputs) {
+        this.input = Objects.requireNonNull(input);
+        this.task = Objects.requireNonNull(task);
+        if (task == Task.CLASSIFICATION && outputs < 2) {
+            throw new IllegalArgumentException("a classifier needs at least 2 classes, got " + outputs);
         }
-        hidden = List.copyOf(hidden);
+        if (task == Task.REGRESSION && outputs != 1) {
+            throw new IllegalArgumentException("a regression has 1 output, got " + outputs);
+        }
+        if (layers.isEmpty() || !(layers.get(layers.size() - 1) instanceof AffineSpec last)) {
+            throw new IllegalArgumentException("the last layer must be the output layer, affine (got "
+                    + (layers.isEmpty() ? "no layers" : layers.get(layers.size() - 1).text()) + ")");
+        }
+        if (last.outputs() != 0 && last.outputs() != outputs) {
+            throw new IllegalArgumentException("the output layer " + last.text() + " must have " + outputs
+                    + (task == Task.CLASSIFICATION ? " outputs, one per class" : " output") + " (or write affine)");
+        }
+        List<LayerSpec> list = new ArrayList<>(layers);
+        list.set(list.size() - 1, new AffineSpec(outputs));
+        for (int i = 0; i < list.size() - 1; i++) {
+            if (list.get(i) instanceof AffineSpec a && a.outputs() == 0) {
+                throw new IllegalArgumentException("layer " + (i + 1) + " (affine): only the output layer may omit its size");
+            }
+        }
+        this.layers = List.copyOf(list);
+        this.resolved = resolve();
+    }
+
+    /** A fully connected network {@code inputSize → hidden… → classes} with {@code activation} after each hidden layer. */
+    public static NetworkSpec mlp(int inputSize, List<Integer> hidden, Activation activation, int classes) {
+        return new NetworkSpec(Shape.flat(inputSize), mlpLayers(hidden, activation, 0), Task.CLASSIFICATION, classes);
+    }
+
+    /**
+     * The layers of a fully connected network: {@code affine:h, activation[, dropout:r]} for each hidden size, then
+     * the output {@code affine}.
+     */
+    public static List<LayerSpec> mlpLayers(List<Integer> hidden, Activation activation, double dropout) {
+        List<LayerSpec> layers = new ArrayList<>();
         for (int h : hidden) {
             if (h < 1) {
                 throw new IllegalArgumentException("hidden layer sizes must be positive: " + hidden);
             }
+            layers.add(new AffineSpec(h));
+            layers.add(activation.spec());
+            if (dropout > 0) {
+                layers.add(new LayerSpec.DropoutSpec(dropout));
+            }
         }
-        long count = 0;
-        int in = inputSize;
-        for (int out : sizesOf(inputSize, hidden, classes).subList(1, hidden.size() + 2)) {
-            count += (long) in * out + out;
-            in = out;
-        }
-        if (count > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("network too large: " + count + " parameters");
-        }
+        layers.add(new AffineSpec(0));
+        return layers;
     }
 
     /** The book's {@code TwoLayerNet(input_size=784, hidden_size=50, output_size=10)} with ReLU. */
     public static NetworkSpec twoLayerNet() {
-        return new NetworkSpec(784, List.of(50), Activation.RELU, 10);
+        return mlp(784, List.of(50), Activation.RELU, 10);
     }
 
-    /** {@code [inputSize, hidden..., classes]}. */
-    public List<Integer> layerSizes() {
-        return sizesOf(inputSize, hidden, classes);
+    public Shape input() {
+        return input;
     }
 
-    /** The number of Affine layers ({@code hidden.size() + 1}). */
-    public int affineCount() {
-        return hidden.size() + 1;
+    /** Values per example. */
+    public int inputSize() {
+        return input.size();
     }
 
-    /** Inputs of Affine layer {@code l} (1-based, as in {@code W1}). */
-    public int fanIn(int l) {
-        return layerSizes().get(l - 1);
+    public List<LayerSpec> layers() {
+        return layers;
     }
 
-    /** Outputs of Affine layer {@code l} (1-based). */
-    public int fanOut(int l) {
-        return layerSizes().get(l);
+    public Task task() {
+        return task;
     }
 
-    /** Offset of {@code Wl} (1-based {@code l}) in the flat parameter array. */
-    public int weightOffset(int l) {
-        int offset = 0;
-        for (int i = 1; i < l; i++) {
-            offset += fanIn(i) * fanOut(i) + fanOut(i);
-        }
-        return offset;
+    /** The outputs of the last layer: the number of classes, or 1 for a regression. */
+    public int outputs() {
+        return ((AffineSpec) layers.get(layers.size() - 1)).outputs();
     }
 
-    /** Offset of {@code bl} (1-based {@code l}) in the flat parameter array. */
-    public int biasOffset(int l) {
-        return weightOffset(l) + fanIn(l) * fanOut(l);
+    /** The number of classes of a classifier (its outputs). */
+    public int classes() {
+        return outputs();
+    }
+
+    /** The shape layer {@code i} (0-based) reads. */
+    public Shape inputOf(int i) {
+        return resolved().inputs[i];
     }
 
     /** Total number of parameters. */
     public int parameterCount() {
-        return biasOffset(affineCount()) + classes;
+        return resolved().count;
     }
 
     /** The parameters as named blocks in array order: W1, b1, W2, b2, …. */
     public List<ParameterBlock> parameterBlocks() {
-        List<ParameterBlock> blocks = new ArrayList<>();
-        for (int l = 1; l <= affineCount(); l++) {
-            blocks.add(new ParameterBlock("W" + l, weightOffset(l), fanIn(l), fanOut(l)));
-            blocks.add(new ParameterBlock("b" + l, biasOffset(l), 1, fanOut(l)));
+        return resolved().blocks;
+    }
+
+    /** The blocks of layer {@code i} (0-based), in order. */
+    public List<ParameterBlock> blocksOf(int i) {
+        return resolved().blocksOf.get(i);
+    }
+
+    /** The block named {@code name} ({@code W1}, {@code b2}, …). */
+    public ParameterBlock block(String name) {
+        for (ParameterBlock b : parameterBlocks()) {
+            if (b.name().equals(name)) {
+                return b;
+            }
         }
-        return blocks;
+        throw new IllegalArgumentException(describe() + " has no parameter " + name);
+    }
+
+    /** Offset of {@code Wl} (1-based {@code l}) in the flat parameter array. */
+    public int weightOffset(int l) {
+        return block("W" + l).offset();
+    }
+
+    /** Offset of {@code bl} (1-based {@code l}) in the flat parameter array. */
+    public int biasOffset(int l) {
+        return block("b" + l).offset();
+    }
+
+    /** {@code [inputSize, outputs of every Affine layer…]}: MLlib's {@code layers} for a fully connected network. */
+    public int[] layerSizes() {
+        List<Integer> sizes = new ArrayList<>();
+        sizes.add(inputSize());
+        for (LayerSpec l : layers) {
+            if (l instanceof AffineSpec a) {
+                sizes.add(a.outputs());
+            }
+        }
+        return sizes.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * The activation of a fully connected network in the form {@link #mlp} builds ({@code affine:h, activation
+     * [, dropout]} repeated, then the output {@code affine}), or null for any other list.
+     */
+    public Activation mlpActivation() {
+        Activation found = null;
+        int last = layers.size() - 1;
+        int i = 0;
+        while (i < last) {
+            Activation a = i + 1 < last ? Activation.of(layers.get(i + 1)) : null;
+            if (!(layers.get(i) instanceof AffineSpec) || a == null || (found != null && a != found)) {
+                return null;
+            }
+            found = a;
+            i += 2;
+            if (i < last && layers.get(i) instanceof LayerSpec.DropoutSpec) {
+                i++;
+            }
+        }
+        return found == null ? Activation.RELU : found;
     }
 
     /** Floating-point operations of one forward + backward example (multiply-adds counted as 2). */
     public long flopsPerTrainingExample() {
         long flops = 0;
-        for (int l = 1; l <= affineCount(); l++) {
-            long mac = (long) fanIn(l) * fanOut(l);
-            flops += 2 * mac * (l == 1 ? 2 : 3); // forward, dW, and dX except for the first layer
+        boolean first = true;
+        for (ParameterBlock b : parameterBlocks()) {
+            if (b.role() == LayerSpec.Role.WEIGHT) {
+                flops += 2L * b.size() * (first ? 2 : 3); // forward, dW, and dX except for the first layer
+                first = false;
+            }
         }
         return flops;
     }
 
-    /** E.g. {@code 784-50-10 relu}. */
+    /**
+     * E.g. {@code 784-50-10 relu} for a fully connected network without dropout (as {@link #mlp} builds it, whatever
+     * the input's shape), else the input shape and the layer list, e.g. {@code 1x28x28 affine:100 relu dropout:0.5 affine:10}; a regression ends in
+     * {@code regression}.
+     */
     public String describe() {
-        return layerSizes().stream().map(String::valueOf).collect(Collectors.joining("-")) + " " + activation.id();
+        String text;
+        Activation a = mlpActivation();
+        boolean plain = a != null && layers.stream().noneMatch(l -> l instanceof LayerSpec.DropoutSpec);
+        if (plain) {
+            text = Arrays.stream(layerSizes()).mapToObj(String::valueOf).collect(Collectors.joining("-")) + " " + a.id();
+        } else {
+            text = input + " " + layers.stream().map(LayerSpec::text).collect(Collectors.joining(" "));
+        }
+        return task == Task.REGRESSION ? text + " regression" : text;
     }
 
-    private static List<Integer> sizesOf(int in, List<Integer> hidden, int classes) {
-        List<Integer> sizes = new ArrayList<>();
-        sizes.add(in);
-        sizes.addAll(hidden);
-        sizes.add(classes);
-        return sizes;
+    /** The layer list as a setting writes it, e.g. {@code affine:50,relu,affine}. */
+    public String layerList() {
+        List<String> items = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            items.add(i == layers.size() - 1 ? "affine" : layers.get(i).text());
+        }
+        return String.join(",", items);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof NetworkSpec s && s.input.equals(input) && s.layers.equals(layers) && s.task == task;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(input, layers, task);
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+
+    private Resolved resolved() {
+        return resolved != null ? resolved : resolve();
+    }
+
+    /** Shapes and offsets, from the input through every layer. */
+    private Resolved resolve() {
+        Shape[] inputs = new Shape[layers.size()];
+        List<ParameterBlock> blocks = new ArrayList<>();
+        List<List<ParameterBlock>> blocksOf = new ArrayList<>();
+        Shape shape = input;
+        long offset = 0;
+        int weighted = 0;
+        for (int i = 0; i < layers.size(); i++) {
+            LayerSpec layer = layers.get(i);
+            inputs[i] = shape;
+            try {
+                Shape out = layer.output(shape);
+                List<Parameter> params = layer.parameters(shape);
+                List<ParameterBlock> mine = new ArrayList<>();
+                if (!params.isEmpty()) {
+                    weighted++;
+                }
+                for (Parameter p : params) {
+                    ParameterBlock b = new ParameterBlock(p.prefix() + weighted, (int) Math.min(offset, Integer.MAX_VALUE),
+                            p.shape().clone(), p.role());
+                    offset += p.size();
+                    if (offset > Integer.MAX_VALUE - 8) {
+                        throw new IllegalArgumentException("the network has more than 2^31 parameters");
+                    }
+                    mine.add(b);
+                    blocks.add(b);
+                }
+                blocksOf.add(List.copyOf(mine));
+                shape = out;
+            } catch (IllegalArgumentException | ArithmeticException e) {
+                throw new IllegalArgumentException("layer " + (i + 1) + " (" + layer.text() + ") on input " + shape + ": "
+                        + e.getMessage());
+            }
+        }
+        return new Resolved(inputs, List.copyOf(blocks), List.copyOf(blocksOf), (int) offset);
+    }
+
+    private record Resolved(Shape[] inputs, List<ParameterBlock> blocks, List<List<ParameterBlock>> blocksOf, int count) {}
+
+    private Object readResolve() {
+        return new NetworkSpec(input, layers, task, outputs());
     }
 
     /**
-     * One named parameter: {@code rows × cols} values from {@code offset} (row-major); biases have one row.
+     * One named parameter block: {@code shape} values from {@code offset} (row-major; a weight of an Affine layer is
+     * {@code in × out}, a bias a vector).
      */
-    public record ParameterBlock(String name, int offset, int rows, int cols) implements Serializable {
+    public record ParameterBlock(String name, int offset, int[] shape, LayerSpec.Role role) implements Serializable {
         public int size() {
-            return rows * cols;
+            int n = 1;
+            for (int s : shape) {
+                n *= s;
+            }
+            return n;
+        }
+
+        /** The rows of the block seen as a matrix: its first dimension (1 for a vector). */
+        public int rows() {
+            return shape.length == 1 ? 1 : shape[0];
+        }
+
+        /** The columns of the block seen as a matrix: the product of the other dimensions. */
+        public int cols() {
+            return size() / rows();
+        }
+
+        /**
+         * The inputs each output of a weight block sums over: {@code in} for an Affine layer's {@code in × out},
+         * {@code C·FH·FW} for filters {@code FN × C × FH × FW}.
+         */
+        public int fanIn() {
+            return shape.length == 2 ? shape[0] : size() / shape[0];
         }
 
         public boolean isBias() {
-            return name.startsWith("b");
+            return role == LayerSpec.Role.BIAS;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ParameterBlock b && b.name.equals(name) && b.offset == offset
+                    && Arrays.equals(b.shape, shape) && b.role == role;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(name, offset, Arrays.hashCode(shape), role);
         }
     }
 }

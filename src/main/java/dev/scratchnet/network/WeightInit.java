@@ -1,16 +1,18 @@
 package dev.scratchnet.network;
 
+import java.util.Locale;
 import java.util.Random;
 
 /**
- * How weights start: Gaussian with a fixed std (the book's {@code weight_init_std=0.01}), He
- * ({@code std = sqrt(2 / fanIn)}, for ReLU) or Xavier ({@code std = sqrt(1 / fanIn)}, for sigmoid), as
- * in the book's §6.2. Biases start at zero.
+ * How weights start (the book's §6.2): Gaussian with a fixed std (the book's {@code weight_init_std=0.01}), He
+ * ({@code std = sqrt(2 / fanIn)}, for ReLU), Xavier ({@code std = sqrt(1 / fanIn)}, for sigmoid), or {@code auto}:
+ * He for a network with ReLU layers, Xavier for one with sigmoid layers only, as the book's {@code MultiLayerNet}
+ * chooses by activation. {@code fanIn} is a weight's inputs: {@code in} for an Affine layer. Biases start at 0.
  */
 public record WeightInit(Kind kind, double std) {
 
     /** The kinds of initialisation. */
-    public enum Kind { STD, HE, XAVIER }
+    public enum Kind { STD, HE, XAVIER, AUTO }
 
     public static WeightInit std(double std) {
         return new WeightInit(Kind.STD, std);
@@ -24,18 +26,26 @@ public record WeightInit(Kind kind, double std) {
         return new WeightInit(Kind.XAVIER, Double.NaN);
     }
 
+    public static WeightInit auto() {
+        return new WeightInit(Kind.AUTO, Double.NaN);
+    }
+
     /**
-     * Parses {@code he}, {@code xavier}, {@code std:0.01} or a bare number (a std).
+     * Parses {@code auto}, {@code he}, {@code xavier}, {@code std:0.01} or a bare number (a std).
      *
      * @throws IllegalArgumentException when it is none of these
      */
     public static WeightInit parse(String s) {
-        String v = s.trim().toLowerCase(java.util.Locale.ROOT);
-        if (v.equals("he")) {
-            return he();
-        }
-        if (v.equals("xavier")) {
-            return xavier();
+        String v = s.trim().toLowerCase(Locale.ROOT);
+        switch (v) {
+            case "auto":
+                return auto();
+            case "he":
+                return he();
+            case "xavier":
+                return xavier();
+            default:
+                break;
         }
         String number = v.startsWith("std:") ? v.substring(4) : v;
         try {
@@ -46,28 +56,41 @@ public record WeightInit(Kind kind, double std) {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("not a positive std, 'he' or 'xavier'");
+        throw new IllegalArgumentException("not auto, he, xavier or a positive std");
     }
 
-    /** The standard deviation for a layer with {@code fanIn} inputs. */
+    /** What {@code auto} means for {@code spec}: He unless every activation in it is a sigmoid. */
+    public WeightInit resolve(NetworkSpec spec) {
+        if (kind != Kind.AUTO) {
+            return this;
+        }
+        boolean sigmoid = spec.layers().stream().anyMatch(l -> l instanceof LayerSpec.SigmoidSpec);
+        boolean relu = spec.layers().stream().anyMatch(l -> l instanceof LayerSpec.ReluSpec);
+        return sigmoid && !relu ? xavier() : he();
+    }
+
+    /** The standard deviation for a weight with {@code fanIn} inputs. */
     public double stdFor(int fanIn) {
         return switch (kind) {
             case STD -> std;
             case HE -> Math.sqrt(2.0 / fanIn);
             case XAVIER -> Math.sqrt(1.0 / fanIn);
+            case AUTO -> throw new IllegalStateException("resolve auto against a network first");
         };
     }
 
-    /** Fresh parameters for {@code spec}: weights drawn in array order from {@code new Random(seed)}. */
+    /** Fresh parameters for {@code spec}: weights drawn block by block, in array order, from {@code new Random(seed)}. */
     public double[] initialize(NetworkSpec spec, long seed) {
+        WeightInit rule = resolve(spec);
         double[] params = new double[spec.parameterCount()];
         Random random = new Random(seed);
-        for (int l = 1; l <= spec.affineCount(); l++) {
-            double s = stdFor(spec.fanIn(l));
-            int offset = spec.weightOffset(l);
-            int n = spec.fanIn(l) * spec.fanOut(l);
-            for (int i = 0; i < n; i++) {
-                params[offset + i] = s * random.nextGaussian();
+        for (NetworkSpec.ParameterBlock block : spec.parameterBlocks()) {
+            if (block.role() != LayerSpec.Role.WEIGHT) {
+                continue;
+            }
+            double s = rule.stdFor(block.fanIn());
+            for (int i = 0; i < block.size(); i++) {
+                params[block.offset() + i] = s * random.nextGaussian();
             }
         }
         return params;
@@ -75,6 +98,6 @@ public record WeightInit(Kind kind, double std) {
 
     @Override
     public String toString() {
-        return kind == Kind.STD ? "std:" + std : kind.name().toLowerCase(java.util.Locale.ROOT);
+        return kind == Kind.STD ? "std:" + std : kind.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code metrics.csv}: one row per epoch under the header {@code epoch,step,seconds,loss,train_accuracy,validation_accuracy,test_accuracy}.
+ * {@code metrics.csv}: one row per epoch under the header
+ * {@code epoch,step,seconds,loss,train_accuracy,validation_accuracy,test_accuracy,validation_loss,test_loss}.
  *
  * <p>Numbers use a dot as decimal separator whatever the locale; accuracies have six decimals (exact for
  * counts out of 10,000 and close for 60,000), seconds three, loss six significant digits. A value that is
@@ -22,7 +23,8 @@ import java.util.Locale;
  */
 public final class MetricsCsv {
     /** The first line of every metrics file. */
-    public static final String HEADER = "epoch,step,seconds,loss,train_accuracy,validation_accuracy,test_accuracy";
+    public static final String HEADER = "epoch,step,seconds,loss,train_accuracy,validation_accuracy,test_accuracy,"
+            + "validation_loss,test_loss";
 
     private MetricsCsv() {
     }
@@ -37,7 +39,9 @@ public final class MetricsCsv {
                     .append(number(m.loss(), "%.6g")).append(',')
                     .append(number(m.trainAccuracy(), "%.6f")).append(',')
                     .append(number(m.validationAccuracy(), "%.6f")).append(',')
-                    .append(number(m.testAccuracy(), "%.6f")).append('\n');
+                    .append(number(m.testAccuracy(), "%.6f")).append(',')
+                    .append(number(m.validationLoss(), "%.6g")).append(',')
+                    .append(number(m.testLoss(), "%.6g")).append('\n');
         }
         AtomicFiles.writeString(file, csv.toString());
     }
@@ -67,12 +71,12 @@ public final class MetricsCsv {
             }
             String[] f = line.split(",", -1);
             String where = file + " line " + (i + 1);
-            if (f.length != 7) {
-                throw new ScratchnetException(where + " has " + f.length + " fields, expected 7");
+            if (f.length != 9) {
+                throw new ScratchnetException(where + " has " + f.length + " fields, expected 9");
             }
             try {
                 metrics.add(new EpochMetrics(Integer.parseInt(f[0].strip()), Long.parseLong(f[1].strip()),
-                        parse(f[2]), parse(f[3]), parse(f[4]), parse(f[5]), parse(f[6])));
+                        parse(f[2]), parse(f[3]), parse(f[4]), parse(f[5]), parse(f[6]), parse(f[7]), parse(f[8])));
             } catch (NumberFormatException e) {
                 throw new ScratchnetException(where + " has a field that is not a number: " + line, e);
             }

@@ -58,7 +58,7 @@ public final class CachedBlocks implements AutoCloseable {
     static CachedBlocks cache(JavaRDD<ExampleBlock> blocks, String name, String what, AutoCloseable release) {
         JavaRDD<ExampleBlock> cached = blocks.setName(name).persist(StorageLevel.MEMORY_ONLY());
         try {
-            List<long[]> stats = cached.map(b -> new long[] {b.partition(), b.count(), b.features(), b.maxLabel(),
+            List<long[]> stats = cached.map(b -> new long[] {b.partition(), b.count(), b.features(), (long) Math.floor(b.maxLabel()),
                     b.bytes(), b.digest()}).collect();
             int parts = stats.size();
             int[] starts = new int[parts];
@@ -107,11 +107,11 @@ public final class CachedBlocks implements AutoCloseable {
         JavaRDD<ExampleBlock> blocks = sc.parallelize(ranges, parts).mapPartitionsWithIndex((p, it) -> {
             int[] range = it.next();
             byte[] pixels = Arrays.copyOfRange(broadcast.value()[0], range[0] * features, range[1] * features);
-            int[] labels = new int[range[1] - range[0]];
+            double[] labels = new double[range[1] - range[0]];
             for (int i = 0; i < labels.length; i++) {
                 labels[i] = broadcast.value()[1][range[0] + i] & 0xFF;
             }
-            return List.of(ExampleBlock.ofBytes(p, labels.length, features, pixels, ExampleBlock.PIXELS, labels))
+            return List.of(ExampleBlock.ofBytes(p, labels.length, features, pixels, ExampleBlock.PIXELS, labels, null))
                     .iterator();
         }, true);
         return cache(blocks, name, name, () -> broadcast.destroy());

@@ -29,12 +29,28 @@ import org.apache.spark.sql.types.StructType;
 public final class FrameSource {
     private FrameSource() {}
 
-    /** Which columns hold the features (one vector column, or numeric columns) and the label. */
-    record Columns(String vector, List<String> numeric, String label) implements java.io.Serializable {
+    /**
+     * Which columns hold the features (one vector column, or numeric columns), the label (class indices, or any
+     * number for a regression) and the weight (null: every example weighs 1).
+     */
+    record Columns(String vector, List<String> numeric, String label, String weight, boolean classIndices)
+            implements java.io.Serializable {
+        Columns(String vector, List<String> numeric, String label) {
+            this(vector, numeric, label, null, true);
+        }
+
+        /** Features, then the label, then the weight when there is one. */
         List<String> all() {
             List<String> all = new ArrayList<>(vector != null ? List.of(vector) : numeric);
             all.add(label);
+            if (weight != null) {
+                all.add(weight);
+            }
             return all;
+        }
+
+        Columns with(String weightColumn, boolean indices) {
+            return new Columns(vector, numeric, label, weightColumn, indices);
         }
     }
 
@@ -102,13 +118,22 @@ public final class FrameSource {
     }
 
     /**
-     * The estimator's input: {@code featuresCol} a vector column, {@code labelCol} class indices, as cached blocks
+     * The estimator's input: {@code featuresCol} a vector column, {@code labelCol} class indices (or, with
+     * {@code classIndices} false, any numbers), {@code weightCol} sample weights (null: none), as cached blocks
      * (see {@link #cache(Dataset, Columns, double, int, String, String)}); errors name "the DataFrame".
      */
-    public static CachedBlocks cache(Dataset<Row> df, String featuresCol, String labelCol, double scale, int parts,
-                                     String name) {
+    public static CachedBlocks cache(Dataset<Row> df, String featuresCol, String labelCol, String weightCol,
+                                     boolean classIndices, double scale, int parts, String name) {
         String what = "the DataFrame";
-        return cache(df, resolve(df.schema(), featuresCol, labelCol, what), scale, parts, name, what);
+        Columns columns = resolve(df.schema(), featuresCol, labelCol, what);
+        if (weightCol != null) {
+            DataType t = field(df.schema(), weightCol, "weight", what).dataType();
+            if (!(t instanceof NumericType)) {
+                throw new ScratchnetException(what + ": weight column '" + weightCol + "' has type " + t.simpleString()
+                        + ", expected numbers");
+            }
+        }
+        return cache(df, columns.with(weightCol, classIndices), scale, parts, name, what);
     }
 
     /**
@@ -122,11 +147,14 @@ public final class FrameSource {
             ExampleBlock.Builder builder = new ExampleBlock.Builder(p, scale);
             int features = cols.vector != null ? -1 : cols.numeric.size();
             double[] values = features < 0 ? null : new double[features];
+            int labelAt = cols.vector != null ? 1 : cols.numeric.size();
             long r = 0;
             while (rows.hasNext()) {
                 Row row = rows.next();
                 String where = " in row " + r + " of input partition " + p;
-                int label = label(row.get(row.size() - 1), cols.label, what, where);
+                double label = cols.classIndices ? label(row.get(labelAt), cols.label, what, where)
+                        : target(row.get(labelAt), cols.label, what, where);
+                double weight = cols.weight == null ? 1 : weight(row.get(labelAt + 1), cols.weight, what, where);
                 try {
                     if (cols.vector != null) {
                         Object v = row.get(0);
@@ -134,16 +162,16 @@ public final class FrameSource {
                             throw new IllegalArgumentException("is null");
                         }
                         if (v instanceof SparseVector s) {
-                            builder.add(s.size(), s.indices(), s.values(), label);
+                            builder.add(s.size(), s.indices(), s.values(), label, weight);
                         } else {
                             Vector dense = (Vector) v;
-                            builder.add(dense.size(), null, dense.toArray(), label);
+                            builder.add(dense.size(), null, dense.toArray(), label, weight);
                         }
                     } else {
                         for (int i = 0; i < features; i++) {
                             values[i] = number(row.get(i), cols.numeric.get(i), what, where);
                         }
-                        builder.add(features, null, values, label);
+                        builder.add(features, null, values, label, weight);
                     }
                 } catch (IllegalArgumentException e) {
                     throw new ScratchnetException(what + ": features column '"
@@ -179,6 +207,25 @@ public final class FrameSource {
                     value));
         }
         return (int) d;
+    }
+
+    /** A regression's label: any finite number. */
+    private static double target(Object value, String column, String what, String where) {
+        double d = number(value, column, what, where);
+        if (!Double.isFinite(d)) {
+            throw new ScratchnetException(what + ": label column '" + column + "'" + where + ": " + d + " is not a finite number");
+        }
+        return d;
+    }
+
+    /** A sample weight: a finite number ≥ 0. */
+    private static double weight(Object value, String column, String what, String where) {
+        double d = number(value, column, what, where);
+        if (!(d >= 0) || Double.isInfinite(d)) {
+            throw new ScratchnetException(what + ": weight column '" + column + "'" + where + ": " + d
+                    + " is not a weight (a finite number ≥ 0)");
+        }
+        return d;
     }
 
     private static double number(Object value, String column, String what, String where) {

@@ -60,11 +60,11 @@ final class IdxSource {
             boolean last = range[1] == n;
             byte[] pixels = read(conf.value(), img, img.offset(range[0], features), (long) count * features, last);
             byte[] labelBytes = read(conf.value(), lab, lab.offset(range[0], 1), count, last);
-            int[] l = new int[count];
+            double[] l = new double[count];
             for (int i = 0; i < count; i++) {
                 l[i] = labelBytes[i] & 0xFF;
             }
-            return List.of(ExampleBlock.ofBytes(p, count, features, pixels, ExampleBlock.PIXELS, l)).iterator();
+            return List.of(ExampleBlock.ofBytes(p, count, features, pixels, ExampleBlock.PIXELS, l, null)).iterator();
         }, true);
         return CachedBlocks.cache(blocks, name, img.file, () -> conf.destroy());
     }

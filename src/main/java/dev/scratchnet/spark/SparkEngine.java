@@ -5,10 +5,15 @@ import dev.scratchnet.data.Dataset;
 import dev.scratchnet.math.NativeBlas;
 import dev.scratchnet.math.Precision;
 import dev.scratchnet.network.NetworkSpec;
-import dev.scratchnet.training.Accuracy;
+import dev.scratchnet.math.Matrix;
+import dev.scratchnet.training.BlockEvaluation;
+import dev.scratchnet.training.Evaluation;
 import dev.scratchnet.training.ExampleBlock;
 import dev.scratchnet.training.GradientEngine;
 import dev.scratchnet.training.GradientSum;
+import dev.scratchnet.training.Parameters;
+import dev.scratchnet.training.PartitionStep;
+import dev.scratchnet.training.Step;
 import dev.scratchnet.training.TrainingSettings;
 import dev.scratchnet.training.ValidationSplit;
 import java.io.Serializable;
@@ -29,13 +34,12 @@ import org.apache.spark.broadcast.Broadcast;
  */
 public final class SparkEngine implements GradientEngine {
     /**
-     * What a task computes on its block for one step: {@link ExampleBlock#gradientSum} in production. A seam
+     * What a task computes on its block for one step: {@link PartitionStep#gradientSum} in production. A seam
      * for tests, which wrap it to make a task fail.
      */
     @FunctionalInterface
     public interface BlockGradient extends Serializable {
-        GradientSum compute(ExampleBlock block, NetworkSpec spec, double[] params, int[] batch, int start,
-                            Precision precision);
+        GradientSum compute(ExampleBlock block, int start, Step step, Matrix params);
     }
 
     private final JavaSparkContext sc;
@@ -44,6 +48,8 @@ public final class SparkEngine implements GradientEngine {
     private final CachedBlocks test;
     private final int treeDepth;
     private final Precision precision;
+    private final long seed;
+    private final int evalChunk;
     private final ValidationSplit split;
     private final BlockGradient gradient;
     private final int[] trainPositions;
@@ -62,6 +68,8 @@ public final class SparkEngine implements GradientEngine {
         this.test = test;
         this.treeDepth = config.get(EngineSettings.TREE_DEPTH);
         this.precision = config.get(TrainingSettings.PRECISION);
+        this.seed = config.get(TrainingSettings.SEED);
+        this.evalChunk = config.get(TrainingSettings.BLOCK_SIZE);
         this.split = TrainingSettings.validationSplit(config);
         this.gradient = gradient;
         this.trainPositions = split.trainPositions(train.count());
@@ -92,18 +100,13 @@ public final class SparkEngine implements GradientEngine {
         return ExampleBlock.identity(train.count(), train.features(), train.digest());
     }
 
-    /** What computes on the executors: one line per distinct BLAS that loaded. */
-    public List<String> executorBlas() {
-        return executorBlas;
-    }
-
     /**
      * In-memory data sets (tests, benchmarks) broadcast and cached as {@link EngineSettings#PARTITIONS} blocks
      * ({@code auto}: Spark's default parallelism).
      */
     public static SparkEngine of(JavaSparkContext sc, NetworkSpec spec, Dataset train, Dataset test,
                                  Configuration config) {
-        return of(sc, spec, train, test, config, ExampleBlock::gradientSum);
+        return of(sc, spec, train, test, config, PartitionStep::gradientSum);
     }
 
     /** As above, each task computing its share of a step with {@code gradient}. */
@@ -147,18 +150,17 @@ public final class SparkEngine implements GradientEngine {
     }
 
     @Override
-    public GradientSum gradientSum(double[] params, int[] batch, int epoch, int step) {
-        sc.setJobDescription("train: epoch " + (epoch + 1) + " step " + (step + 1));
-        Broadcast<double[]> weights = sc.broadcast(params);
-        NetworkSpec spec = this.spec;
-        Precision precision = this.precision;
+    public GradientSum gradientSum(double[] params, int[] batch, StepPosition at) {
+        sc.setJobDescription("train: epoch " + (at.epoch() + 1) + " step " + (at.stepInEpoch() + 1));
+        Broadcast<Object> weights = sc.broadcast(Parameters.wire(params, precision));
+        Step step = new Step(spec, precision, seed, at.globalStep(), batch);
         BlockGradient gradient = this.gradient;
         int[] starts = train.starts();
         boolean nativeBlas = this.nativeBlas;
         try {
             JavaRDD<GradientSum> sums = train.rdd().map(block -> {
                 NativeBlas.install(nativeBlas);
-                return gradient.compute(block, spec, weights.value(), batch, starts[block.partition()], precision);
+                return gradient.compute(block, starts[block.partition()], step, Parameters.fromWire(weights.value()));
             });
             return OrderedSum.of(sums, treeDepth);
         } finally {
@@ -167,36 +169,37 @@ public final class SparkEngine implements GradientEngine {
     }
 
     /**
-     * One job over the training blocks (for the validation rows, and every row when {@code includeTrain}; skipped
-     * when neither is asked for) and the test blocks together.
+     * One job over the training blocks (for the validation rows, and every row when asked; skipped when neither is
+     * there) and the test blocks together.
      */
     @Override
-    public Accuracy accuracy(double[] params, boolean includeTrain) {
+    public Evaluation evaluate(double[] params, BlockEvaluation.Counted counted) {
         sc.setJobDescription("evaluate");
-        Broadcast<double[]> weights = sc.broadcast(params);
+        Broadcast<Object> weights = sc.broadcast(Parameters.wire(params, precision));
         try {
-            JavaRDD<Accuracy> counts = includeTrain || split.fraction() > 0
-                    ? accuracies(train, false, weights, includeTrain) : null;
+            JavaRDD<Evaluation> counts = counted == BlockEvaluation.Counted.VALIDATION_AND_TRAINING || split.fraction() > 0
+                    ? evaluations(train, counted, weights) : null;
             if (test != null) {
-                JavaRDD<Accuracy> tested = accuracies(test, true, weights, false);
+                JavaRDD<Evaluation> tested = evaluations(test, BlockEvaluation.Counted.TEST, weights);
                 counts = counts == null ? tested : counts.union(tested);
             }
-            return counts == null ? Accuracy.NONE : counts.reduce(Accuracy::plus);
+            return counts == null ? Evaluation.NONE : counts.reduce(Evaluation::plus);
         } finally {
             weights.destroy();
         }
     }
 
-    private JavaRDD<Accuracy> accuracies(CachedBlocks blocks, boolean isTest, Broadcast<double[]> weights,
-                                         boolean includeTrain) {
+    private JavaRDD<Evaluation> evaluations(CachedBlocks blocks, BlockEvaluation.Counted counted,
+                                            Broadcast<Object> weights) {
         NetworkSpec spec = this.spec;
-        Precision precision = this.precision;
         ValidationSplit split = this.split;
+        int chunk = this.evalChunk;
         int[] starts = blocks.starts();
         boolean nativeBlas = this.nativeBlas;
         return blocks.rdd().map(b -> {
             NativeBlas.install(nativeBlas);
-            return b.accuracy(spec, weights.value(), precision, isTest, starts[b.partition()], split, includeTrain);
+            return BlockEvaluation.evaluate(b, starts[b.partition()], counted, split, spec,
+                    Parameters.fromWire(weights.value()), chunk);
         });
     }
 

@@ -47,6 +47,9 @@ public final class Checkpoint {
         Path stateFile = dir.resolve(stateName);
         LinkedHashMap<String, NdArray> arrays = new LinkedHashMap<>();
         arrays.put("params", NdArray.vector(state.params()));
+        if (state.bestParams() != null) {
+            arrays.put("best_params", NdArray.vector(state.bestParams()));
+        }
         for (Map.Entry<String, double[]> e : state.optimizer().state().entrySet()) {
             arrays.put("optimizer_" + e.getKey(), NdArray.vector(e.getValue()));
         }
@@ -61,7 +64,8 @@ public final class Checkpoint {
         json.put("global_step", state.globalStep());
         json.put("seconds", state.seconds());
         json.put("epoch_loss_sum", state.epochLossSum());
-        json.put("epoch_examples", state.epochExamples());
+        json.put("epoch_weight", state.epochWeight());
+        json.put("best_epoch", state.bestEpoch());
         json.put("settings", trajectorySettings(config, spec));
         json.put("data", data);
         json.put("metrics", state.metrics());
@@ -131,6 +135,10 @@ public final class Checkpoint {
         if (params == null || params.size() != spec.parameterCount()) {
             throw new ScratchnetException(stateFile + ": params missing or not " + spec.parameterCount() + " values");
         }
+        NdArray best = arrays.get("best_params");
+        if (best != null && best.size() != spec.parameterCount()) {
+            throw new ScratchnetException(stateFile + ": best_params is not " + spec.parameterCount() + " values");
+        }
         Optimizer optimizer = TrainingSettings.newOptimizer(config, spec.parameterCount());
         Map<String, double[]> optimizerState = new LinkedHashMap<>();
         arrays.forEach((name, a) -> {
@@ -147,12 +155,19 @@ public final class Checkpoint {
         for (JsonNode m : json.path("metrics")) {
             metrics.add(new EpochMetrics(m.path("epoch").asInt(), m.path("step").asLong(), m.path("seconds").asDouble(),
                     m.path("loss").asDouble(), number(m.path("trainAccuracy")), number(m.path("validationAccuracy")),
-                    number(m.path("testAccuracy"))));
+                    number(m.path("testAccuracy")), number(m.path("validationLoss")), number(m.path("testLoss"))));
         }
+        int bestEpoch = json.has("best_epoch") ? (int) count(json, "best_epoch", jsonFile) : 0;
+        if ((bestEpoch == 0) != (best == null) || bestEpoch > metrics.size()) {
+            throw new ScratchnetException(jsonFile + ": best_epoch " + bestEpoch + " does not fit the state file and the "
+                    + metrics.size() + " epochs recorded");
+        }
+        double epochWeight = json.has("epoch_weight") ? json.path("epoch_weight").asDouble()
+                : count(json, "epoch_examples", jsonFile);
         return new TrainingState(params.data(), optimizer, (int) count(json, "epoch", jsonFile),
                 (int) count(json, "step_in_epoch", jsonFile), count(json, "global_step", jsonFile),
-                json.path("seconds").asDouble(), json.path("epoch_loss_sum").asDouble(),
-                count(json, "epoch_examples", jsonFile), metrics);
+                json.path("seconds").asDouble(), json.path("epoch_loss_sum").asDouble(), epochWeight, metrics,
+                bestEpoch, best == null ? null : best.data());
     }
 
     /** Whether {@code value} is the default of the setting with full key {@code key}. */

@@ -1,5 +1,8 @@
 package dev.scratchnet.training;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
 /**
  * What a run records about the engine it trained on, for summary.json.
  *
@@ -8,9 +11,15 @@ package dev.scratchnet.training;
  * @param sparkVersion        the Spark version, or null in-process
  * @param partitions          partitions of the cached training set (1 in-process)
  * @param cachedDataBytes     bytes of example data cached by the engine, or null when not measured
- * @param sparkStartupSeconds seconds to start Spark, or null in-process
+ * @param sparkStartupSeconds seconds to start Spark, or null when the run did not start it
  * @param dataLoadSeconds     seconds to read the data and build the engine's blocks
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record EngineFacts(String engine, String sparkMaster, String sparkVersion, int partitions, Long cachedDataBytes,
                           Double sparkStartupSeconds, double dataLoadSeconds) {
+
+    /** An in-process run (no Spark). */
+    public static EngineFacts inProcess(String engine, double dataLoadSeconds) {
+        return new EngineFacts(engine, null, null, 1, null, null, dataLoadSeconds);
+    }
 }

@@ -3,8 +3,6 @@ package dev.scratchnet.training;
 import dev.scratchnet.data.Dataset;
 import dev.scratchnet.math.Matrix;
 import dev.scratchnet.math.Precision;
-import dev.scratchnet.network.Network;
-import dev.scratchnet.network.NetworkSpec;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,19 +11,18 @@ import java.util.List;
 /**
  * The examples one partition holds, stacked row-major ({@code count × features}) as compactly as their values
  * allow: one unsigned byte a value when every value is an integer in 0 … 255 (MNIST's 60,000 images are 47 MB,
- * against 376 MB as doubles), else one float. A byte decodes through a 256-entry table (the book's
- * {@code x / 255} for images, or {@code x · scale}); a float is multiplied by {@code scale}. Decoding into
- * doubles for BLAS happens per minibatch. Labels are class indices.
+ * against 376 MB as doubles), else one float. A byte decodes through a 256-entry table (the book's {@code x / 255}
+ * for images, or {@code x · scale}); a float is multiplied by {@code scale}. Decoding happens per minibatch, into
+ * the precision the network computes in. Each example has a label (a class index, or the value a regression
+ * predicts) and a weight (1 unless the data gives one).
  *
- * <p>A block does not know where it sits in the data set: its partition's global start position comes with
- * each job ({@code start} arguments), so blocks can be built on executors in one pass, before anyone has
- * counted the examples of earlier partitions. The in-process oracle uses the whole data set as one block
- * at start 0, so both run exactly the same arithmetic for their share of a step.
+ * <p>A block does not know where it sits in the data set: its partition's global start position comes with each
+ * job, so blocks can be built on executors in one pass, before anyone has counted the examples of earlier
+ * partitions. The in-process oracle uses the whole data set as one block at start 0, so both run exactly the same
+ * arithmetic for their share of a step.
  */
 public final class ExampleBlock implements Serializable {
-    private static final long serialVersionUID = 2L;
-    /** Rows per forward pass when counting correct predictions (bounds memory on large blocks). */
-    private static final int EVAL_CHUNK = 2000;
+    private static final long serialVersionUID = 3L;
     /** The book's {@code normalize=True}: byte {@code i} means {@code i / 255}. */
     public static final double[] PIXELS = pixels();
 
@@ -36,11 +33,14 @@ public final class ExampleBlock implements Serializable {
     private final double[] byteValues;
     private final float[] floats;
     private final double scale;
-    private final int[] labels;
+    private final double[] labels;
+    /** Null when every weight is 1. */
+    private final float[] weights;
 
     private ExampleBlock(int partition, int count, int features, byte[] bytes, double[] byteValues, float[] floats,
-                         double scale, int[] labels) {
-        if (labels.length != count || (bytes != null ? bytes.length : floats.length) != (long) count * features) {
+                         double scale, double[] labels, float[] weights) {
+        if (labels.length != count || (weights != null && weights.length != count)
+                || (bytes != null ? bytes.length : floats.length) != (long) count * features) {
             throw new IllegalArgumentException(count + " examples of " + features + " values do not fit the arrays");
         }
         this.partition = partition;
@@ -51,27 +51,31 @@ public final class ExampleBlock implements Serializable {
         this.floats = floats;
         this.scale = scale;
         this.labels = labels;
+        this.weights = weights;
     }
 
-    /** Examples whose values are bytes, byte {@code b} meaning {@code byteValues[b & 0xFF]}; arrays taken over. */
+    /**
+     * Examples whose values are bytes, byte {@code b} meaning {@code byteValues[b & 0xFF]}; arrays taken over;
+     * {@code weights} null for weights of 1.
+     */
     public static ExampleBlock ofBytes(int partition, int count, int features, byte[] bytes, double[] byteValues,
-                                       int[] labels) {
-        return new ExampleBlock(partition, count, features, bytes, byteValues, null, 1.0, labels);
+                                       double[] labels, float[] weights) {
+        return new ExampleBlock(partition, count, features, bytes, byteValues, null, 1.0, labels, weights);
     }
 
-    /** Examples whose values are {@code floats[i] · scale}; arrays taken over. */
+    /** Examples whose values are {@code floats[i] · scale}; arrays taken over; {@code weights} null for weights of 1. */
     public static ExampleBlock ofFloats(int partition, int count, int features, float[] floats, double scale,
-                                        int[] labels) {
-        return new ExampleBlock(partition, count, features, null, null, floats, scale, labels);
+                                        double[] labels, float[] weights) {
+        return new ExampleBlock(partition, count, features, null, null, floats, scale, labels, weights);
     }
 
-    /** The whole data set as one block of partition 0, pixels decoding as the book's {@code x / 255} (arrays shared). */
+    /** The whole data set as one block of partition 0, pixels decoding as the book's {@code x / 255} (pixels shared). */
     public static ExampleBlock whole(Dataset data) {
-        int[] labels = new int[data.size()];
+        double[] labels = new double[data.size()];
         for (int i = 0; i < labels.length; i++) {
             labels[i] = data.label(i);
         }
-        return ofBytes(0, data.size(), data.features(), data.pixels(), PIXELS, labels);
+        return ofBytes(0, data.size(), data.features(), data.pixels(), PIXELS, labels, null);
     }
 
     /** The data identity of examples of {@code features} values whose {@link #digest} is {@code digest}. */
@@ -118,32 +122,92 @@ public final class ExampleBlock implements Serializable {
         return features;
     }
 
+    /** Whether some example has a weight other than 1. */
+    public boolean isWeighted() {
+        return weights != null;
+    }
+
     /** The largest label, or -1 for an empty block. */
-    public int maxLabel() {
-        int max = -1;
-        for (int l : labels) {
+    public double maxLabel() {
+        double max = -1;
+        for (double l : labels) {
             max = Math.max(max, l);
         }
         return max;
     }
 
-    /** Whether the values are held as bytes (else floats). */
-    public boolean isBytes() {
-        return bytes != null;
-    }
-
     /** Bytes held by this block's arrays. */
     public long bytes() {
-        return (bytes != null ? (long) bytes.length : 4L * floats.length) + 4L * labels.length;
+        return (bytes != null ? (long) bytes.length : 4L * floats.length) + 8L * labels.length
+                + (weights == null ? 0 : 4L * weights.length);
+    }
+
+    /** The examples' rows {@code rows} (local row numbers) decoded into a new {@code rows.length × features} matrix. */
+    public Matrix rows(int[] rows, Precision precision) {
+        Matrix x = Matrix.zeros(precision, rows.length, features);
+        for (int r = 0; r < rows.length; r++) {
+            int src = rows[r] * features;
+            int dst = r * features;
+            if (bytes != null) {
+                for (int f = 0; f < features; f++) {
+                    x.set(dst + f, byteValues[bytes[src + f] & 0xFF]);
+                }
+            } else {
+                for (int f = 0; f < features; f++) {
+                    x.set(dst + f, floats[src + f] * scale);
+                }
+            }
+        }
+        return x;
+    }
+
+    /** The labels of local rows {@code rows}, in order. */
+    public double[] labels(int[] rows) {
+        double[] t = new double[rows.length];
+        for (int r = 0; r < rows.length; r++) {
+            t[r] = labels[rows[r]];
+        }
+        return t;
+    }
+
+    /** The weights of local rows {@code rows}, or null when every weight is 1. */
+    public double[] weights(int[] rows) {
+        if (weights == null) {
+            return null;
+        }
+        double[] w = new double[rows.length];
+        for (int r = 0; r < rows.length; r++) {
+            w[r] = weights[rows[r]];
+        }
+        return w;
+    }
+
+    /** Local row numbers of the examples of {@code batch} (global positions) in {@code [start, start + count)}, in order. */
+    public int[] share(int[] batch, int start) {
+        int n = 0;
+        for (int g : batch) {
+            if (g >= start && g - start < count) {
+                n++;
+            }
+        }
+        int[] local = new int[n];
+        int i = 0;
+        for (int g : batch) {
+            if (g >= start && g - start < count) {
+                local[i++] = g - start;
+            }
+        }
+        return local;
     }
 
     /** The base of {@link #digest}'s polynomial: odd, so that multiplying by it loses nothing mod 2^64. */
     private static final long DIGEST_BASE = 0x9E3779B97F4A7C15L;
 
     /**
-     * A 64-bit digest of this block's examples in order (values as stored, and labels): the polynomial
-     * {@code Σ h(row r)·B^(count−1−r)} mod 2^64. It composes over concatenation ({@link #combine}), so the digest
-     * of a data set does not depend on how it is partitioned.
+     * A 64-bit digest of this block's examples in order (values as stored, labels and weights): the polynomial
+     * {@code Σ h(row r)·B^(count−1−r)} mod 2^64. It composes over concatenation ({@link #combine}), so the digest of
+     * a data set does not depend on how it is partitioned. Unweighted integer labels hash as they always have, so a
+     * checkpoint's recorded digest stays valid.
      */
     public long digest() {
         long h = 0;
@@ -154,7 +218,12 @@ public final class ExampleBlock implements Serializable {
                 int v = bytes != null ? bytes[from + f] : Float.floatToIntBits(floats[from + f]);
                 row = (row ^ v) * 0x100000001b3L;
             }
-            row = (row ^ labels[r]) * 0x100000001b3L;
+            double label = labels[r];
+            long labelBits = label == (int) label ? (int) label : Double.doubleToLongBits(label);
+            row = (row ^ labelBits) * 0x100000001b3L;
+            if (weights != null && weights[r] != 1f) {
+                row = (row ^ Float.floatToIntBits(weights[r])) * 0x100000001b3L;
+            }
             h = h * DIGEST_BASE + row;
         }
         return h;
@@ -175,13 +244,14 @@ public final class ExampleBlock implements Serializable {
 
     /** Examples {@code [from, to)} of this block as a new block of partition {@code newPartition} (arrays copied). */
     public ExampleBlock slice(int from, int to, int newPartition) {
-        int[] l = Arrays.copyOfRange(labels, from, to);
+        double[] l = Arrays.copyOfRange(labels, from, to);
+        float[] w = weights == null ? null : Arrays.copyOfRange(weights, from, to);
         if (bytes != null) {
             return ofBytes(newPartition, to - from, features,
-                    Arrays.copyOfRange(bytes, from * features, to * features), byteValues, l);
+                    Arrays.copyOfRange(bytes, from * features, to * features), byteValues, l, w);
         }
         return ofFloats(newPartition, to - from, features,
-                Arrays.copyOfRange(floats, from * features, to * features), scale, l);
+                Arrays.copyOfRange(floats, from * features, to * features), scale, l, w);
     }
 
     /**
@@ -191,96 +261,47 @@ public final class ExampleBlock implements Serializable {
     public static ExampleBlock concat(int partition, int features, List<ExampleBlock> parts) {
         int n = 0;
         boolean allBytes = true;
+        boolean weighted = false;
         for (ExampleBlock b : parts) {
             n += b.count;
             allBytes &= b.bytes != null && Arrays.equals(b.byteValues, parts.get(0).byteValues);
+            weighted |= b.weights != null;
         }
-        int[] labels = new int[n];
+        double[] labels = new double[n];
+        float[] weights = weighted ? new float[n] : null;
+        int at = 0;
+        for (ExampleBlock b : parts) {
+            System.arraycopy(b.labels, 0, labels, at, b.count);
+            if (weighted) {
+                for (int i = 0; i < b.count; i++) {
+                    weights[at + i] = b.weights == null ? 1f : b.weights[i];
+                }
+            }
+            at += b.count;
+        }
         if (allBytes && !parts.isEmpty()) {
             byte[] values = new byte[Math.multiplyExact(n, features)];
-            int at = 0;
+            at = 0;
             for (ExampleBlock b : parts) {
                 System.arraycopy(b.bytes, 0, values, at * features, b.count * features);
-                System.arraycopy(b.labels, 0, labels, at, b.count);
                 at += b.count;
             }
-            return ofBytes(partition, n, features, values, parts.get(0).byteValues, labels);
+            return ofBytes(partition, n, features, values, parts.get(0).byteValues, labels, weights);
         }
         float[] values = new float[Math.multiplyExact(n, features)];
-        int at = 0;
+        at = 0;
         for (ExampleBlock b : parts) {
             for (int i = 0; i < b.count * features; i++) {
                 values[at * features + i] = (float) b.value(i);
             }
-            System.arraycopy(b.labels, 0, labels, at, b.count);
             at += b.count;
         }
-        return ofFloats(partition, n, features, values, 1.0, labels);
+        return ofFloats(partition, n, features, values, 1.0, labels, weights);
     }
 
-    /**
-     * Forward and backward over this block's share of a global minibatch: the examples of {@code batch}
-     * (global positions, in minibatch order) that fall in {@code [start, start + count)}. Returns their gradient
-     * <em>sum</em>, loss sum and count; an empty share returns {@link GradientSum#empty()}.
-     */
-    public GradientSum gradientSum(NetworkSpec spec, double[] params, int[] batch, int start, Precision precision) {
-        int[] local = share(batch, start);
-        if (local.length == 0) {
-            return GradientSum.empty();
-        }
-        Matrix x = Matrix.of(local.length, features, new double[local.length * features]);
-        int[] y = new int[local.length];
-        fill(local, local.length, x.data(), y);
-        double[] grad = new double[spec.parameterCount()];
-        double lossSum = new Network(spec, params, precision).accumulateGradient(x, y, grad);
-        return GradientSum.of(grad, lossSum, local.length);
-    }
-
-    /**
-     * Correct predictions of {@code params} on this block, forward only. A test block counts every row as
-     * test; a training block, whose first example is at global position {@code start}, counts the rows
-     * {@code split} holds out as validation, and the others as training when {@code includeTrain}.
-     */
-    public Accuracy accuracy(NetworkSpec spec, double[] params, Precision precision, boolean test, int start,
-                             ValidationSplit split, boolean includeTrain) {
-        int[] rows = new int[count];
-        boolean[] validation = new boolean[count];
-        int n = 0;
-        long validationCount = 0;
-        for (int r = 0; r < count; r++) {
-            boolean v = !test && split.isValidation((long) start + r);
-            if (test || v || includeTrain) {
-                validation[n] = v;
-                rows[n++] = r;
-                validationCount += v ? 1 : 0;
-            }
-        }
-        Network net = new Network(spec, params, precision);
-        long correct = 0;
-        long validationCorrect = 0;
-        double[] chunk = null; // reused across chunks of the same size
-        for (int from = 0; from < n; from += EVAL_CHUNK) {
-            int m = Math.min(EVAL_CHUNK, n - from);
-            if (chunk == null || chunk.length != m * features) {
-                chunk = new double[m * features];
-            }
-            int[] y = new int[m];
-            fill(Arrays.copyOfRange(rows, from, from + m), m, chunk, y);
-            boolean[] right = Network.correct(net.predict(Matrix.of(m, features, chunk)), y);
-            for (int i = 0; i < m; i++) {
-                if (right[i]) {
-                    if (validation[from + i]) {
-                        validationCorrect++;
-                    } else {
-                        correct++;
-                    }
-                }
-            }
-        }
-        if (test) {
-            return new Accuracy(0, 0, 0, 0, correct, n);
-        }
-        return new Accuracy(correct, n - validationCount, validationCorrect, validationCount, 0, 0);
+    /** Value {@code i} of the row-major array, decoded. */
+    private double value(int i) {
+        return bytes != null ? byteValues[bytes[i] & 0xFF] : floats[i] * scale;
     }
 
     /**
@@ -294,7 +315,8 @@ public final class ExampleBlock implements Serializable {
         private int count;
         private byte[] bytes = new byte[0];
         private float[] floats;
-        private int[] labels = new int[16];
+        private double[] labels = new double[16];
+        private float[] weights;
 
         /** For partition {@code partition}; values decode as {@code value · scale}. */
         public Builder(int partition, double scale) {
@@ -307,6 +329,11 @@ public final class ExampleBlock implements Serializable {
             return count;
         }
 
+        /** {@link #add(int, int[], double[], double, double)} with weight 1. */
+        public void add(int size, int[] indices, double[] values, double label) {
+            add(size, indices, values, label, 1.0);
+        }
+
         /**
          * Adds one example of {@code size} values: {@code values[k]} at index {@code indices[k]} (a sparse
          * vector, the other values 0), or {@code values} in order when {@code indices} is null.
@@ -314,7 +341,7 @@ public final class ExampleBlock implements Serializable {
          * @throws IllegalArgumentException when {@code size} differs from the first example's, or a value is
          *     not finite (the message says which)
          */
-        public void add(int size, int[] indices, double[] values, int label) {
+        public void add(int size, int[] indices, double[] values, double label, double weight) {
             if (features < 0) {
                 features = size;
             } else if (size != features) {
@@ -342,6 +369,13 @@ public final class ExampleBlock implements Serializable {
                     floats[at] = (float) v;
                 }
             }
+            if (weight != 1 && weights == null) {
+                weights = new float[labels.length];
+                Arrays.fill(weights, 0, count, 1f);
+            }
+            if (weights != null) {
+                weights[count] = (float) weight;
+            }
             labels[count++] = label;
         }
 
@@ -357,6 +391,9 @@ public final class ExampleBlock implements Serializable {
                     floats = Arrays.copyOf(floats, (int) values);
                 }
                 labels = Arrays.copyOf(labels, rows);
+                if (weights != null) {
+                    weights = Arrays.copyOf(weights, rows);
+                }
             }
         }
 
@@ -371,52 +408,12 @@ public final class ExampleBlock implements Serializable {
         /** The block, its arrays trimmed to size. */
         public ExampleBlock build() {
             int f = Math.max(features, 0);
-            int[] l = Arrays.copyOf(labels, count);
+            double[] l = Arrays.copyOf(labels, count);
+            float[] w = weights == null ? null : Arrays.copyOf(weights, count);
             if (floats == null) {
-                return ofBytes(partition, count, f, Arrays.copyOf(bytes, count * f), byteTable(scale), l);
+                return ofBytes(partition, count, f, Arrays.copyOf(bytes, count * f), byteTable(scale), l, w);
             }
-            return ofFloats(partition, count, f, Arrays.copyOf(floats, count * f), scale, l);
-        }
-    }
-
-    /** Local row numbers of the examples of {@code batch} in {@code [start, start + count)}, in minibatch order. */
-    int[] share(int[] batch, int start) {
-        int n = 0;
-        for (int g : batch) {
-            if (g >= start && g - start < count) {
-                n++;
-            }
-        }
-        int[] local = new int[n];
-        int i = 0;
-        for (int g : batch) {
-            if (g >= start && g - start < count) {
-                local[i++] = g - start;
-            }
-        }
-        return local;
-    }
-
-    /** Value {@code i} of the row-major array, decoded. */
-    private double value(int i) {
-        return bytes != null ? byteValues[bytes[i] & 0xFF] : floats[i] * scale;
-    }
-
-    /** Decodes rows {@code rows[0 .. n)} into {@code x} (row-major) and their labels into {@code y}. */
-    private void fill(int[] rows, int n, double[] x, int[] y) {
-        for (int r = 0; r < n; r++) {
-            int src = rows[r] * features;
-            int dst = r * features;
-            if (bytes != null) {
-                for (int f = 0; f < features; f++) {
-                    x[dst + f] = byteValues[bytes[src + f] & 0xFF];
-                }
-            } else {
-                for (int f = 0; f < features; f++) {
-                    x[dst + f] = floats[src + f] * scale;
-                }
-            }
-            y[r] = labels[rows[r]];
+            return ofFloats(partition, count, f, Arrays.copyOf(floats, count * f), scale, l, w);
         }
     }
 }

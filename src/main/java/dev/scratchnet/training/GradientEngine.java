@@ -5,23 +5,28 @@ package dev.scratchnet.training;
  * executors. The {@link Trainer} loop is the same for both; only these calls differ.
  */
 public interface GradientEngine extends AutoCloseable {
+    /** Where a step is: epoch and step in it (0-based), and the global step (dropout masks depend on it). */
+    record StepPosition(int epoch, int stepInEpoch, long globalStep) {}
+
     /** Examples in the training set, at global positions {@code 0 .. trainSize() - 1} (validation included). */
     int trainSize();
 
     /** The positions minibatches are drawn from: those the validation split does not hold out, ascending. */
     int[] trainPositions();
 
-    /**
-     * The gradient sum, loss sum and count over the examples at the global positions {@code batch} of step
-     * {@code step} of epoch {@code epoch} (both 0-based, for job descriptions).
-     */
-    GradientSum gradientSum(double[] params, int[] batch, int epoch, int step);
+    /** Whether some training examples are held out for validation. */
+    default boolean hasValidation() {
+        return trainPositions().length < trainSize();
+    }
+
+    /** The gradient sum, loss sum, count and weight sum over the examples at the global positions {@code batch}. */
+    GradientSum gradientSum(double[] params, int[] batch, StepPosition at);
 
     /**
-     * Correct predictions of {@code params} on the validation split and the test set (when there are),
-     * and on the other training examples when {@code includeTrain}.
+     * The scores of {@code params} on the training examples ({@code counted}: the validation split, or also the
+     * others) and on the test set, when there is one.
      */
-    Accuracy accuracy(double[] params, boolean includeTrain);
+    Evaluation evaluate(double[] params, BlockEvaluation.Counted counted);
 
     /**
      * What the training data is, for checkpoints: a resume on other data is refused. E.g.

@@ -8,30 +8,38 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * What one partition returns for one step, and what treeAggregate adds up: the <em>sum</em> of the
- * per-example gradients, the summed loss and the example count. The driver divides once, by the global
- * count. An empty sum has no gradient array, so the zero value shipped with every task is a few bytes.
+ * What one partition returns for one step, and what the sum of partitions adds up: the <em>sum</em> of the
+ * per-example gradients (each times its example's weight), the summed loss, the example count and the weights' sum.
+ * The driver divides once, by the global weight sum (the example count when every weight is 1). An empty sum has no
+ * gradient array.
  */
 public final class GradientSum implements Serializable {
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
     private transient double[] grad;
     private double lossSum;
     private long count;
+    private double weightSum;
 
-    private GradientSum(double[] grad, double lossSum, long count) {
+    private GradientSum(double[] grad, double lossSum, long count, double weightSum) {
         this.grad = grad;
         this.lossSum = lossSum;
         this.count = count;
+        this.weightSum = weightSum;
     }
 
     /** The zero: no examples, no gradient array. */
     public static GradientSum empty() {
-        return new GradientSum(null, 0.0, 0);
+        return new GradientSum(null, 0.0, 0, 0.0);
     }
 
-    /** A sum over {@code count} examples; {@code grad} is owned by the result. */
+    /** A sum over {@code count} examples of weight 1; {@code grad} is owned by the result. */
     public static GradientSum of(double[] grad, double lossSum, long count) {
-        return new GradientSum(grad, lossSum, count);
+        return new GradientSum(grad, lossSum, count, count);
+    }
+
+    /** A sum over {@code count} examples whose weights add up to {@code weightSum}; {@code grad} is owned by the result. */
+    public static GradientSum of(double[] grad, double lossSum, long count, double weightSum) {
+        return new GradientSum(grad, lossSum, count, weightSum);
     }
 
     /**
@@ -52,6 +60,7 @@ public final class GradientSum implements Serializable {
         }
         lossSum += other.lossSum;
         count += other.count;
+        weightSum += other.weightSum;
         return this;
     }
 
@@ -66,6 +75,11 @@ public final class GradientSum implements Serializable {
 
     public long count() {
         return count;
+    }
+
+    /** The sum of the examples' weights (their count when every weight is 1). */
+    public double weightSum() {
+        return weightSum;
     }
 
     /**
@@ -95,11 +109,11 @@ public final class GradientSum implements Serializable {
         }
     }
 
-    /** The mean gradient, {@code sum / count}, as a new array: the one division of a step. */
+    /** The mean gradient, {@code sum / weightSum}, as a new array: the one division of a step. */
     public double[] meanGradient(int parameterCount) {
         double[] mean = new double[parameterCount];
-        if (grad != null && count > 0) {
-            double scale = 1.0 / count;
+        if (grad != null && weightSum > 0) {
+            double scale = 1.0 / weightSum;
             for (int i = 0; i < mean.length; i++) {
                 mean[i] = grad[i] * scale;
             }

@@ -5,27 +5,39 @@ import dev.scratchnet.math.Precision;
 import dev.scratchnet.network.NetworkSpec;
 
 /**
- * The oracle: the same per-block arithmetic as a Spark partition ({@link ExampleBlock}), over the whole
- * data set as one block, in this JVM, on one thread. What the distributed trainer must match.
+ * The oracle: the same per-block arithmetic as a Spark partition ({@link PartitionStep}, {@link BlockEvaluation}),
+ * over the whole data set as one block, in this JVM, on one thread. What the distributed trainer must match.
  */
 public final class LocalEngine implements GradientEngine {
     private final NetworkSpec spec;
     private final ExampleBlock train;
     private final ExampleBlock test;
     private final Precision precision;
+    private final long seed;
+    private final int evalChunk;
     private final ValidationSplit split;
     private final int[] trainPositions;
     private final String dataIdentity;
 
     /** {@code test} may be null (no test set). */
-    public LocalEngine(NetworkSpec spec, Dataset train, Dataset test, Precision precision, ValidationSplit split) {
+    public LocalEngine(NetworkSpec spec, ExampleBlock train, ExampleBlock test, Precision precision, long seed,
+                       ValidationSplit split, int evalChunk) {
         this.spec = spec;
-        this.train = ExampleBlock.whole(train);
-        this.test = test == null ? null : ExampleBlock.whole(test);
+        this.train = train;
+        this.test = test;
         this.precision = precision;
+        this.seed = seed;
         this.split = split;
-        this.trainPositions = split.trainPositions(train.size());
-        this.dataIdentity = ExampleBlock.identity(train.size(), train.features(), this.train.digest());
+        this.evalChunk = evalChunk;
+        this.trainPositions = split.trainPositions(train.count());
+        this.dataIdentity = ExampleBlock.identity(train.count(), train.features(), train.digest());
+    }
+
+    /** MNIST-like data sets in memory, with the settings of {@code config}. */
+    public static LocalEngine of(NetworkSpec spec, Dataset train, Dataset test, dev.scratchnet.config.Configuration config) {
+        return new LocalEngine(spec, ExampleBlock.whole(train), test == null ? null : ExampleBlock.whole(test),
+                config.get(TrainingSettings.PRECISION), config.get(TrainingSettings.SEED),
+                TrainingSettings.validationSplit(config), config.get(TrainingSettings.BLOCK_SIZE));
     }
 
     @Override
@@ -44,14 +56,18 @@ public final class LocalEngine implements GradientEngine {
     }
 
     @Override
-    public GradientSum gradientSum(double[] params, int[] batch, int epoch, int step) {
-        return train.gradientSum(spec, params, batch, 0, precision);
+    public GradientSum gradientSum(double[] params, int[] batch, StepPosition at) {
+        Step step = new Step(spec, precision, seed, at.globalStep(), batch);
+        return PartitionStep.gradientSum(train, 0, step, Parameters.forPrecision(params, precision));
     }
 
     @Override
-    public Accuracy accuracy(double[] params, boolean includeTrain) {
-        Accuracy a = train.accuracy(spec, params, precision, false, 0, split, includeTrain);
-        return test == null ? a : a.plus(test.accuracy(spec, params, precision, true, 0, split, false));
+    public Evaluation evaluate(double[] params, BlockEvaluation.Counted counted) {
+        var p = Parameters.forPrecision(params, precision);
+        Evaluation e = split.fraction() > 0 || counted == BlockEvaluation.Counted.VALIDATION_AND_TRAINING
+                ? BlockEvaluation.evaluate(train, 0, counted, split, spec, p, evalChunk) : Evaluation.NONE;
+        return test == null ? e : e.plus(BlockEvaluation.evaluate(test, 0, BlockEvaluation.Counted.TEST, split, spec, p,
+                evalChunk));
     }
 
     @Override

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.config.Choice;
 import dev.scratchnet.network.Activation;
+import dev.scratchnet.network.LayerSpec;
 import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.network.Shape;
+import dev.scratchnet.network.Task;
 import dev.scratchnet.report.AtomicFiles;
 import dev.scratchnet.report.Json;
 import dev.scratchnet.report.NdArray;
@@ -20,9 +23,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A trained model on disk: one file, {@code model.npz}, holding the weights as {@code W1, b1, W2, b2, …}
- * (float64, loadable by {@code numpy.load}) and the network description as the extra member
- * {@code network.json} (numpy returns it as bytes). One file written by one atomic rename, so a reader
+ * A trained model on disk: one file, {@code model.npz}, holding the weights as {@code W1, b1, W2, b2, …} in their
+ * layers' shapes (float64, loadable by {@code numpy.load}) and the network description (input shape, layer list,
+ * task) as the extra member {@code network.json} (numpy returns it as bytes). One file written by one atomic rename, so a reader
  * sees the old model or the new one, never weights of one with the description of the other.
  *
  * <p>{@code model.json} is a human-readable copy of the description plus the SHA-256 of the
@@ -49,14 +52,7 @@ public final class ModelFile {
      * @return the SHA-256 of the {@code model.npz} written, which identifies this model
      */
     public static String save(Path dir, NetworkSpec spec, double[] params) {
-        Map<String, Object> description = new LinkedHashMap<>();
-        description.put("format", FORMAT);
-        description.put("version", 1);
-        description.put("input_size", spec.inputSize());
-        description.put("hidden", spec.hidden());
-        description.put("activation", spec.activation().id());
-        description.put("classes", spec.classes());
-        description.put("parameters", spec.parameterCount());
+        Map<String, Object> description = description(spec);
         Path json = dir.resolve(DESCRIPTION);
         try {
             Files.deleteIfExists(json);
@@ -73,14 +69,27 @@ public final class ModelFile {
         return sha256;
     }
 
-    /** The parameters as named arrays: {@code W1} is {@code in × out}, {@code b1} a vector, …. */
+    /** The description of {@code spec} as {@code network.json} holds it (format version 2). */
+    static Map<String, Object> description(NetworkSpec spec) {
+        Map<String, Object> description = new LinkedHashMap<>();
+        description.put("format", FORMAT);
+        description.put("version", 2);
+        description.put("task", spec.task().id());
+        description.put("input_shape", spec.input().toString());
+        description.put("layers", spec.layerList());
+        description.put("outputs", spec.outputs());
+        description.put("parameters", spec.parameterCount());
+        description.put("network", spec.describe());
+        return description;
+    }
+
+    /** The parameters as named arrays in their blocks' shapes: {@code W1} is {@code in × out}, {@code b1} a vector, …. */
     public static LinkedHashMap<String, NdArray> toArrays(NetworkSpec spec, double[] params) {
         LinkedHashMap<String, NdArray> arrays = new LinkedHashMap<>();
         for (NetworkSpec.ParameterBlock block : spec.parameterBlocks()) {
             double[] values = new double[block.size()];
             System.arraycopy(params, block.offset(), values, 0, values.length);
-            arrays.put(block.name(), block.isBias() ? NdArray.vector(values)
-                    : NdArray.matrix(block.rows(), block.cols(), values));
+            arrays.put(block.name(), new NdArray(block.shape(), values));
         }
         return arrays;
     }
@@ -93,10 +102,9 @@ public final class ModelFile {
             if (a == null) {
                 throw new ScratchnetException(file + ": no array " + block.name() + " (expected " + names(spec) + ")");
             }
-            int[] expected = block.isBias() ? new int[] {block.cols()} : new int[] {block.rows(), block.cols()};
-            if (!java.util.Arrays.equals(a.shape(), expected)) {
+            if (!java.util.Arrays.equals(a.shape(), block.shape())) {
                 throw new ScratchnetException(file + ": " + block.name() + " has shape "
-                        + java.util.Arrays.toString(a.shape()) + ", expected " + java.util.Arrays.toString(expected));
+                        + java.util.Arrays.toString(a.shape()) + ", expected " + java.util.Arrays.toString(block.shape()));
             }
             System.arraycopy(a.data(), 0, params, block.offset(), block.size());
         }
@@ -132,21 +140,30 @@ public final class ModelFile {
         return new Model(spec, params);
     }
 
-    /** Reads a network description written by {@link #save}; {@code file} for errors. */
-    private static NetworkSpec readSpec(JsonNode node, String file) {
+    /** Reads a network description written by {@link #save} (version 2) or by earlier versions (1); {@code file} for errors. */
+    static NetworkSpec readSpec(JsonNode node, String file) {
         if (!node.isObject() || !FORMAT.equals(node.path("format").asText())) {
             throw new ScratchnetException(file + " is not a scratchnet model description (no \"format\": \"" + FORMAT + "\")");
         }
         try {
-            List<Integer> hidden = new ArrayList<>();
-            for (JsonNode h : node.path("hidden")) {
-                if (!h.canConvertToInt()) {
-                    throw new IllegalArgumentException("hidden sizes must be integers");
+            int version = node.path("version").asInt(1);
+            if (version == 1) {
+                List<Integer> hidden = new ArrayList<>();
+                for (JsonNode h : node.path("hidden")) {
+                    if (!h.canConvertToInt()) {
+                        throw new IllegalArgumentException("hidden sizes must be integers");
+                    }
+                    hidden.add(h.asInt());
                 }
-                hidden.add(h.asInt());
+                Activation activation = Choice.parse(Activation.class, node.path("activation").asText(""));
+                return NetworkSpec.mlp(node.path("input_size").asInt(0), hidden, activation, node.path("classes").asInt(0));
             }
-            Activation activation = Choice.parse(Activation.class, node.path("activation").asText(""));
-            return new NetworkSpec(node.path("input_size").asInt(0), hidden, activation, node.path("classes").asInt(0));
+            if (version != 2) {
+                throw new IllegalArgumentException("format version " + version + "; this scratchnet reads versions 1 and 2");
+            }
+            Task task = Choice.parse(Task.class, node.path("task").asText(""));
+            return new NetworkSpec(Shape.parse(node.path("input_shape").asText("")),
+                    LayerSpec.parseList(node.path("layers").asText("")), task, node.path("outputs").asInt(0));
         } catch (IllegalArgumentException e) {
             throw new ScratchnetException(file + ": bad network description: " + e.getMessage());
         }

@@ -42,30 +42,52 @@ public abstract class Optimizer {
     /** Which rule this is. */
     public abstract Kind kind();
 
-    /** The update rules, by the name users write. */
+    /**
+     * The update rules, by the name users write: the book's four, {@code gd} (MLlib's name for minibatch gradient
+     * descent: the same rule as {@code sgd}) and {@code l-bfgs} (full-batch L-BFGS, MLlib's default solver, which
+     * {@link Lbfgs} runs: it is not a per-step update).
+     */
     public enum Kind implements Choice {
-        SGD, MOMENTUM, ADAGRAD, ADAM;
+        SGD, GD, MOMENTUM, ADAGRAD, ADAM, LBFGS;
 
         @Override
         public String id() {
-            return name().toLowerCase(Locale.ROOT);
+            return this == LBFGS ? "l-bfgs" : name().toLowerCase(Locale.ROOT);
         }
 
         /** A fresh optimizer; {@code momentum} is the Momentum coefficient (also Adam's β1). */
         public Optimizer create(double lr, double momentum, int parameterCount) {
             return switch (this) {
-                case SGD -> new Sgd(lr);
+                case SGD, GD -> new Sgd(lr, this);
                 case MOMENTUM -> new Momentum(lr, momentum, parameterCount);
                 case ADAGRAD -> new AdaGrad(lr, parameterCount);
                 case ADAM -> new Adam(lr, momentum, 0.999, parameterCount);
+                case LBFGS -> new Lbfgs(parameterCount);
+            };
+        }
+
+        /** Copies of the parameter vector this rule's state holds. */
+        public int stateCopies() {
+            return switch (this) {
+                case SGD, GD -> 0;
+                case MOMENTUM, ADAGRAD -> 1;
+                case ADAM -> 2;
+                case LBFGS -> 2 * Lbfgs.HISTORY + 2;
             };
         }
     }
 
     /** {@code W -= lr · dW}. */
     public static final class Sgd extends Optimizer {
+        private final Kind kind;
+
         public Sgd(double lr) {
+            this(lr, Kind.SGD);
+        }
+
+        Sgd(double lr, Kind kind) {
             super(lr);
+            this.kind = kind;
         }
 
         @Override
@@ -78,7 +100,7 @@ public abstract class Optimizer {
 
         @Override
         public Kind kind() {
-            return Kind.SGD;
+            return kind;
         }
     }
 
@@ -206,7 +228,7 @@ public abstract class Optimizer {
         }
     }
 
-    private static double[] copyOf(Map<String, double[]> state, String key, int length) {
+    static double[] copyOf(Map<String, double[]> state, String key, int length) {
         double[] a = state.get(key);
         if (a == null || a.length != length) {
             throw new IllegalArgumentException("optimizer state '" + key + "' missing or of the wrong size");

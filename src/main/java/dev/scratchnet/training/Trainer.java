@@ -1,32 +1,37 @@
 package dev.scratchnet.training;
 
-import static dev.scratchnet.training.TrainingSettings.BATCH_SIZE;
 import static dev.scratchnet.training.TrainingSettings.EPOCHS;
 import static dev.scratchnet.training.TrainingSettings.EVAL_TRAIN;
 import static dev.scratchnet.training.TrainingSettings.PROGRESS_SECONDS;
 import static dev.scratchnet.training.TrainingSettings.SEED;
 import static dev.scratchnet.training.TrainingSettings.STEPS;
-import static dev.scratchnet.training.TrainingSettings.TARGET_ACCURACY;
 
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.config.Configuration;
+import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.network.WeightDecay;
 import dev.scratchnet.report.EpochMetrics;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 
 /**
- * Synchronous minibatch training (the book's ch05/train_neuralnet.py loop): for each step, the engine
- * sums gradients over the step's global minibatch, the driver divides once and the optimizer updates the
- * parameters; after each epoch (and after a partial last one), correct predictions are counted and the
- * book's line is printed; the run stops after its epochs, its step limit, or the first epoch that reaches
- * the target accuracy.
+ * Synchronous minibatch training (the book's {@code common/trainer.py}): for each step, the engine sums gradients
+ * over the step's global minibatch, the driver divides once, adds the weight decay and the optimizer updates the
+ * parameters; after each epoch (and after a partial last one), the engine evaluates and the epoch's line is
+ * printed; then the {@link StopRule} decides whether to go on. With {@code l-bfgs} each epoch is one L-BFGS
+ * iteration over the full batch instead.
  */
 public final class Trainer {
     private final Configuration config;
+    private final NetworkSpec spec;
     private final GradientEngine engine;
     private final PrintStream log;
     private final Listener listener;
+    private final BooleanSupplier stopRequested;
+    private final WeightDecay weightDecay;
+    private final StopRule stopRule;
 
     /** Called on the driver as training advances (outputs, checkpoints). */
     public interface Listener {
@@ -35,48 +40,93 @@ public final class Trainer {
 
         /** After every evaluated epoch, including a partial last one. */
         default void afterEpoch(TrainingState state, EpochMetrics metrics) {}
-
-        /**
-         * Asked after every step: true ends the run at this step boundary (an interrupt), without evaluating; the
-         * result says {@link Result#interrupted()}.
-         */
-        default boolean stopRequested() {
-            return false;
-        }
     }
 
-    /** The outcome of a run. */
-    public record Result(double[] params, List<EpochMetrics> metrics, long steps, double trainSeconds,
-                         double timeToTargetSeconds, boolean reachedTarget, boolean interrupted) {
+    /** Listens to nothing. */
+    public static final Listener NO_LISTENER = new Listener() {};
+
+    /**
+     * The outcome of a run.
+     *
+     * @param params the model: the best epoch's parameters when early stopping kept them, else the last
+     * @param modelEpoch the epoch {@code params} are from (1-based)
+     * @param timeToTargetSeconds training seconds until the target accuracy was reached, or NaN
+     */
+    public record Result(double[] params, int modelEpoch, List<EpochMetrics> metrics, long steps, int batchSize,
+                         double trainSeconds, double timeToTargetSeconds, StopRule.Reason stop) {
         public EpochMetrics last() {
             return metrics.get(metrics.size() - 1);
         }
+
+        /** The metrics of the epoch the model is from. */
+        public EpochMetrics model() {
+            return metrics.get(modelEpoch - 1);
+        }
+
+        public boolean reachedTarget() {
+            return stop == StopRule.Reason.TARGET_REACHED;
+        }
+
+        public boolean interrupted() {
+            return stop == StopRule.Reason.INTERRUPTED;
+        }
     }
 
-    /** Reads the training settings ({@link TrainingSettings}) of {@code config}. */
-    public Trainer(Configuration config, GradientEngine engine, PrintStream log, Listener listener) {
+    /** Reads the training settings ({@link TrainingSettings}) of {@code config}; runs to its end. */
+    public Trainer(Configuration config, NetworkSpec spec, GradientEngine engine, PrintStream log, Listener listener) {
+        this(config, spec, engine, log, listener, () -> false);
+    }
+
+    /**
+     * Also asks {@code stopRequested} before every step: true ends the run at that step boundary (an interrupt),
+     * without evaluating.
+     */
+    public Trainer(Configuration config, NetworkSpec spec, GradientEngine engine, PrintStream log, Listener listener,
+                   BooleanSupplier stopRequested) {
         this.config = config;
+        this.spec = spec;
         this.engine = engine;
         this.log = log;
         this.listener = listener;
+        this.stopRequested = stopRequested;
+        this.weightDecay = TrainingSettings.weightDecay(config);
+        this.stopRule = StopRule.of(config, engine.hasValidation());
+    }
+
+    /** The minibatch size a run of {@code config} on {@code engine}'s data takes (all of it for l-bfgs). */
+    public static int batchSize(Configuration config, GradientEngine engine) {
+        int training = engine.trainPositions().length;
+        return isLbfgs(config) ? training : TrainingSettings.batchSize(config, training, engine.trainSize());
+    }
+
+    private static boolean isLbfgs(Configuration config) {
+        return config.get(TrainingSettings.OPTIMIZER) == Optimizer.Kind.LBFGS;
     }
 
     /** Trains from {@code state} (fresh or resumed) to the end; {@code state} is advanced in place. */
     public Result run(TrainingState state) {
-        MinibatchSchedule schedule = schedule();
+        int batchSize = batchSize(config, engine);
+        MinibatchSchedule schedule = new MinibatchSchedule(engine.trainPositions(), batchSize, config.get(SEED));
         checkPosition(state, schedule.stepsPerEpoch());
         long maxSteps = maxSteps(schedule.stepsPerEpoch());
-        double timeToTarget = state.metrics.stream().filter(this::reached).mapToDouble(EpochMetrics::seconds)
-                .findFirst().orElse(Double.NaN);
         Clock clock = new Clock(state.seconds);
-        Progress progress = new Progress(schedule.stepsPerEpoch(), maxSteps);
-        boolean interrupted = false;
-        while (Double.isNaN(timeToTarget) && state.globalStep < maxSteps) {
-            if (listener.stopRequested()) {
-                interrupted = true;
+        Progress progress = new Progress(schedule.stepsPerEpoch(), maxSteps, batchSize);
+        LbfgsIteration lbfgs = isLbfgs(config) ? new LbfgsIteration((Lbfgs) state.optimizer) : null;
+        StopRule.Reason stop = state.metrics.isEmpty() || state.stepInEpoch != 0 ? null : stopRule.decide(state.metrics);
+        while (stop == null) {
+            if (state.globalStep >= maxSteps) {
+                stop = config.get(STEPS) > 0 && config.get(STEPS) == state.globalStep
+                        ? StopRule.Reason.STEP_LIMIT : StopRule.Reason.EPOCH_LIMIT;
                 break;
             }
-            step(state, schedule, clock);
+            if (stopRequested.getAsBoolean()) {
+                stop = StopRule.Reason.INTERRUPTED;
+                break;
+            }
+            long start = System.nanoTime();
+            boolean converged = lbfgs != null ? lbfgs.iterate(state, schedule) : step(state, schedule);
+            clock.addStep(System.nanoTime() - start);
+            state.seconds = clock.seconds();
             boolean epochDone = state.stepInEpoch == schedule.stepsPerEpoch();
             if (!epochDone && state.globalStep < maxSteps) {
                 listener.afterStep(state);
@@ -85,33 +135,18 @@ public final class Trainer {
             }
             EpochMetrics m = endEpoch(state, epochDone, clock);
             progress.restart();
-            if (reached(m)) {
-                timeToTarget = m.seconds();
-                log.printf(Locale.ROOT, "reached %s accuracy %.4f >= %.4f after %.1f s: stopping%n",
-                        monitoredName(m), monitored(m), config.get(TARGET_ACCURACY), m.seconds());
+            stop = converged ? StopRule.Reason.CONVERGED : stopRule.decide(state.metrics);
+            if (stop != null) {
+                log.println(stopRule.explain(stop, state.metrics));
             }
         }
-        return new Result(state.params, List.copyOf(state.metrics), state.globalStep, state.seconds,
-                timeToTarget, !Double.isNaN(timeToTarget), interrupted);
-    }
-
-    /** The minibatch order over the engine's training positions; fails when the batch is larger than they are. */
-    private MinibatchSchedule schedule() {
-        int[] positions = engine.trainPositions();
-        checkBatchSize(config, positions.length, engine.trainSize());
-        return new MinibatchSchedule(positions, config.get(BATCH_SIZE), config.get(SEED));
-    }
-
-    /**
-     * Refuses a batch larger than the examples minibatches are drawn from ({@code training} of {@code total},
-     * the rest held out for validation).
-     */
-    public static void checkBatchSize(Configuration config, int training, int total) {
-        int batchSize = config.get(BATCH_SIZE);
-        if (batchSize > training) {
-            throw new ScratchnetException(BATCH_SIZE.key() + ": " + batchSize + " is larger than the training set ("
-                    + training + " examples" + (training < total ? " outside the validation split" : "") + ")");
-        }
+        boolean keepBest = stopRule.keepsBest() && state.bestParams != null && stop != StopRule.Reason.INTERRUPTED;
+        double[] model = keepBest ? state.bestParams : state.params;
+        int modelEpoch = keepBest ? state.bestEpoch : Math.max(1, state.metrics.size());
+        double timeToTarget = stop == StopRule.Reason.TARGET_REACHED ? state.metrics.get(state.metrics.size() - 1).seconds()
+                : Double.NaN;
+        return new Result(model, modelEpoch, List.copyOf(state.metrics), state.globalStep, batchSize, state.seconds,
+                timeToTarget, stop);
     }
 
     /** A resumed position must be one this schedule can reach. */
@@ -131,26 +166,113 @@ public final class Trainer {
         return limit > 0 ? Math.min(limit, all) : all;
     }
 
-    /** One synchronous step: gradient sum over the global minibatch, one division, one update. */
-    private void step(TrainingState state, MinibatchSchedule schedule, Clock clock) {
-        long start = System.nanoTime();
+    /** One synchronous step: gradient sum over the global minibatch, one division, weight decay, one update. */
+    private boolean step(TrainingState state, MinibatchSchedule schedule) {
         int[] batch = schedule.batch(state.epoch, state.stepInEpoch);
-        GradientSum sum = engine.gradientSum(state.params, batch, state.epoch, state.stepInEpoch);
+        GradientSum sum = sum(state.params, batch, state);
+        double[] gradient = sum.meanGradient(state.params.length);
+        weightDecay.addGradient(spec, state.params, gradient);
+        checkFinite(state, sum.lossSum() / sum.weightSum(), gradient, "the gradient");
+        state.optimizer.update(state.params, gradient,
+                TrainingSettings.rateFactor(config, state.globalStep, schedule.stepsPerEpoch()));
+        checkFinite(state, 0, state.params, "the updated parameters");
+        advance(state, sum);
+        return false;
+    }
+
+    /** The engine's gradient sum over {@code batch}, checked to cover it. */
+    private GradientSum sum(double[] params, int[] batch, TrainingState state) {
+        GradientSum sum = engine.gradientSum(params, batch,
+                new GradientEngine.StepPosition(state.epoch, state.stepInEpoch, state.globalStep));
         if (sum.count() != batch.length) {
             throw new IllegalStateException("step " + state.globalStep + " summed " + sum.count()
                     + " examples, expected " + batch.length);
         }
-        double[] gradient = sum.meanGradient(state.params.length);
-        checkFinite(state, sum.lossSum() / sum.count(), gradient, "the gradient");
-        state.optimizer.update(state.params, gradient,
-                TrainingSettings.rateFactor(config, state.globalStep, schedule.stepsPerEpoch()));
-        checkFinite(state, 0, state.params, "the updated parameters");
+        return sum;
+    }
+
+    private static void advance(TrainingState state, GradientSum sum) {
         state.epochLossSum += sum.lossSum();
-        state.epochExamples += sum.count();
+        state.epochWeight += sum.weightSum();
         state.globalStep++;
         state.stepInEpoch++;
-        state.seconds = clock.seconds();
-        clock.addStep(System.nanoTime() - start);
+    }
+
+    /**
+     * One L-BFGS iteration per epoch: the search direction from the pairs, then a backtracking line search on the
+     * full-batch objective (mean loss plus weight decay), each trial one gradient sum over every training example.
+     */
+    private final class LbfgsIteration {
+        private static final double ARMIJO = 1e-4;
+        private static final int MAX_HALVINGS = 30;
+        private final Lbfgs lbfgs;
+        private double f = Double.NaN;
+        private double[] g;
+        private GradientSum sum;
+
+        LbfgsIteration(Lbfgs lbfgs) {
+            this.lbfgs = lbfgs;
+        }
+
+        /** The objective at {@code x}: sets {@code sum} and returns {@code {f}} with the gradient into {@code gOut}. */
+        private double objective(double[] x, int[] batch, TrainingState state, double[][] gOut) {
+            sum = sum(x, batch, state);
+            double[] grad = sum.meanGradient(x.length);
+            weightDecay.addGradient(spec, x, grad);
+            gOut[0] = grad;
+            return sum.lossSum() / sum.weightSum() + weightDecay.penalty(spec, x);
+        }
+
+        /** Returns true when the loss no longer changes by {@code tol} (relative): converged. */
+        boolean iterate(TrainingState state, MinibatchSchedule schedule) {
+            int[] batch = schedule.batch(state.epoch, 0);
+            double[][] out = new double[1][];
+            if (g == null) {
+                f = objective(state.params, batch, state, out);
+                g = out[0];
+                checkFinite(state, f, g, "the gradient");
+            }
+            double[] d = lbfgs.direction(g);
+            double slope = Lbfgs.dot(g, d);
+            if (!(slope < 0)) {
+                d = g.clone();
+                for (int i = 0; i < d.length; i++) {
+                    d[i] = -d[i];
+                }
+                slope = -Lbfgs.dot(g, g);
+            }
+            double t = lbfgs.isEmpty() ? Math.min(1, 1 / Math.sqrt(-slope)) : 1;
+            double[] x = state.params;
+            double[] xt = new double[x.length];
+            double ft = Double.NaN;
+            boolean accepted = false;
+            for (int k = 0; k < MAX_HALVINGS && !accepted; k++, t *= 0.5) {
+                for (int i = 0; i < x.length; i++) {
+                    xt[i] = x[i] + t * d[i];
+                }
+                ft = objective(xt, batch, state, out);
+                accepted = Double.isFinite(ft) && ft <= f + ARMIJO * t * slope;
+            }
+            if (!accepted) {
+                advance(state, sum);
+                return true; // no step decreases the loss: as far as the line search can go
+            }
+            double[] gt = out[0];
+            double[] s = new double[x.length];
+            double[] y = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                s[i] = xt[i] - x[i];
+                y[i] = gt[i] - g[i];
+            }
+            lbfgs.record(s, y);
+            System.arraycopy(xt, 0, state.params, 0, x.length);
+            double change = Math.abs(f - ft) / Math.max(1, Math.max(Math.abs(f), Math.abs(ft)));
+            f = ft;
+            g = gt;
+            checkFinite(state, f, state.params, "the updated parameters");
+            advance(state, sum);
+            return change <= config.get(TrainingSettings.TOL);
+        }
     }
 
     /**
@@ -167,7 +289,7 @@ public final class Trainer {
         String problem = null;
         if (!Double.isFinite(meanLoss)) {
             problem = "the loss is " + meanLoss;
-        } else if (meanLoss > DIVERGED_LOSS) {
+        } else if (meanLoss > DIVERGED_LOSS && spec.task() == dev.scratchnet.network.Task.CLASSIFICATION) {
             problem = String.format(Locale.ROOT, "the loss is %.3g", meanLoss);
         } else {
             for (double v : values) {
@@ -189,53 +311,60 @@ public final class Trainer {
     /** Evaluates, records and prints the epoch (or the partial epoch the run ends in), then moves to the next. */
     private EpochMetrics endEpoch(TrainingState state, boolean epochDone, Clock clock) {
         long evalStart = System.nanoTime();
-        Accuracy a = engine.accuracy(state.params, config.get(EVAL_TRAIN));
+        Evaluation e = engine.evaluate(state.params, config.get(EVAL_TRAIN)
+                ? BlockEvaluation.Counted.VALIDATION_AND_TRAINING : BlockEvaluation.Counted.VALIDATION);
         double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
         state.seconds = clock.seconds();
         EpochMetrics m = new EpochMetrics(state.epoch + 1, state.globalStep, state.seconds,
-                state.epochLossSum / Math.max(1, state.epochExamples), a.train(), a.validation(), a.test());
+                state.epochLossSum / Math.max(Double.MIN_VALUE, state.epochWeight), e.train().accuracy(),
+                e.validation().accuracy(), e.test().accuracy(), e.validation().meanLoss(), e.test().meanLoss());
+        if (spec.task() == dev.scratchnet.network.Task.REGRESSION) {
+            m = new EpochMetrics(m.epoch(), m.step(), m.seconds(), m.loss(), Double.NaN, Double.NaN, Double.NaN,
+                    m.validationLoss(), m.testLoss());
+        }
         state.metrics.add(m);
-        log.printf(Locale.ROOT, "epoch %d%s | %.1f s (steps %.2f s, eval %.2f s) | step %d | loss %.4f%s%n",
+        if (stopRule.isBest(state.metrics)) {
+            state.bestEpoch = m.epoch();
+            state.bestParams = state.params.clone();
+        }
+        log.printf(Locale.ROOT, "epoch %d%s | %.1f s (steps %.2f s, eval %.2f s) | step %d | loss %.4f%s%s%n",
                 m.epoch(), epochDone ? "" : " (partial)", m.seconds(), clock.takeStepSeconds(), evalSeconds, m.step(),
-                m.loss(), accuracies(m));
+                m.loss(), figures(m, spec.task()), state.bestEpoch == m.epoch() && stopRule.keepsBest() ? " *" : "");
         if (epochDone) {
             state.epoch++;
             state.stepInEpoch = 0;
         }
         state.epochLossSum = 0;
-        state.epochExamples = 0;
+        state.epochWeight = 0;
         listener.afterEpoch(state, m);
         return m;
     }
 
-    /** {@code  | train acc, validation acc, test acc | 0.9788, 0.9741, 0.9730}, naming only the sets evaluated. */
-    private static String accuracies(EpochMetrics m) {
+    /**
+     * {@code  | validation loss, validation acc, test acc | 0.0812, 0.9741, 0.9730}, naming only the sets
+     * evaluated; a regression shows RMSE.
+     */
+    static String figures(EpochMetrics m, dev.scratchnet.network.Task task) {
         StringBuilder names = new StringBuilder();
         StringBuilder values = new StringBuilder();
-        double[] accs = {m.trainAccuracy(), m.validationAccuracy(), m.testAccuracy()};
-        String[] labels = {"train acc", "validation acc", "test acc"};
-        for (int i = 0; i < accs.length; i++) {
-            if (!Double.isNaN(accs[i])) {
+        boolean regression = task == dev.scratchnet.network.Task.REGRESSION;
+        double[] figures = regression
+                ? new double[] {rmse(m.validationLoss()), rmse(m.testLoss())}
+                : new double[] {m.validationLoss(), m.trainAccuracy(), m.validationAccuracy(), m.testAccuracy()};
+        String[] labels = regression ? new String[] {"validation rmse", "test rmse"}
+                : new String[] {"validation loss", "train acc", "validation acc", "test acc"};
+        for (int i = 0; i < figures.length; i++) {
+            if (!Double.isNaN(figures[i])) {
                 names.append(names.length() == 0 ? "" : ", ").append(labels[i]);
-                values.append(values.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.4f", accs[i]));
+                values.append(values.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.4f", figures[i]));
             }
         }
         return names.length() == 0 ? "" : " | " + names + " | " + values;
     }
 
-    /** The stop rule: the target is on, and the monitored accuracy reaches it. */
-    private boolean reached(EpochMetrics m) {
-        double target = config.get(TARGET_ACCURACY);
-        return target > 0 && monitored(m) >= target;
-    }
-
-    /** What early stopping looks at: validation accuracy, or test accuracy when there is no validation split. */
-    static double monitored(EpochMetrics m) {
-        return Double.isNaN(m.validationAccuracy()) ? m.testAccuracy() : m.validationAccuracy();
-    }
-
-    private static String monitoredName(EpochMetrics m) {
-        return Double.isNaN(m.validationAccuracy()) ? "test" : "validation";
+    /** The root mean squared error from a mean of {@code ½ (y − t)²}. */
+    public static double rmse(double meanHalfSquaredError) {
+        return Math.sqrt(2 * meanHalfSquaredError);
     }
 
     /** Training seconds: what earlier segments of the run took plus the time since this one started. */
@@ -268,13 +397,15 @@ public final class Trainer {
     private final class Progress {
         private final int stepsPerEpoch;
         private final long maxSteps;
+        private final int batchSize;
         private final double every = config.get(PROGRESS_SECONDS);
         private long since = System.nanoTime();
         private long steps;
 
-        Progress(int stepsPerEpoch, long maxSteps) {
+        Progress(int stepsPerEpoch, long maxSteps, int batchSize) {
             this.stepsPerEpoch = stepsPerEpoch;
             this.maxSteps = maxSteps;
+            this.batchSize = batchSize;
         }
 
         void maybePrint(TrainingState state) {
@@ -287,8 +418,8 @@ public final class Trainer {
             double rate = steps / elapsed;
             long left = Math.min(stepsPerEpoch - state.stepInEpoch, maxSteps - state.globalStep);
             log.printf(Locale.ROOT, "  epoch %d step %d/%d | %.1f steps/s, %.0f examples/s | epoch ETA %.0f s | loss %.4f%n",
-                    state.epoch + 1, state.stepInEpoch, stepsPerEpoch, rate, rate * config.get(BATCH_SIZE),
-                    left / rate, state.epochLossSum / state.epochExamples);
+                    state.epoch + 1, state.stepInEpoch, stepsPerEpoch, rate, rate * batchSize,
+                    left / rate, state.epochLossSum / state.epochWeight);
             restart();
         }
 

@@ -5,7 +5,6 @@ import dev.scratchnet.config.Configuration;
 import dev.scratchnet.math.Blas;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
-import dev.scratchnet.report.EpochMetrics;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -53,28 +52,29 @@ public final class TrainingRun {
      * allocated.
      */
     public TrainingState startingState(GradientEngine engine) {
+        return startingState(engine, null);
+    }
+
+    /** As {@link #startingState(GradientEngine)}, a fresh start from {@code initial} (taken over) when it is not null. */
+    public TrainingState startingState(GradientEngine engine, double[] initial) {
         checkMemory(spec, config.get(TrainingSettings.OPTIMIZER), Runtime.getRuntime());
         if (config.get(OutputSettings.RESUME)) {
             Path dir = outputs.checkpointDir() != null ? outputs.checkpointDir()
                     : Path.of(OutputSettings.checkpointFolder(config));
             return Checkpoint.load(dir, config, spec, engine.dataIdentity());
         }
-        double[] params = config.get(NetworkSettings.WEIGHT_INIT).initialize(spec, config.get(TrainingSettings.SEED));
+        double[] params = initial != null ? initial
+                : config.get(NetworkSettings.WEIGHT_INIT).initialize(spec, config.get(TrainingSettings.SEED));
         return TrainingState.fresh(params, TrainingSettings.newOptimizer(config, spec.parameterCount()));
     }
 
     /**
-     * Copies of the parameter vector this JVM holds at once: the parameters, the optimizer's state, the gradient
-     * sum and its mean, the broadcast's serialized copy, a checkpoint's arrays being written, and, in local mode,
-     * each task's own gradient.
+     * Copies of the parameter vector this JVM holds at once: the parameters, the best epoch's, the optimizer's
+     * state, the gradient sum and its mean, the broadcast's serialized copy, a checkpoint's arrays being written,
+     * and, in local mode, each task's own gradient.
      */
     static int parameterCopies(Optimizer.Kind optimizer) {
-        int state = switch (optimizer) {
-            case SGD -> 0;
-            case MOMENTUM, ADAGRAD -> 1;
-            case ADAM -> 2;
-        };
-        return 7 + state;
+        return 8 + optimizer.stateCopies();
     }
 
     /** Refuses a network whose parameter copies would not fit in the memory this JVM may still use. */
@@ -91,9 +91,12 @@ public final class TrainingRun {
         }
     }
 
-    /** Trains from {@code state} on {@code engine} to the end, writes the outputs and returns the summary. */
-    public RunSummary run(GradientEngine engine, TrainingState state, EngineFacts facts) {
-        int batchSize = config.get(TrainingSettings.BATCH_SIZE);
+    /** How a run ended: its summary (as summary.json has it) and the model's parameters. */
+    public record Finished(RunSummary summary, double[] model) {}
+
+    /** Trains from {@code state} on {@code engine} to the end, writes the outputs and returns the summary and model. */
+    public Finished run(GradientEngine engine, TrainingState state, EngineFacts facts) {
+        int batchSize = Trainer.batchSize(config, engine);
         int training = engine.trainPositions().length;
         log.printf(Locale.ROOT, "data: %d training examples%s (%.1f s) | %s%s%n", training,
                 training < engine.trainSize() ? " and " + (engine.trainSize() - training) + " held out for validation" : "",
@@ -103,33 +106,22 @@ public final class TrainingRun {
             log.printf(Locale.ROOT, "resuming from %s at epoch %d step %d (global step %d)%n", outputs.checkpointDir(),
                     state.epoch() + 1, state.stepInEpoch(), state.globalStep());
         }
-        log.printf(Locale.ROOT, "network %s (%d parameters) | batch %d = %d steps/epoch | %s lr %s%n",
-                spec.describe(), spec.parameterCount(), batchSize, training / Math.max(1, batchSize),
-                config.text(TrainingSettings.OPTIMIZER), config.text(TrainingSettings.LEARNING_RATE));
+        log.printf(Locale.ROOT, "network %s (%d parameters) | batch %d%s = %d steps/epoch | %s%s%n",
+                spec.describe(), spec.parameterCount(), batchSize,
+                config.isSet(TrainingSettings.BATCH_SIZE) ? "" : " (auto)", training / Math.max(1, batchSize),
+                config.text(TrainingSettings.OPTIMIZER), config.get(TrainingSettings.OPTIMIZER) == Optimizer.Kind.LBFGS
+                        ? "" : " lr " + config.text(TrainingSettings.LEARNING_RATE));
         outputs.trainingOn(engine.dataIdentity());
-        Trainer.Listener listener = new Trainer.Listener() {
-            @Override
-            public void afterStep(TrainingState s) {
-                outputs.afterStep(s);
-            }
-
-            @Override
-            public void afterEpoch(TrainingState s, EpochMetrics m) {
-                outputs.afterEpoch(s, m);
-            }
-
-            @Override
-            public boolean stopRequested() {
-                return stopRequested.getAsBoolean();
-            }
-        };
-        Trainer.Result result = new Trainer(config, engine, log, listener).run(state);
+        Trainer.Result result = new Trainer(config, spec, engine, log, outputs, stopRequested).run(state);
         if (result.interrupted()) {
             outputs.checkpointIfBehind(state);
             throw new RunInterrupted(state);
         }
-        RunSummary summary = RunSummary.of(result, spec.describe(), spec.parameterCount(), batchSize, facts,
-                Blas.implementation(), config.effective());
-        return outputs.finish(result.params(), summary);
+        if (result.modelEpoch() != result.last().epoch()) {
+            log.printf(Locale.ROOT, "model: epoch %d's weights (best %s)%n", result.modelEpoch(),
+                    StopRule.of(config, engine.hasValidation()).monitoredName());
+        }
+        RunSummary summary = RunSummary.of(result, spec, facts, Blas.implementation(), config.effective());
+        return new Finished(outputs.finish(result.params(), summary), result.params());
     }
 }

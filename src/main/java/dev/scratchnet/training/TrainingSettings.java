@@ -2,33 +2,61 @@ package dev.scratchnet.training;
 
 import static dev.scratchnet.config.Setting.Group.TRAINING;
 
+import dev.scratchnet.ScratchnetException;
+import dev.scratchnet.config.Choice;
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.config.Setting;
 import dev.scratchnet.math.Precision;
+import dev.scratchnet.network.WeightDecay;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * The settings of the training loop: minibatch, optimizer, how long to train and when to stop. Defaults are
- * the book's run (ch05/train_neuralnet.py: batch 100, SGD with learning rate 0.1, 10,000 iterations).
+ * The settings of the training loop: minibatch, optimizer, regularization, how long to train and when to stop.
+ * Defaults work on data nobody tuned for, as scikit-learn's {@code MLPClassifier}'s do: Adam at 0.001, batches of
+ * {@code min(200, n)}, a little L2 weight decay, up to 200 epochs, and a stop when the validation loss has not
+ * improved by {@code tol} for 10 epochs, keeping the best epoch's weights. The book's run is {@code conf/book.conf}.
+ * Where MLlib's {@code MultilayerPerceptronClassifier} has the same thing, the estimator's Param has MLlib's name
+ * ({@code stepSize}, {@code maxIter}, {@code solver}, {@code tol}, {@code regParam}).
  */
 public final class TrainingSettings {
     private TrainingSettings() {}
 
-    public static final Setting<Integer> BATCH_SIZE = Setting.integer(TRAINING, "batchSize", 100, 1, Integer.MAX_VALUE,
-            "global minibatch per synchronous step (all partitions together)").valid("1 .. training set size")
-            .trajectory().param();
+    /** What early stopping watches on the validation split (the training loss when there is none). */
+    public enum Monitor implements Choice {
+        LOSS, ACCURACY;
+
+        @Override
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The batch size {@code auto} stands for: scikit-learn's {@code min(200, n)}. */
+    public static final int AUTO_BATCH = 200;
+
+    public static final Setting<Integer> BATCH_SIZE = Setting.integerOrAuto(TRAINING, "batchSize", 1, Integer.MAX_VALUE,
+            "global minibatch per synchronous step, all partitions together (auto: min(200, training examples))")
+            .valid("auto or 1 .. training set size").trajectory().param();
     public static final Setting<Optimizer.Kind> OPTIMIZER = Setting.choice(TRAINING, "optimizer", Optimizer.Kind.class,
-            Optimizer.Kind.SGD, "update rule (book ch. 6), state kept on the driver").trajectory().param();
-    public static final Setting<Double> LEARNING_RATE = Setting.decimal(TRAINING, "learningRate", 0.1, "> 0", v -> {
+            Optimizer.Kind.ADAM, "update rule (book §6.1; gd is MLlib's name for sgd; l-bfgs: full-batch L-BFGS, "
+                    + "MLlib's default), state kept on the driver").trajectory().param("solver");
+    public static final Setting<Double> LEARNING_RATE = Setting.decimal(TRAINING, "learningRate", 0.001, "> 0", v -> {
         if (v <= 0) {
             throw new IllegalArgumentException("must be > 0");
         }
-    }, "learning rate").trajectory().param();
+    }, "learning rate (not used by l-bfgs)").trajectory().param("stepSize");
     public static final Setting<Double> MOMENTUM = Setting.decimal(TRAINING, "momentum", 0.9, "0 ≤ m < 1", v -> {
         if (v < 0 || v >= 1) {
             throw new IllegalArgumentException("must be in [0, 1)");
         }
     }, "Momentum coefficient (also Adam's beta1)").trajectory().param();
+    public static final Setting<Double> REG_PARAM = Setting.decimal(TRAINING, "regParam", 1e-4, "≥ 0", v -> {
+        if (v < 0) {
+            throw new IllegalArgumentException("must be ≥ 0");
+        }
+    }, "L2 weight decay λ (book §6.4.2): the loss gains ½ λ Σ W² over the weights, not the biases").trajectory()
+            .param();
     public static final Setting<LearningRateSchedule> LR_SCHEDULE = Setting.custom(TRAINING, "lrSchedule",
             LearningRateSchedule.CONSTANT, LearningRateSchedule::parse, LearningRateSchedule::toString,
             "constant | step:<every epochs>:<factor> | cosine:<epochs>[:<floor>]",
@@ -37,31 +65,47 @@ public final class TrainingSettings {
     public static final Setting<Long> WARMUP_STEPS = Setting.longInteger(TRAINING, "warmupSteps", 0, 0, Long.MAX_VALUE,
             "linear learning-rate warm-up: step t of the first w runs at (t + 1) / w of the scheduled rate")
             .valid("0 (none) or steps ≥ 1").trajectory().param();
-    public static final Setting<Integer> EPOCHS = Setting.integer(TRAINING, "epochs", 17, 1, 1_000_000,
-            "passes over the training set (each epoch is floor(n / batchSize) steps)").param();
-    public static final Setting<Long> STEPS = Setting.longInteger(TRAINING, "steps", 10_000, 0, Long.MAX_VALUE,
+    public static final Setting<Integer> EPOCHS = Setting.integer(TRAINING, "epochs", 200, 1, 1_000_000,
+            "at most this many passes over the training set (each epoch is floor(n / batchSize) steps; for l-bfgs, "
+                    + "iterations)").param("maxIter");
+    public static final Setting<Long> STEPS = Setting.longInteger(TRAINING, "steps", 0, 0, Long.MAX_VALUE,
             "stop after this many steps in all, even mid-epoch (the book's iters_num)").valid("0 (no limit) or ≥ 1").param();
     public static final Setting<Long> SEED = Setting.longInteger(TRAINING, "seed", 42, Long.MIN_VALUE, Long.MAX_VALUE,
-            "seed of the weights and of the minibatch order").trajectory().param();
+            "seed of the weights, the minibatch order, the validation split and dropout").trajectory().param();
     public static final Setting<Precision> PRECISION = Setting.choice(TRAINING, "precision", Precision.class,
-            Precision.DOUBLE, "arithmetic of the matrix products: single runs sgemm (faster; partition invariance then "
-                    + "holds to float rounding, not 1e-9); gradient checks always use double").trajectory().param();
-    public static final Setting<Double> TARGET_ACCURACY = Setting.decimal(TRAINING, "targetAccuracy", 0, "0 (off) or 0 < a ≤ 1",
-            v -> {
-                if (v < 0 || v > 1) {
-                    throw new IllegalArgumentException("must be 0 (off) or in (0, 1]");
-                }
-            }, "stop after the first epoch whose validation accuracy (test accuracy when there is no validation "
-                    + "split) reaches it").param();
-    public static final Setting<Double> VALIDATION_FRACTION = Setting.decimal(TRAINING, "validationFraction", 0,
+            Precision.SINGLE, "arithmetic of the passes: single computes in float from input to loss (sgemm; "
+                    + "partition invariance then holds to float rounding, not 1e-9), double in double (dgemm); the "
+                    + "driver keeps parameters and optimizer state in double").trajectory().param();
+    public static final Setting<Double> VALIDATION_FRACTION = Setting.decimal(TRAINING, "validationFraction", 0.1,
             "0 ≤ f < 1", v -> {
                 if (v < 0 || v >= 1) {
                     throw new IllegalArgumentException("must be in [0, 1)");
                 }
             }, "fraction of the training set held out (seeded, whatever the partitioning) to validate on each epoch; "
-                    + "the target accuracy then looks at it, and test accuracy is only reported").trajectory().param();
-    public static final Setting<Boolean> EVAL_TRAIN = Setting.bool(TRAINING, "evalTrain", true,
-            "also count correct predictions on the full training set each epoch").param();
+                    + "early stopping and the target accuracy look at it").trajectory().param();
+    public static final Setting<Integer> PATIENCE = Setting.integer(TRAINING, "patience", 10, 0, 1_000_000,
+            "early stopping: stop when the monitored quantity has not improved by tol for this many epochs, and keep "
+                    + "the best epoch's weights (0: off, the last epoch's weights)").param();
+    public static final Setting<Double> TOL = Setting.decimal(TRAINING, "tol", 1e-4, "≥ 0", v -> {
+        if (v < 0) {
+            throw new IllegalArgumentException("must be ≥ 0");
+        }
+    }, "the improvement early stopping counts (for l-bfgs: the relative change of the loss that ends it)").param();
+    public static final Setting<Monitor> MONITOR = Setting.choice(TRAINING, "monitor", Monitor.class, Monitor.LOSS,
+            "what early stopping watches: the validation split's loss or accuracy (the training loss when there is no "
+                    + "validation split)").param();
+    public static final Setting<Double> TARGET_ACCURACY = Setting.decimal(TRAINING, "targetAccuracy", 0, "0 (off) or 0 < a ≤ 1",
+            v -> {
+                if (v < 0 || v > 1) {
+                    throw new IllegalArgumentException("must be 0 (off) or in (0, 1]");
+                }
+            }, "also stop after the first epoch whose validation accuracy (test accuracy when there is no validation "
+                    + "split) reaches it").param();
+    public static final Setting<Boolean> EVAL_TRAIN = Setting.bool(TRAINING, "evalTrain", false,
+            "also count correct predictions on the full training set each epoch (the book's train accuracy)").param();
+    public static final Setting<Integer> BLOCK_SIZE = Setting.integer(TRAINING, "blockSize", 128, 1, 1_000_000,
+            "MLlib's block size: the rows stacked into one matrix product when evaluating and predicting (training "
+                    + "stacks each partition's share of a minibatch whole); no effect on the results").param();
     public static final Setting<Double> PROGRESS_SECONDS = Setting.decimal(TRAINING, "progressSeconds", 10, "≥ 0 (0: off)",
             v -> {
                 if (v < 0) {
@@ -69,9 +113,37 @@ public final class TrainingSettings {
                 }
             }, "seconds between progress lines within an epoch");
 
+    /** In the order the README lists them. */
+    public static final List<Setting<?>> ALL = List.of(BATCH_SIZE, OPTIMIZER, LEARNING_RATE, MOMENTUM, REG_PARAM,
+            LR_SCHEDULE, WARMUP_STEPS, EPOCHS, STEPS, SEED, PRECISION, VALIDATION_FRACTION, PATIENCE, TOL, MONITOR,
+            TARGET_ACCURACY, EVAL_TRAIN, BLOCK_SIZE, PROGRESS_SECONDS);
+
+    /**
+     * The batch size for {@code training} examples (those outside the validation split, of {@code total}): the
+     * given one, which must fit, or {@code auto}'s {@code min(200, training)}.
+     *
+     * @throws ScratchnetException when a given batch size is larger than the training examples
+     */
+    public static int batchSize(Configuration config, int training, int total) {
+        int given = config.get(BATCH_SIZE);
+        if (given == 0) {
+            return Math.max(1, Math.min(AUTO_BATCH, training));
+        }
+        if (given > training) {
+            throw new ScratchnetException(BATCH_SIZE.key() + ": " + given + " is larger than the training set ("
+                    + training + " examples" + (training < total ? " outside the validation split" : "") + ")");
+        }
+        return given;
+    }
+
     /** A fresh optimizer of the configured kind for {@code parameterCount} parameters. */
     public static Optimizer newOptimizer(Configuration config, int parameterCount) {
         return config.get(OPTIMIZER).create(config.get(LEARNING_RATE), config.get(MOMENTUM), parameterCount);
+    }
+
+    /** The configured weight decay. */
+    public static WeightDecay weightDecay(Configuration config) {
+        return new WeightDecay(config.get(REG_PARAM));
     }
 
     /** The factor of the learning rate at global step {@code step}: the warm-up times the schedule. */
@@ -83,9 +155,4 @@ public final class TrainingSettings {
     public static ValidationSplit validationSplit(Configuration config) {
         return new ValidationSplit(config.get(VALIDATION_FRACTION), config.get(SEED));
     }
-
-    /** In the order the README lists them. */
-    public static final List<Setting<?>> ALL = List.of(BATCH_SIZE, OPTIMIZER, LEARNING_RATE, MOMENTUM, LR_SCHEDULE,
-            WARMUP_STEPS, EPOCHS, STEPS,
-            SEED, PRECISION, VALIDATION_FRACTION, TARGET_ACCURACY, EVAL_TRAIN, PROGRESS_SECONDS);
 }

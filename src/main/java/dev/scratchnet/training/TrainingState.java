@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * Where a run stands: the parameters, the optimizer, the next step to take ({@code epoch},
- * {@code stepInEpoch}, both 0-based), steps done, training seconds so far and the metrics of the
- * epochs finished. All that a checkpoint must hold to continue bit for bit.
+ * {@code stepInEpoch}, both 0-based), steps done, training seconds so far, the metrics of the
+ * epochs finished, and the best epoch so far with its parameters (what early stopping keeps). All that a
+ * checkpoint must hold to continue bit for bit.
  */
 public final class TrainingState {
     final double[] params;
@@ -17,11 +18,15 @@ public final class TrainingState {
     long globalStep;
     double seconds;
     double epochLossSum;
-    long epochExamples;
+    double epochWeight;
     final List<EpochMetrics> metrics;
+    /** The best epoch so far (1-based; 0: none yet) and a copy of its parameters (null: none). */
+    int bestEpoch;
+    double[] bestParams;
 
     public TrainingState(double[] params, Optimizer optimizer, int epoch, int stepInEpoch, long globalStep,
-                         double seconds, double epochLossSum, long epochExamples, List<EpochMetrics> metrics) {
+                         double seconds, double epochLossSum, double epochWeight, List<EpochMetrics> metrics,
+                         int bestEpoch, double[] bestParams) {
         this.params = params;
         this.optimizer = optimizer;
         this.epoch = epoch;
@@ -29,13 +34,15 @@ public final class TrainingState {
         this.globalStep = globalStep;
         this.seconds = seconds;
         this.epochLossSum = epochLossSum;
-        this.epochExamples = epochExamples;
+        this.epochWeight = epochWeight;
         this.metrics = new ArrayList<>(metrics);
+        this.bestEpoch = bestEpoch;
+        this.bestParams = bestParams;
     }
 
     /** A fresh start: step 0 of epoch 0. */
     public static TrainingState fresh(double[] params, Optimizer optimizer) {
-        return new TrainingState(params, optimizer, 0, 0, 0, 0.0, 0.0, 0, List.of());
+        return new TrainingState(params, optimizer, 0, 0, 0, 0.0, 0.0, 0, List.of(), 0, null);
     }
 
     public double[] params() {
@@ -66,11 +73,22 @@ public final class TrainingState {
         return epochLossSum;
     }
 
-    public long epochExamples() {
-        return epochExamples;
+    /** The weights' sum of the examples the current epoch's steps have seen so far. */
+    public double epochWeight() {
+        return epochWeight;
     }
 
     public List<EpochMetrics> metrics() {
         return List.copyOf(metrics);
+    }
+
+    /** The best epoch so far (1-based), or 0. */
+    public int bestEpoch() {
+        return bestEpoch;
+    }
+
+    /** The best epoch's parameters, or null. */
+    public double[] bestParams() {
+        return bestParams;
     }
 }

@@ -11,7 +11,10 @@ import dev.scratchnet.report.EpochMetrics;
 import dev.scratchnet.report.Json;
 import dev.scratchnet.spark.CachedCleanSparkContext;
 import dev.scratchnet.spark.SparkEngine;
+import dev.scratchnet.training.BlockEvaluation;
 import dev.scratchnet.training.ExampleBlock;
+import dev.scratchnet.training.PartitionStep;
+import dev.scratchnet.training.Step;
 import dev.scratchnet.training.GradientEngine;
 import dev.scratchnet.training.LocalEngine;
 import dev.scratchnet.training.MinibatchSchedule;
@@ -169,7 +172,7 @@ public final class Benchmark {
                 });
             }
             if (parts.contains("local")) {
-                engines.put("in-process", () -> new LocalEngine(spec, data.train(), data.test(), precision, ValidationSplit.NONE));
+                engines.put("in-process", () -> LocalEngine.of(spec, data.train(), data.test(), config));
             }
             Map<String, Map<String, Object>> trained = trainSideBySide(config, spec, engines);
             Map<String, Object> spark = trained.get("spark");
@@ -284,8 +287,8 @@ public final class Benchmark {
                     TrainingState state = new TrainingRun(config, spec, RunOutputs.checkpointsOnly(null, config, spec),
                             out).startingState(e.getValue());
                     ByteArrayOutputStream log = new ByteArrayOutputStream();
-                    Trainer.Result r = new Trainer(config, e.getValue(), new PrintStream(log, true, StandardCharsets.UTF_8),
-                            new Trainer.Listener() {}).run(state);
+                    Trainer.Result r = new Trainer(config, spec, e.getValue(),
+                            new PrintStream(log, true, StandardCharsets.UTF_8), Trainer.NO_LISTENER).run(state);
                     if (!r.reachedTarget()) {
                         throw new IllegalStateException(name + ": did not reach " + config.get(TrainingSettings.TARGET_ACCURACY)
                                 + ":\n" + log);
@@ -378,12 +381,12 @@ public final class Benchmark {
                     config.with(EngineSettings.PARTITIONS, parts).with(EngineSettings.TREE_DEPTH, 2))) {
                 MinibatchSchedule schedule = new MinibatchSchedule(data.train().size(), parts, 1);
                 for (int i = 0; i < 20; i++) {
-                    engine.gradientSum(params, schedule.batch(0, i), 0, i);
+                    engine.gradientSum(params, schedule.batch(0, i), new GradientEngine.StepPosition(0, i, i));
                 }
                 double ms = medianOf(repeats, () -> {
                     long t = System.nanoTime();
                     for (int i = 0; i < steps; i++) {
-                        engine.gradientSum(params, schedule.batch(0, i), 0, i);
+                        engine.gradientSum(params, schedule.batch(0, i), new GradientEngine.StepPosition(0, i, i));
                     }
                     return (System.nanoTime() - t) / 1e6 / steps;
                 });
@@ -464,9 +467,11 @@ public final class Benchmark {
     private static double gradientRate(ExampleBlock block, NetworkSpec spec, double[] p, MinibatchSchedule schedule,
                                        int batchSize, boolean single, int calls) {
         long t = System.nanoTime();
+        Precision precision = single ? Precision.SINGLE : Precision.DOUBLE;
+        dev.scratchnet.math.Matrix params = dev.scratchnet.training.Parameters.forPrecision(p, precision);
         for (int i = 0; i < calls; i++) {
-            block.gradientSum(spec, p, schedule.batch(0, i % schedule.stepsPerEpoch()), 0,
-                    single ? Precision.SINGLE : Precision.DOUBLE);
+            Step step = new Step(spec, precision, 0, i, schedule.batch(0, i % schedule.stepsPerEpoch()));
+            PartitionStep.gradientSum(block, 0, step, params);
         }
         return (double) calls * batchSize * spec.flopsPerTrainingExample() / (System.nanoTime() - t);
     }
@@ -477,13 +482,14 @@ public final class Benchmark {
      * the BLAS reaches on these shapes, the ceiling for the step.
      */
     static double stepGemms(NetworkSpec spec, int batch, boolean single, int reps) {
-        int layers = spec.affineCount();
+        List<NetworkSpec.ParameterBlock> weights = spec.parameterBlocks().stream().filter(b -> !b.isBias()).toList();
+        int layers = weights.size();
         long flops = 0;
         double[][] d = new double[layers * 4][];
         float[][] f = new float[layers * 4][];
         for (int l = 1; l <= layers; l++) {
-            int in = spec.fanIn(l);
-            int out = spec.fanOut(l);
+            int in = weights.get(l - 1).rows();
+            int out = weights.get(l - 1).cols();
             int[] sizes = {batch * in, in * out, batch * out, batch * in};
             for (int k = 0; k < 4; k++) {
                 d[(l - 1) * 4 + k] = single ? null : filled(sizes[k]);
@@ -493,8 +499,8 @@ public final class Benchmark {
         long t = System.nanoTime();
         for (int r = 0; r < reps; r++) {
             for (int l = 1; l <= layers; l++) {
-                int in = spec.fanIn(l);
-                int out = spec.fanOut(l);
+                int in = weights.get(l - 1).rows();
+                int out = weights.get(l - 1).cols();
                 int i = (l - 1) * 4;
                 // row-major: forward y(b×out) = x(b×in)·W(in×out); dW += xᵀ·dy; dx = dy·Wᵀ
                 if (single) {
@@ -514,7 +520,7 @@ public final class Benchmark {
         }
         long nanos = System.nanoTime() - t;
         for (int l = 1; l <= layers; l++) {
-            flops += 2L * batch * spec.fanIn(l) * spec.fanOut(l) * (l == 1 ? 2 : 3);
+            flops += 2L * batch * weights.get(l - 1).size() * (l == 1 ? 2 : 3);
         }
         return (double) flops * reps / nanos;
     }
@@ -535,14 +541,15 @@ public final class Benchmark {
                 for (int k = 0; k < 2; k++) {
                     SparkEngine engine = engines[k];
                     MinibatchSchedule schedule = new MinibatchSchedule(engine.trainSize(),
-                            config.get(TrainingSettings.BATCH_SIZE), config.get(TrainingSettings.SEED));
+                            Trainer.batchSize(config, engine), config.get(TrainingSettings.SEED));
                     double[] p = config.get(NetworkSettings.WEIGHT_INIT).initialize(spec, config.get(TrainingSettings.SEED));
                     Optimizer opt = TrainingSettings.newOptimizer(config, p.length);
                     long t = System.nanoTime();
                     for (int s = 0; s < schedule.stepsPerEpoch(); s++) {
-                        opt.update(p, engine.gradientSum(p, schedule.batch(0, s), 0, s).meanGradient(p.length));
+                        opt.update(p, engine.gradientSum(p, schedule.batch(0, s), new GradientEngine.StepPosition(0, s, s))
+                                .meanGradient(p.length));
                     }
-                    engine.accuracy(p, false);
+                    engine.evaluate(p, BlockEvaluation.Counted.VALIDATION);
                     times.get(k).add(seconds(t));
                 }
             }

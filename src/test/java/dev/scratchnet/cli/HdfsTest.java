@@ -144,7 +144,7 @@ class HdfsTest {
             SparkSession spark = SparkTestContext.session(sc);
             org.apache.spark.sql.Dataset<Row> train = spark.read().parquet(hdfs + "/train.parquet");
             ScratchnetClassificationModel model = new ScratchnetClassifier().setHidden(16).setWeightInit("he")
-                    .setBatchSize(200).setOptimizer("momentum").setEpochs(1).setSteps(0).setDataScale(1 / 255.0).fit(train);
+                    .setBatchSize(200).setSolver("momentum").setMaxIter(1).setSteps(0).setDataScale(1 / 255.0).fit(train);
             model.write().overwrite().save(hdfs + "/models/m");
             ScratchnetClassificationModel back = ScratchnetClassificationModel.load(hdfs + "/models/m");
             assertEquals(ScratchnetClassifierPredictions.of(model.transform(train)),

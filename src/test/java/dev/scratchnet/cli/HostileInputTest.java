@@ -69,6 +69,7 @@ class HostileInputTest {
     /** The same checkpoint, written after {@code change} has altered the state (as a diverged run would). */
     Path checkpoint(java.util.function.Consumer<TrainingState> change) {
         Map<String, String> properties = new LinkedHashMap<>();
+        TestData.PLAIN.forEach((k, v) -> properties.put("spark.scratchnet." + k, v));
         for (int i = 0; i < RUN.length; i += 2) {
             properties.put("spark.scratchnet." + RUN[i], RUN[i + 1]);
         }
@@ -77,7 +78,7 @@ class HostileInputTest {
         NetworkSpec spec = NetworkSettings.spec(config, 784, 10);
         double[] params = config.get(NetworkSettings.WEIGHT_INIT).initialize(spec, config.get(TrainingSettings.SEED));
         Optimizer optimizer = TrainingSettings.newOptimizer(config, spec.parameterCount());
-        TrainingState state = new TrainingState(params, optimizer, 0, 5, 5, 1.0, 10.0, 5000, List.of());
+        TrainingState state = new TrainingState(params, optimizer, 0, 5, 5, 1.0, 10.0, 5000, List.of(), 0, null);
         change.accept(state);
         Path dir = Path.of(OutputSettings.checkpointFolder(config));
         Checkpoint.save(dir, config, spec, state, MNIST_IDENTITY);

@@ -46,11 +46,13 @@ class MainTest {
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /** A run's configuration: MNIST, {@code outDir}, {@link TestData#PLAIN}'s pins, then {@code kv}. */
     static SparkConf conf(Path outDir, String... kv) {
         SparkConf conf = SparkTestContext.conf()
                 .set("spark.scratchnet.data.dir", TestData.mnistDir().toString())
                 .set("spark.scratchnet.out", outDir.toString())
                 .set("spark.scratchnet.progressSeconds", "0");
+        TestData.PLAIN.forEach((k, v) -> conf.set("spark.scratchnet." + k, v));
         for (int i = 0; i < kv.length; i += 2) {
             conf.set("spark.scratchnet." + kv[i], kv[i + 1]);
         }
@@ -62,7 +64,7 @@ class MainTest {
         Path out = tmp.resolve("run");
         Run r = run(conf(out, "batchSize", "-5"), "train");
         assertEquals(2, r.code());
-        assertEquals("scratchnet: spark.scratchnet.batchSize: out of range, got '-5' (valid: 1 .. training set size)\n", r.err());
+        assertEquals("scratchnet: spark.scratchnet.batchSize: out of range, got '-5' (valid: auto or 1 .. training set size)\n", r.err());
         assertFalse(Files.exists(out), "no output folder for a run that never started");
 
         Run unknown = run(conf(out, "optimiser", "adam"), "train");
@@ -113,7 +115,7 @@ class MainTest {
 
     @Test
     void gradcheckPrintsTheBooksDifferencesAndPasses(@TempDir Path tmp) {
-        Run r = run(conf(tmp), "gradcheck");
+        Run r = run(conf(tmp, "hidden", "50", "weightInit", "std:0.01"), "gradcheck");
         assertEquals(0, r.code(), r.out() + r.err());
         for (String name : List.of("W1", "b1", "W2", "b2")) {
             String line = r.out().lines().filter(l -> l.startsWith(name + ":")).findFirst().orElseThrow();
@@ -127,7 +129,7 @@ class MainTest {
     void trainWritesEveryOutputAndEvaluateReloadsTheModel(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("run");
         Run r = run(conf(out, "hidden", "20", "batchSize", "500", "optimizer", "adam", "learningRate", "0.01",
-                "weightInit", "he", "epochs", "2", "steps", "150", "partitions", "3"), "train");
+                "weightInit", "he", "epochs", "2", "steps", "150", "partitions", "3", "evalTrain", "true"), "train");
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("| BLAS " + Blas.implementation()), "logs the BLAS that loaded");
         assertTrue(r.out().contains("spark.scratchnet.batchSize = 500"), "logs the effective configuration");
@@ -158,8 +160,9 @@ class MainTest {
         assertEquals(sha256, summary.get("model_sha256").asText(), "summary.json names the model it describes");
         JsonNode copy = Json.readTree(out.resolve("model.json"));
         assertEquals(sha256, copy.get("weights_sha256").asText(), "model.json names the model it describes");
-        assertEquals(Json.readTree(model.members().get(ModelFile.EMBEDDED_DESCRIPTION), "network.json").get("hidden"),
-                copy.get("hidden"));
+        assertEquals(Json.readTree(model.members().get(ModelFile.EMBEDDED_DESCRIPTION), "network.json").get("layers"),
+                copy.get("layers"));
+        assertEquals("affine:20,relu,affine", copy.get("layers").asText());
         assertArrayEquals(new int[] {784, 20}, weights.get("W1").shape());
         assertArrayEquals(new int[] {10}, weights.get("b2").shape());
         assertEquals("784-20-10 relu", ModelFile.load(out).spec().describe());

@@ -30,17 +30,29 @@ class SettingTest {
     @Test
     void parsesFormatsAndValidatesFromOneDeclaration() {
         Configuration c = Configuration.parse(ALL, Map.of("spark.scratchnet.paint.colour", " Dark-Blue ",
-                "spark.scratchnet.workers", "auto", "spark.scratchnet.size", "1_0".replace("1_0", "9")));
+                "spark.scratchnet.workers", "auto", "spark.scratchnet.size", "9"));
         assertEquals(Colour.DARK_BLUE, c.get(COLOUR));
         assertEquals(0, c.get(WORKERS));
         assertEquals(9, c.get(SIZE));
         assertEquals(Map.of("spark.scratchnet.size", "9", "spark.scratchnet.paint.colour", "dark-blue",
                 "spark.scratchnet.workers", "auto"), c.effective());
+        assertEquals(16, Configuration.parse(ALL, Map.of("spark.scratchnet.workers", "1_6")).get(WORKERS),
+                "underscores group digits, as in Java literals");
         assertEquals(Map.of("spark.scratchnet.paint.colour", "dark-blue"), c.trajectory());
         assertEquals("red | dark-blue", COLOUR.valid());
         assertEquals("auto or 1 .. 64", WORKERS.valid());
         assertEquals("paintColour", COLOUR.paramName());
+        assertEquals("threads", WORKERS.param("threads").paramName(), "MLlib's name where it has one");
         assertTrue(WORKERS.isParam() && !SIZE.isParam());
+    }
+
+    @Test
+    void aConfigurationKnowsWhichSettingsWereGiven() {
+        Configuration c = Configuration.parse(ALL, Map.of("spark.scratchnet.size", "3"));
+        assertTrue(c.isSet(SIZE), "given, even at its default value");
+        assertTrue(!c.isSet(WORKERS));
+        assertTrue(c.with(WORKERS, 4).isSet(WORKERS));
+        assertTrue(!c.with(WORKERS, 4).withDefault(WORKERS, 2).isSet(WORKERS), "a default chosen for the data");
     }
 
     @Test

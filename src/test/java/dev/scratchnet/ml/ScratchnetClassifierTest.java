@@ -80,8 +80,9 @@ class ScratchnetClassifierTest {
     }
 
     static ScratchnetClassifier small() {
-        return new ScratchnetClassifier().setHidden(24).setWeightInit("he").setBatchSize(250).setOptimizer("momentum")
-                .setLearningRate(0.1).setEpochs(2).setSteps(0).setSeed(3).setDataScale(1 / 255.0).setPartitions(3);
+        return new ScratchnetClassifier().setHidden(24).setWeightInit("he").setBatchSize(250).setSolver("momentum")
+                .setStepSize(0.1).setMaxIter(2).setSeed(3).setDataScale(1 / 255.0).setPartitions(3)
+                .setPrecision("double").setValidationFraction(0).setPatience(0).setRegParam(0);
     }
 
     @Test
@@ -96,16 +97,16 @@ class ScratchnetClassifierTest {
         }
         assertTrue(c.hasParam("featuresCol") && c.hasParam("probabilityCol"), "MLlib's Params stay");
         assertEquals(Settings.defaults().trajectory(), c.configuration().trajectory(), "defaults are the settings' defaults");
-        assertArrayEquals(new int[] {50}, c.getOrDefault(c.hidden()));
-        assertEquals("sgd", c.getOrDefault(c.optimizer()));
-        Configuration set = small().setOptimizer("Adam").setPrecision("single").configuration();
+        assertArrayEquals(new int[] {100}, c.getHidden());
+        assertEquals("adam", c.getSolver());
+        Configuration set = small().setSolver("Adam").setPrecision("single").configuration();
         assertEquals("adam", set.text(dev.scratchnet.training.TrainingSettings.OPTIMIZER));
         assertEquals("24", set.text(NetworkSettings.HIDDEN));
 
-        IllegalArgumentException lr = assertThrows(IllegalArgumentException.class, () -> c.setLearningRate(-1));
-        assertEquals("learningRate: must be > 0, got '-1' (valid: > 0)", lr.getMessage());
-        IllegalArgumentException opt = assertThrows(IllegalArgumentException.class, () -> c.setOptimizer("rmsprop"));
-        assertTrue(opt.getMessage().startsWith("optimizer: unknown optimizer, got 'rmsprop'"), opt.getMessage());
+        IllegalArgumentException lr = assertThrows(IllegalArgumentException.class, () -> c.setStepSize(-1));
+        assertEquals("stepSize: must be > 0, got '-1' (valid: > 0)", lr.getMessage());
+        IllegalArgumentException opt = assertThrows(IllegalArgumentException.class, () -> c.setSolver("rmsprop"));
+        assertTrue(opt.getMessage().startsWith("solver: unknown optimizer, got 'rmsprop'"), opt.getMessage());
         assertThrows(IllegalArgumentException.class, () -> c.setHidden(0));
         ScratchnetClassifier copy = small().copy(ParamMap.empty());
         assertEquals(small().configuration().effective(), copy.configuration().effective());
@@ -114,7 +115,7 @@ class ScratchnetClassifierTest {
     @Test
     void fitEqualsTheSameRunFromTheCommandLinesEngineAndTransformAddsMllibsColumns() {
         ScratchnetClassificationModel model = small().fit(train);
-        assertArrayEquals(new int[] {784, 24, 10}, model.layers());
+        assertArrayEquals(new int[] {784, 24, 10}, model.getLayers());
         assertEquals(2, model.history().size());
         assertTrue(Double.isNaN(model.history().get(0).testAccuracy()), "a fit has no test set");
 
@@ -125,8 +126,8 @@ class ScratchnetClassifierTest {
         try (SparkEngine engine = SparkEngine.of(sc, spec, data.train(), null, config.with(EngineSettings.PARTITIONS, 3))) {
             TrainingState state = new TrainingRun(config, spec, RunOutputs.checkpointsOnly(null, config, spec), quiet)
                     .startingState(engine);
-            Trainer.Result r = new Trainer(config, engine, quiet, new Trainer.Listener() {}).run(state);
-            double diff = TestData.maxRelativeDifference(model.allWeights().toArray(), r.params());
+            Trainer.Result r = new Trainer(config, spec, engine, quiet, Trainer.NO_LISTENER).run(state);
+            double diff = TestData.maxRelativeDifference(model.weights().toArray(), r.params());
             assertTrue(diff <= 1e-9, "estimator vs engine: " + diff);
         }
 
@@ -152,12 +153,12 @@ class ScratchnetClassifierTest {
 
     @Test
     void aModelSavesLoadsAndExportsNpz() throws Exception {
-        ScratchnetClassificationModel model = small().setEpochs(1).fit(train);
+        ScratchnetClassificationModel model = small().setMaxIter(1).fit(train);
         String path = tmp.resolve("model").toString();
         model.write().overwrite().save(path);
         ScratchnetClassificationModel back = ScratchnetClassificationModel.load(path);
         assertEquals(model.uid(), back.uid());
-        assertArrayEquals(model.allWeights().toArray(), back.allWeights().toArray(), 0.0);
+        assertArrayEquals(model.weights().toArray(), back.weights().toArray(), 0.0);
         assertEquals(model.history(), back.history());
         assertEquals(predictions(model.transform(test)), predictions(back.transform(test)));
 
@@ -172,7 +173,7 @@ class ScratchnetClassifierTest {
 
     @Test
     void aBrokenOrForeignSavedModelIsOneClearIllegalArgumentException() throws Exception {
-        ScratchnetClassificationModel model = small().setEpochs(1).setSteps(2).fit(train);
+        ScratchnetClassificationModel model = small().setMaxIter(1).setSteps(2).fit(train);
         Path saved = tmp.resolve("to-break");
         model.write().overwrite().save(saved.toString());
         try (var files = Files.walk(saved.resolve("data"))) {
@@ -198,12 +199,12 @@ class ScratchnetClassifierTest {
         for (int i = 0; i < values.length; i++) {
             values[i] = row.get(i);
         }
-        values[1] = 2;
+        values[1] = 3;
         spark.createDataFrame(List.of(RowFactory.create(values)), schema).write().mode("overwrite")
                 .parquet(other.resolve("data").toString());
         IllegalArgumentException version = assertThrows(IllegalArgumentException.class,
                 () -> ScratchnetClassificationModel.load(other.toString()));
-        assertTrue(version.getMessage().endsWith("data/ is format version 2; this scratchnet reads version 1"),
+        assertTrue(version.getMessage().endsWith("data/ is format version 3; this scratchnet reads versions 1 and 2"),
                 version.getMessage());
     }
 
@@ -272,12 +273,12 @@ class ScratchnetClassifierTest {
         VectorAssembler assembler = new VectorAssembler().setInputCols(columns).setOutputCol("features");
         StringIndexer indexer = new StringIndexer().setInputCol("digit").setOutputCol("label");
         ScratchnetClassifier classifier = new ScratchnetClassifier().setWeightInit("he").setBatchSize(100)
-                .setOptimizer("adam").setEpochs(3).setSteps(0).setSeed(5).setEvalTrain(false);
+                .setSolver("adam").setMaxIter(3).setSeed(5).setPatience(0);
         Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {assembler, indexer, classifier});
         ParamMap[] grid = new ParamGridBuilder()
                 .addGrid(classifier.hidden(), scala.jdk.javaapi.CollectionConverters.asScala(
                         List.of(new int[] {16}, new int[] {32})))
-                .addGrid(classifier.learningRate(), new double[] {0.003, 0.01})
+                .addGrid(classifier.stepSize(), new double[] {0.003, 0.01})
                 .build();
         assertEquals(4, grid.length);
         MulticlassClassificationEvaluator accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy");
@@ -317,7 +318,7 @@ class ScratchnetClassifierTest {
                 .anyMatch(s -> s.isParam() && s.paramName().equals(p.name()))).count();
         assertEquals(ours, found);
         Param<?> lr = c.param(dev.scratchnet.training.TrainingSettings.LEARNING_RATE);
-        assertEquals("learningRate", lr.name());
+        assertEquals("stepSize", lr.name());
         assertEquals(c.uid(), lr.parent());
     }
 }

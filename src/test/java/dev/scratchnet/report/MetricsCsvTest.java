@@ -31,8 +31,8 @@ class MetricsCsvTest {
         MetricsCsv.write(file, sample());
         List<String> lines = Files.readAllLines(file);
         assertEquals(MetricsCsv.HEADER, lines.get(0));
-        assertEquals("1,600,3.250,0.412346,0.905100,,0.908700", lines.get(1));
-        assertEquals("2,1200,6.500,0.200000,0.940350,0.941200,0.940100", lines.get(2));
+        assertEquals("1,600,3.250,0.412346,0.905100,,0.908700,,", lines.get(1));
+        assertEquals("2,1200,6.500,0.200000,0.940350,0.941200,0.940100,,", lines.get(2));
         List<EpochMetrics> back = MetricsCsv.read(file);
         assertEquals(3, back.size());
         for (int i = 0; i < 3; i++) {
@@ -52,7 +52,7 @@ class MetricsCsvTest {
     void nanIsAnEmptyFieldAndReadsBackAsNan() throws IOException {
         Path file = dir.resolve("metrics.csv");
         MetricsCsv.write(file, List.of(new EpochMetrics(1, 60, 1.0, 0.5, Double.NaN, Double.NaN, 0.9)));
-        assertEquals("1,60,1.000,0.500000,,,0.900000", Files.readAllLines(file).get(1));
+        assertEquals("1,60,1.000,0.500000,,,0.900000,,", Files.readAllLines(file).get(1));
         assertTrue(Double.isNaN(MetricsCsv.read(file).get(0).trainAccuracy()));
     }
 

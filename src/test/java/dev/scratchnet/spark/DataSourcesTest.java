@@ -12,10 +12,12 @@ import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.testing.Exports;
 import dev.scratchnet.testing.SparkTestContext;
 import dev.scratchnet.testing.TestData;
-import dev.scratchnet.training.Accuracy;
+import dev.scratchnet.training.BlockEvaluation;
+import dev.scratchnet.training.Evaluation;
 import dev.scratchnet.training.ExampleBlock;
 import dev.scratchnet.training.GradientEngine;
 import dev.scratchnet.training.GradientSum;
+import dev.scratchnet.training.PartitionStep;
 import dev.scratchnet.training.LocalEngine;
 import dev.scratchnet.training.MinibatchSchedule;
 import dev.scratchnet.training.RunOutputs;
@@ -76,6 +78,7 @@ class DataSourcesTest {
                 "spark.scratchnet.learningRate", "0.1", "spark.scratchnet.epochs", "2", "spark.scratchnet.steps", "0",
                 "spark.scratchnet.progressSeconds", "0", "spark.scratchnet.seed", "3",
                 "spark.scratchnet.data.scale", Exports.SCALE));
+        TestData.PLAIN.forEach((k, v) -> m.put("spark.scratchnet." + k, v));
         for (int i = 0; i < kv.length; i += 2) {
             m.put("spark.scratchnet." + kv[i], kv[i + 1]);
         }
@@ -86,14 +89,14 @@ class DataSourcesTest {
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         TrainingState state = new TrainingRun(config, spec, RunOutputs.checkpointsOnly(null, config, spec), quiet)
                 .startingState(engine);
-        return new Trainer(config, engine, quiet, new Trainer.Listener() {}).run(state);
+        return new Trainer(config, spec, engine, quiet, Trainer.NO_LISTENER).run(state);
     }
 
     /** Trains on what {@code config} names, through the command line's data path. */
     static Trainer.Result trainOn(Configuration config) {
         DataSources.Loaded loaded = DataSources.load(spark, config);
         NetworkSpec spec = NetworkSettings.spec(config, loaded.features(), loaded.classes());
-        try (SparkEngine engine = new SparkEngine(sc, spec, loaded.train(), loaded.test(), config, ExampleBlock::gradientSum)) {
+        try (SparkEngine engine = new SparkEngine(sc, spec, loaded.train(), loaded.test(), config, PartitionStep::gradientSum)) {
             return train(config, engine, spec);
         }
     }
@@ -105,10 +108,10 @@ class DataSourcesTest {
         double[] params = config.get(NetworkSettings.WEIGHT_INIT).initialize(spec, 1);
         int[] batch = new MinibatchSchedule(data.train().size(), 600, 5).batch(1, 2);
         GradientSum expected;
-        Accuracy expectedAccuracy;
+        Evaluation expectedAccuracy;
         try (SparkEngine memory = SparkEngine.of(sc, spec, data.train(), data.test(), config)) {
-            expected = memory.gradientSum(params, batch, 1, 2);
-            expectedAccuracy = memory.accuracy(params, true);
+            expected = memory.gradientSum(params, batch, new GradientEngine.StepPosition(1, 2, 0));
+            expectedAccuracy = memory.evaluate(params, BlockEvaluation.Counted.VALIDATION_AND_TRAINING);
         }
         for (String dir : new String[] {"raw", "gz"}) {
             DataSources.Loaded loaded = DataSources.load(spark, config("partitions", "3",
@@ -117,13 +120,13 @@ class DataSourcesTest {
             assertEquals(500, loaded.test().count());
             assertEquals(784, loaded.features());
             assertEquals(10, loaded.classes());
-            assertEquals(3000L * (784 + 4), loaded.train().bytes(), dir + ": a byte a pixel");
+            assertEquals(3000L * (784 + 8), loaded.train().bytes(), dir + ": a byte a pixel");
             try (SparkEngine engine = new SparkEngine(sc, spec, loaded.train(), loaded.test(), config,
-                    ExampleBlock::gradientSum)) {
-                GradientSum got = engine.gradientSum(params, batch, 1, 2);
+                    PartitionStep::gradientSum)) {
+                GradientSum got = engine.gradientSum(params, batch, new GradientEngine.StepPosition(1, 2, 0));
                 assertEquals(0.0, TestData.maxRelativeDifference(got.grad(), expected.grad()), dir);
                 assertEquals(expected.lossSum(), got.lossSum(), 0.0, dir);
-                assertEquals(expectedAccuracy, engine.accuracy(params, true), dir);
+                TestData.assertSameEvaluation(expectedAccuracy, engine.evaluate(params, BlockEvaluation.Counted.VALIDATION_AND_TRAINING), dir);
             }
         }
     }
@@ -149,10 +152,9 @@ class DataSourcesTest {
 
     @Test
     void aValidationSplitDoesNotDependOnPartitioningAndMatchesTheOracle() {
-        Configuration config = config("validationFraction", "0.1", "targetAccuracy", "0.5");
+        Configuration config = config("validationFraction", "0.1", "targetAccuracy", "0.5", "patience", "3");
         NetworkSpec spec = NetworkSettings.spec(config, 784, 10);
-        Trainer.Result oracle = train(config, new LocalEngine(spec, data.train(), data.test(),
-                config.get(TrainingSettings.PRECISION), TrainingSettings.validationSplit(config)), spec);
+        Trainer.Result oracle = train(config, LocalEngine.of(spec, data.train(), data.test(), config), spec);
         assertTrue(oracle.last().validationAccuracy() > 0.5, "validated: " + oracle.last());
         int held = data.train().size() - TrainingSettings.validationSplit(config).trainPositions(data.train().size()).length;
         assertTrue(held > 200 && held < 400, "about a tenth held out: " + held);

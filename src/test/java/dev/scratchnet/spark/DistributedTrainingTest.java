@@ -9,6 +9,7 @@ import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.testing.SparkTestContext;
 import dev.scratchnet.testing.TestData;
+import dev.scratchnet.training.BlockEvaluation;
 import dev.scratchnet.training.GradientSum;
 import dev.scratchnet.training.LocalEngine;
 import dev.scratchnet.training.MinibatchSchedule;
@@ -21,6 +22,7 @@ import dev.scratchnet.training.TrainingState;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
@@ -58,6 +60,7 @@ class DistributedTrainingTest {
                 "spark.scratchnet.steps", "0",
                 "spark.scratchnet.progressSeconds", "0",
                 "spark.scratchnet.seed", "7"));
+        TestData.PLAIN.forEach((k, v) -> m.put("spark.scratchnet." + k, v));
         for (int i = 0; i < kv.length; i += 2) {
             m.put("spark.scratchnet." + kv[i], kv[i + 1]);
         }
@@ -77,15 +80,14 @@ class DistributedTrainingTest {
     }
 
     private static LocalEngine local(Configuration config) {
-        return new LocalEngine(spec(config), data.train(), data.test(), config.get(TrainingSettings.PRECISION),
-                TrainingSettings.validationSplit(config));
+        return LocalEngine.of(spec(config), data.train(), data.test(), config);
     }
 
     private static Trainer.Result train(Configuration config, GradientEngine engine) {
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         TrainingState state = new TrainingRun(config, spec(config), RunOutputs.checkpointsOnly(null, config, spec(config)),
                 quiet).startingState(engine);
-        return new Trainer(config, engine, quiet, new Trainer.Listener() {}).run(state);
+        return new Trainer(config, spec(config), engine, quiet, Trainer.NO_LISTENER).run(state);
     }
 
     @Test
@@ -93,15 +95,18 @@ class DistributedTrainingTest {
         Configuration config = config();
         double[] params = initial(config, 3);
         int[] batch = new MinibatchSchedule(data.train().size(), 500, 11).batch(2, 3);
-        GradientSum local = local(config).gradientSum(params, batch, 2, 3);
+        GradientSum local = local(config).gradientSum(params, batch, new GradientEngine.StepPosition(2, 3, 0));
         try (SparkEngine engine = SparkEngine.of(sc, spec(config), data.train(), data.test(), partitions(config, 4))) {
-            GradientSum distributed = engine.gradientSum(params, batch, 2, 3);
+            GradientSum distributed = engine.gradientSum(params, batch, new GradientEngine.StepPosition(2, 3, 0));
             assertEquals(500, distributed.count());
             assertEquals(local.lossSum(), distributed.lossSum(), 1e-9 * Math.abs(local.lossSum()));
             double diff = TestData.maxRelativeDifference(distributed.grad(), local.grad());
             assertTrue(diff < 1e-10, "gradient sums differ by " + diff);
-            assertEquals(local(config).accuracy(params, true), engine.accuracy(params, true));
-            assertEquals(local(config).accuracy(params, false), engine.accuracy(params, false));
+            for (BlockEvaluation.Counted counted : List.of(BlockEvaluation.Counted.VALIDATION,
+                    BlockEvaluation.Counted.VALIDATION_AND_TRAINING)) {
+                TestData.assertSameEvaluation(local(config).evaluate(params, counted), engine.evaluate(params, counted),
+                        counted.name());
+            }
         }
     }
 
@@ -110,10 +115,10 @@ class DistributedTrainingTest {
         Configuration config = config("precision", "single");
         double[] params = initial(config, 5);
         int[] batch = new MinibatchSchedule(data.train().size(), 1000, 3).batch(0, 1);
-        GradientSum local = local(config).gradientSum(params, batch, 0, 1);
-        GradientSum exact = local(config()).gradientSum(params, batch, 0, 1);
+        GradientSum local = local(config).gradientSum(params, batch, new GradientEngine.StepPosition(0, 1, 0));
+        GradientSum exact = local(config()).gradientSum(params, batch, new GradientEngine.StepPosition(0, 1, 0));
         try (SparkEngine engine = SparkEngine.of(sc, spec(config), data.train(), data.test(), partitions(config, 4))) {
-            GradientSum distributed = engine.gradientSum(params, batch, 0, 1);
+            GradientSum distributed = engine.gradientSum(params, batch, new GradientEngine.StepPosition(0, 1, 0));
             assertTrue(engine.describe().contains("single precision"), engine.describe());
             double scale = java.util.Arrays.stream(exact.grad()).map(Math::abs).max().orElseThrow();
             for (double[] g : new double[][] {distributed.grad(), local.grad()}) {
@@ -168,7 +173,7 @@ class DistributedTrainingTest {
         try (SparkEngine engine = SparkEngine.of(sc, spec(config), data.train(), data.test(), config)) {
             train(config, engine);
             assertEquals(before + 2, sc.sc().getPersistentRDDs().size(), "only the train and test blocks are cached");
-            assertEquals(6000 * (784 + 4) + 1000 * (784 + 4), engine.cachedBytes(), "a byte a pixel, an int a label");
+            assertEquals(6000 * (784 + 8) + 1000 * (784 + 8), engine.cachedBytes(), "a byte a pixel, a double a label");
         }
         assertEquals(before, sc.sc().getPersistentRDDs().size(), "close() unpersists");
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.scratchnet.training.PartitionStep;
 
 /** Test-only task behaviours for {@link SparkEngine}'s {@link SparkEngine.BlockGradient} seam. */
 public final class FaultInjection {
@@ -16,11 +17,11 @@ public final class FaultInjection {
      */
     public static SparkEngine.BlockGradient failOnce(Path marker) {
         String path = marker.toString();
-        return (block, spec, params, batch, start, precision) -> {
+        return (block, start, step, params) -> {
             try {
                 Files.createFile(Path.of(path));
             } catch (FileAlreadyExistsException e) {
-                return block.gradientSum(spec, params, batch, start, precision);
+                return PartitionStep.gradientSum(block, start, step, params);
             } catch (IOException e) {
                 throw new IllegalStateException("cannot create fault marker " + path, e);
             }

@@ -25,16 +25,37 @@ import org.junit.jupiter.params.provider.CsvSource;
 class SettingsTest {
 
     @Test
-    void defaultsAreTheBooksRun() {
+    void defaultsAreScikitLearnsMlpAndTheBookIsAConfFile() {
         Configuration c = Settings.defaults();
-        assertEquals(100, c.get(TrainingSettings.BATCH_SIZE));
-        assertEquals(0.1, c.get(TrainingSettings.LEARNING_RATE));
-        assertEquals(10000, c.get(TrainingSettings.STEPS));
-        assertEquals(List.of(50), c.get(NetworkSettings.HIDDEN));
+        assertEquals(0, c.get(TrainingSettings.BATCH_SIZE), "auto: min(200, n)");
+        assertEquals(200, TrainingSettings.batchSize(c, 60000, 60000));
+        assertEquals(96, TrainingSettings.batchSize(c, 96, 105), "a default batch adapts to a small table");
+        assertEquals(0.001, c.get(TrainingSettings.LEARNING_RATE));
+        assertEquals(0, c.get(TrainingSettings.STEPS));
+        assertEquals(200, c.get(TrainingSettings.EPOCHS));
+        assertEquals(10, c.get(TrainingSettings.PATIENCE));
+        assertEquals(0.1, c.get(TrainingSettings.VALIDATION_FRACTION));
+        assertEquals(1e-4, c.get(TrainingSettings.REG_PARAM));
+        assertEquals(List.of(100), c.get(NetworkSettings.HIDDEN));
         assertEquals(Activation.RELU, c.get(NetworkSettings.ACTIVATION));
-        assertEquals(Optimizer.Kind.SGD, c.get(TrainingSettings.OPTIMIZER));
-        assertEquals(Precision.DOUBLE, c.get(TrainingSettings.PRECISION));
-        assertEquals("std:0.01", c.text(NetworkSettings.WEIGHT_INIT));
+        assertEquals(Optimizer.Kind.ADAM, c.get(TrainingSettings.OPTIMIZER));
+        assertEquals(Precision.SINGLE, c.get(TrainingSettings.PRECISION));
+        assertEquals("auto", c.text(NetworkSettings.WEIGHT_INIT));
+
+        Configuration book = Settings.parse(dev.scratchnet.testing.Book.settings());
+        assertEquals(100, TrainingSettings.batchSize(book, 60000, 60000));
+        assertEquals(0.1, book.get(TrainingSettings.LEARNING_RATE));
+        assertEquals(10000, book.get(TrainingSettings.STEPS));
+        assertEquals(List.of(50), book.get(NetworkSettings.HIDDEN));
+        assertEquals(Optimizer.Kind.SGD, book.get(TrainingSettings.OPTIMIZER));
+        assertEquals(Precision.DOUBLE, book.get(TrainingSettings.PRECISION));
+        assertEquals("std:0.01", book.text(NetworkSettings.WEIGHT_INIT));
+        assertEquals(0, book.get(TrainingSettings.PATIENCE));
+        assertEquals(0.0, book.get(TrainingSettings.REG_PARAM));
+        ScratchnetException set = assertThrows(ScratchnetException.class,
+                () -> TrainingSettings.batchSize(book, 96, 105));
+        assertEquals("spark.scratchnet.batchSize: 100 is larger than the training set (96 examples outside the "
+                + "validation split)", set.getMessage(), "a batch size the user gave never adapts");
     }
 
     @Test
@@ -77,7 +98,7 @@ class SettingsTest {
             "spark.scratchnet.treeDepth | 11 | spark.scratchnet.treeDepth: out of range, got '11' (valid: 1 .. 10)",
             "spark.scratchnet.treeDepth | 0 | spark.scratchnet.treeDepth: out of range",
             "spark.scratchnet.seed | 18446744073709551616 | spark.scratchnet.seed: out of range (beyond 64 bits), got '18446744073709551616' (valid: a 64-bit integer)",
-            "spark.scratchnet.optimizer | rmsprop | spark.scratchnet.optimizer: unknown optimizer, got 'rmsprop' (valid: sgd | momentum | adagrad | adam)",
+            "spark.scratchnet.optimizer | rmsprop | spark.scratchnet.optimizer: unknown optimizer, got 'rmsprop' (valid: sgd | gd | momentum | adagrad | adam | l-bfgs)",
             "spark.scratchnet.precision | half | spark.scratchnet.precision: unknown precision, got 'half' (valid: double | single)",
             "spark.scratchnet.hidden | abc | spark.scratchnet.hidden: not a comma list of integers, got 'abc'",
             "spark.scratchnet.hidden | 100,,50 | spark.scratchnet.hidden: not a comma list of integers",
@@ -87,7 +108,14 @@ class SettingsTest {
             "spark.scratchnet.learningRate | NaN | spark.scratchnet.learningRate: not a finite number",
             "spark.scratchnet.targetAccuracy | 1.5 | spark.scratchnet.targetAccuracy: must be 0 (off) or in (0, 1]",
             "spark.scratchnet.evalTrain | yes | spark.scratchnet.evalTrain: not true or false",
-            "spark.scratchnet.weightInit | -0.1 | spark.scratchnet.weightInit: not a positive std",
+            "spark.scratchnet.weightInit | -0.1 | spark.scratchnet.weightInit: not auto, he, xavier or a positive std",
+            "spark.scratchnet.network | affine:10,tanh,affine | spark.scratchnet.network: layer 2 ('tanh'): unknown layer 'tanh'",
+            "spark.scratchnet.dropout | 1 | spark.scratchnet.dropout: must be in [0, 1)",
+            "spark.scratchnet.regParam | -1 | spark.scratchnet.regParam: must be ≥ 0",
+            "spark.scratchnet.patience | -1 | spark.scratchnet.patience: out of range",
+            "spark.scratchnet.monitor | auc | spark.scratchnet.monitor: unknown monitor, got 'auc' (valid: loss | accuracy)",
+            "spark.scratchnet.task | ranking | spark.scratchnet.task: unknown task",
+            "spark.scratchnet.inputShape | 28y28 | spark.scratchnet.inputShape: not C x H x W",
             "spark.scratchnet.momentum | 1 | spark.scratchnet.momentum: must be in [0, 1)",
             "spark.scratchnet.lrSchedule | cosine | spark.scratchnet.lrSchedule: cosine needs cosine:<epochs> or cosine:<epochs>:<floor>, got 'cosine' (valid: constant | step:<every epochs>:<factor> | cosine:<epochs>[:<floor>])",
             "spark.scratchnet.warmupSteps | -1 | spark.scratchnet.warmupSteps: out of range, got '-1' (valid: 0 (none) or steps ≥ 1)",

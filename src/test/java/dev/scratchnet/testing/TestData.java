@@ -28,6 +28,25 @@ public final class TestData {
         return mnist;
     }
 
+    /**
+     * The settings (without the {@code spark.scratchnet.} prefix) that tests of exact trajectories and step counts
+     * pin, so that the code's defaults (single precision, a validation split, early stopping, weight decay) do not
+     * change what they count: double precision, every example trains, no early stopping, no weight decay. A test
+     * that sets one of them itself overrides it.
+     */
+    public static final java.util.Map<String, String> PLAIN = java.util.Map.of("precision", "double",
+            "validationFraction", "0", "patience", "0", "regParam", "0");
+
+    /** {@link #PLAIN} with {@code kv} (key, value, …, prefix-less) over it, as full {@code spark.scratchnet.*} keys. */
+    public static java.util.Map<String, String> plain(String... kv) {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        PLAIN.forEach((k, v) -> m.put("spark.scratchnet." + k, v));
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put("spark.scratchnet." + kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
     /** The first {@code train} training and {@code test} test examples. */
     public static Mnist.Split subset(int train, int test) {
         Mnist.Split all = mnist();
@@ -44,6 +63,22 @@ public final class TestData {
             max = Math.max(max, Math.abs(a[i] - b[i]) / Math.max(1e-3, Math.abs(b[i])));
         }
         return max;
+    }
+
+    /**
+     * Asserts that two evaluations count the same examples and the same right answers, and that their loss sums
+     * agree to summation order (partitions add their sums in another grouping than one block does).
+     */
+    public static void assertSameEvaluation(dev.scratchnet.training.Evaluation expected,
+                                            dev.scratchnet.training.Evaluation got, String what) {
+        dev.scratchnet.training.Evaluation.Scores[][] pairs = {{expected.train(), got.train()},
+                {expected.validation(), got.validation()}, {expected.test(), got.test()}};
+        for (dev.scratchnet.training.Evaluation.Scores[] p : pairs) {
+            org.junit.jupiter.api.Assertions.assertEquals(p[0].count(), p[1].count(), what);
+            org.junit.jupiter.api.Assertions.assertEquals(p[0].weight(), p[1].weight(), what);
+            org.junit.jupiter.api.Assertions.assertEquals(p[0].correct(), p[1].correct(), what);
+            org.junit.jupiter.api.Assertions.assertEquals(p[0].loss(), p[1].loss(), 1e-12 * Math.max(1, p[0].loss()), what);
+        }
     }
 
     /** Tiny in-memory data set with random pixels, for tests that need no real images. */

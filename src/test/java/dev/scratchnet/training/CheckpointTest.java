@@ -48,7 +48,7 @@ class CheckpointTest {
         java.util.Arrays.fill(params, value);
         Optimizer optimizer = TrainingSettings.newOptimizer(config, params.length);
         optimizer.update(params.clone(), params.clone());
-        return new TrainingState(params, optimizer, 0, (int) step, step, 1.5, 0.1 + step, step * 100, List.of());
+        return new TrainingState(params, optimizer, 0, (int) step, step, 1.5, 0.1 + step, step * 100, List.of(), 0, null);
     }
 
     @Test
@@ -62,7 +62,7 @@ class CheckpointTest {
         assertEquals(5, loaded.globalStep());
         assertEquals(5, loaded.stepInEpoch());
         assertEquals(saved.epochLossSum(), loaded.epochLossSum());
-        assertEquals(500, loaded.epochExamples());
+        assertEquals(500, loaded.epochWeight());
     }
 
     @Test
@@ -74,10 +74,10 @@ class CheckpointTest {
         Json.write(dir.resolve(Checkpoint.FILE), json);
 
         assertEquals(5, Checkpoint.load(dir, config, spec, DATA).globalStep(), "the default then is the default now");
-        Configuration single = config.withText(TrainingSettings.PRECISION, "single");
-        ScratchnetException e = assertThrows(ScratchnetException.class, () -> Checkpoint.load(dir, single, spec, DATA));
+        Configuration other = config.withText(TrainingSettings.PRECISION, "double");
+        ScratchnetException e = assertThrows(ScratchnetException.class, () -> Checkpoint.load(dir, other, spec, DATA));
         assertEquals(dir.resolve(Checkpoint.FILE) + " was made with spark.scratchnet.precision=(unset: the checkpoint is "
-                + "older than the setting), this run has single: resume needs the same settings", e.getMessage());
+                + "older than the setting), this run has double: resume needs the same settings", e.getMessage());
     }
 
     @Test

@@ -10,19 +10,26 @@ import java.util.List;
  */
 class FakeEngine implements GradientEngine {
     private final int n;
-    private final List<Accuracy> script;
+    private final List<Evaluation> script;
     final List<int[]> batches = new ArrayList<>();
     int evaluations;
 
     /** {@code n} training examples; the k-th evaluation returns {@code script.get(k)} (the last one after that). */
-    FakeEngine(int n, List<Accuracy> script) {
+    FakeEngine(int n, List<Evaluation> script) {
         this.n = n;
         this.script = script;
     }
 
     /** An evaluation with {@code test} correct out of 100 test examples, and {@code validation} of 100 when ≥ 0. */
-    static Accuracy accuracy(int validation, int test) {
-        return new Accuracy(0, 0, Math.max(0, validation), validation < 0 ? 0 : 100, test, 100);
+    static Evaluation accuracy(int validation, int test) {
+        return evaluation(validation, test, 0);
+    }
+
+    /** The same, with a validation loss (mean) of {@code validationLoss}. */
+    static Evaluation evaluation(int validation, int test, double validationLoss) {
+        Evaluation.Scores v = validation < 0 ? Evaluation.Scores.NONE
+                : new Evaluation.Scores(100, 100, validation, 100 * validationLoss);
+        return new Evaluation(Evaluation.Scores.NONE, v, new Evaluation.Scores(100, 100, test, 0));
     }
 
     @Override
@@ -36,7 +43,7 @@ class FakeEngine implements GradientEngine {
     }
 
     @Override
-    public GradientSum gradientSum(double[] params, int[] batch, int epoch, int step) {
+    public GradientSum gradientSum(double[] params, int[] batch, StepPosition at) {
         batches.add(batch.clone());
         double[] grad = new double[params.length];
         double loss = 0;
@@ -51,10 +58,15 @@ class FakeEngine implements GradientEngine {
     }
 
     @Override
-    public Accuracy accuracy(double[] params, boolean includeTrain) {
-        Accuracy a = script.get(Math.min(evaluations, script.size() - 1));
+    public Evaluation evaluate(double[] params, BlockEvaluation.Counted counted) {
+        Evaluation a = script.get(Math.min(evaluations, script.size() - 1));
         evaluations++;
         return a;
+    }
+
+    @Override
+    public boolean hasValidation() {
+        return !script.isEmpty() && script.get(0).validation().count() > 0;
     }
 
     @Override

@@ -5,12 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.data.Mnist;
-import dev.scratchnet.math.Precision;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.spark.Settings;
 import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.testing.Book;
 import dev.scratchnet.testing.TestData;
-import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -21,13 +20,13 @@ class OracleTrainingTest {
     @Tag("slow")
     void booksTwoLayerNetReaches97PercentTestAccuracy() {
         Mnist.Split data = TestData.mnist();
-        Configuration book = Settings.parse(Map.of("spark.scratchnet.progressSeconds", "0"));
+        Configuration book = Settings.parse(Book.settings("progressSeconds", "0"));
         NetworkSpec spec = NetworkSettings.spec(book, 784, 10);
         assertEquals("784-50-10 relu", spec.describe());
-        LocalEngine engine = new LocalEngine(spec, data.train(), data.test(), Precision.DOUBLE, ValidationSplit.NONE);
+        LocalEngine engine = LocalEngine.of(spec, data.train(), data.test(), book);
         TrainingState state = new TrainingRun(book, spec, RunOutputs.checkpointsOnly(null, book, spec), System.out)
                 .startingState(engine);
-        Trainer.Result result = new Trainer(book, engine, System.out, new Trainer.Listener() {}).run(state);
+        Trainer.Result result = new Trainer(book, spec, engine, System.out, Trainer.NO_LISTENER).run(state);
         assertEquals(10000, result.steps());
         assertEquals(17, result.metrics().size(), "16 epochs of 600 steps and a last partial one of 400");
         assertTrue(result.last().testAccuracy() >= 0.97, "test accuracy " + result.last().testAccuracy());

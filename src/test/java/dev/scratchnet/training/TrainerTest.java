@@ -1,6 +1,7 @@
 package dev.scratchnet.training;
 
 import static dev.scratchnet.training.FakeEngine.accuracy;
+import static dev.scratchnet.training.FakeEngine.evaluation;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,6 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.config.Configuration;
+import dev.scratchnet.network.LayerSpec;
+import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.network.Shape;
+import dev.scratchnet.network.Task;
 import dev.scratchnet.report.EpochMetrics;
 import dev.scratchnet.spark.Settings;
 import java.io.ByteArrayOutputStream;
@@ -26,10 +31,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 class TrainerTest {
     final ByteArrayOutputStream log = new ByteArrayOutputStream();
 
+    /** Four parameters, as {@link #fresh} has them: the fake engine's loss needs no network, the trainer a layout. */
+    static final NetworkSpec SPEC = new NetworkSpec(Shape.flat(1), LayerSpec.parseList("affine"), Task.CLASSIFICATION, 2);
+
     static Configuration config(String... kv) {
         Map<String, String> m = new HashMap<>(Map.of("spark.scratchnet.batchSize", "3",
                 "spark.scratchnet.optimizer", "momentum", "spark.scratchnet.learningRate", "0.01",
-                "spark.scratchnet.steps", "0", "spark.scratchnet.progressSeconds", "0", "spark.scratchnet.seed", "5"));
+                "spark.scratchnet.steps", "0", "spark.scratchnet.progressSeconds", "0", "spark.scratchnet.seed", "5",
+                "spark.scratchnet.patience", "0", "spark.scratchnet.regParam", "0"));
         for (int i = 0; i < kv.length; i += 2) {
             m.put("spark.scratchnet." + kv[i], kv[i + 1]);
         }
@@ -37,7 +46,7 @@ class TrainerTest {
     }
 
     static TrainingState fresh(Configuration config) {
-        return TrainingState.fresh(new double[] {0.5, -0.5}, TrainingSettings.newOptimizer(config, 2));
+        return TrainingState.fresh(new double[] {0.5, -0.5, 0.25, -0.25}, TrainingSettings.newOptimizer(config, 4));
     }
 
     /** Records the listener's calls as strings such as {@code step 2} and {@code epoch 1 @ 3}. */
@@ -56,7 +65,13 @@ class TrainerTest {
     }
 
     Trainer.Result run(Configuration config, GradientEngine engine, Trainer.Listener listener, TrainingState state) {
-        return new Trainer(config, engine, new PrintStream(log, true, StandardCharsets.UTF_8), listener).run(state);
+        return run(config, engine, listener, state, () -> false);
+    }
+
+    Trainer.Result run(Configuration config, GradientEngine engine, Trainer.Listener listener, TrainingState state,
+                       java.util.function.BooleanSupplier stopRequested) {
+        return new Trainer(config, SPEC, engine, new PrintStream(log, true, StandardCharsets.UTF_8), listener,
+                stopRequested).run(state);
     }
 
     @Test
@@ -129,10 +144,11 @@ class TrainerTest {
             @Override
             public void afterStep(TrainingState s) {
                 if (s.globalStep() == 4) {
-                    Optimizer o = TrainingSettings.newOptimizer(config, 2);
+                    Optimizer o = TrainingSettings.newOptimizer(config, 4);
                     o.restore(s.optimizer().state());
                     snapshot[0] = new TrainingState(s.params().clone(), o, s.epoch(), s.stepInEpoch(), s.globalStep(),
-                            s.seconds(), s.epochLossSum(), s.epochExamples(), s.metrics());
+                            s.seconds(), s.epochLossSum(), s.epochWeight(), s.metrics(), s.bestEpoch(),
+                            s.bestParams() == null ? null : s.bestParams().clone());
                 }
             }
         };
@@ -169,7 +185,7 @@ class TrainerTest {
         run(config, engine, record, fresh(config));
         // 3 steps an epoch; warm-up 1/2 then 1 over steps 0-1; the rate halves at steps 3 and 6.
         double[] rates = {0.05, 0.1, 0.1, 0.05, 0.05, 0.05, 0.025, 0.025, 0.025};
-        double[] p = {0.5, -0.5};
+        double[] p = {0.5, -0.5, 0.25, -0.25};
         assertEquals(rates.length, after.size());
         for (int step = 0; step < rates.length; step++) {
             double mean = java.util.Arrays.stream(engine.batches.get(step)).average().orElseThrow();
@@ -183,8 +199,8 @@ class TrainerTest {
     @Test
     void aResumedRunThatAlreadyReachedItsTargetDoesNothing() {
         Configuration config = config("epochs", "5", "targetAccuracy", "0.5");
-        TrainingState done = new TrainingState(new double[] {1, 2}, TrainingSettings.newOptimizer(config, 2), 1, 0, 3,
-                2.5, 0, 0, List.of(new EpochMetrics(1, 3, 2.5, 0.1, Double.NaN, Double.NaN, 0.6)));
+        TrainingState done = new TrainingState(new double[] {1, 2, 3, 4}, TrainingSettings.newOptimizer(config, 4), 1, 0, 3,
+                2.5, 0, 0, List.of(new EpochMetrics(1, 3, 2.5, 0.1, Double.NaN, Double.NaN, 0.6)), 0, null);
         FakeEngine engine = new FakeEngine(10, List.of(accuracy(-1, 50)));
         Trainer.Result r = run(config, engine, new Recorder(), done);
         assertTrue(r.reachedTarget());
@@ -199,8 +215,8 @@ class TrainerTest {
                         fresh(config())));
         assertEquals("spark.scratchnet.batchSize: 11 is larger than the training set (10 examples)", big.getMessage());
         Configuration config = config();
-        TrainingState offSchedule = new TrainingState(new double[2], TrainingSettings.newOptimizer(config, 2), 0, 5, 5,
-                0, 0, 0, List.of());
+        TrainingState offSchedule = new TrainingState(new double[4], TrainingSettings.newOptimizer(config, 4), 0, 5, 5,
+                0, 0, 0, List.of(), 0, null);
         assertThrows(ScratchnetException.class,
                 () -> run(config, new FakeEngine(10, List.of(accuracy(-1, 1))), new Recorder(), offSchedule));
     }
@@ -209,13 +225,8 @@ class TrainerTest {
     void aStopRequestEndsTheRunAtAStepBoundaryWithoutEvaluating() {
         Configuration config = config("epochs", "3");
         FakeEngine engine = new FakeEngine(10, List.of(accuracy(-1, 50)));
-        Recorder recorder = new Recorder() {
-            @Override
-            public boolean stopRequested() {
-                return calls.size() >= 4;
-            }
-        };
-        Trainer.Result r = run(config, engine, recorder, fresh(config));
+        Recorder recorder = new Recorder();
+        Trainer.Result r = run(config, engine, recorder, fresh(config), () -> recorder.calls.size() >= 4);
         assertTrue(r.interrupted());
         assertEquals(4, r.steps(), "after step 4 the listener has been called four times (steps 1, 2, epoch 1, step 4)");
         assertEquals(1, engine.evaluations);
@@ -227,8 +238,8 @@ class TrainerTest {
         double[][] before = new double[1][];
         FakeEngine engine = new FakeEngine(10, List.of(accuracy(-1, 50))) {
             @Override
-            public GradientSum gradientSum(double[] params, int[] batch, int epoch, int step) {
-                GradientSum g = super.gradientSum(params, batch, epoch, step);
+            public GradientSum gradientSum(double[] params, int[] batch, StepPosition at) {
+                GradientSum g = super.gradientSum(params, batch, at);
                 if (batches.size() == 4) {
                     before[0] = params.clone();
                     return GradientSum.of(g.grad(), Double.NaN, g.count());
@@ -241,5 +252,69 @@ class TrainerTest {
         assertEquals("training diverged at step 4 (epoch 2, step 1): the loss is NaN; lower spark.scratchnet.learningRate "
                 + "(now 0.01); the last checkpoint and model, if any, are from before this step", e.getMessage());
         assertArrayEquals(before[0], state.params(), 0.0, "no update from the diverged step");
+    }
+
+    @Test
+    void earlyStoppingEndsAfterPatienceEpochsWithoutImprovementAndKeepsTheBestEpochsWeights() {
+        Configuration config = config("epochs", "20", "patience", "3", "tol", "0.01");
+        // Validation losses 0.9, 0.5, 0.495 (not better by tol), 0.6, 0.4999 (best still 0.495): stop after epoch 5.
+        FakeEngine engine = new FakeEngine(9, List.of(evaluation(50, 50, 0.9), evaluation(50, 50, 0.5),
+                evaluation(50, 50, 0.495), evaluation(50, 50, 0.6), evaluation(50, 50, 0.4999)));
+        List<double[]> params = new ArrayList<>();
+        Trainer.Listener record = new Trainer.Listener() {
+            @Override
+            public void afterEpoch(TrainingState s, EpochMetrics m) {
+                params.add(s.params().clone());
+            }
+        };
+        Trainer.Result r = run(config, engine, record, fresh(config));
+        assertEquals(StopRule.Reason.NO_IMPROVEMENT, r.stop());
+        assertEquals(5, r.metrics().size(), "3 epochs after epoch 2's last improvement by more than tol");
+        assertEquals(3, r.modelEpoch(), "the strictly best validation loss, 0.495");
+        assertArrayEquals(params.get(2), r.params(), 0.0, "the model is epoch 3's weights");
+        assertTrue(log.toString().contains("no improvement of the validation loss by more than 0.01 for 3 epochs"),
+                log.toString());
+    }
+
+    @Test
+    void withoutAValidationSplitEarlyStoppingWatchesTheTrainingLoss() {
+        Configuration config = config("epochs", "200", "patience", "2", "tol", "1e9");
+        FakeEngine engine = new FakeEngine(9, List.of(accuracy(-1, 50)));
+        Trainer.Result r = run(config, engine, new Recorder(), fresh(config));
+        assertEquals(StopRule.Reason.NO_IMPROVEMENT, r.stop());
+        assertEquals(3, r.metrics().size(), "the first epoch sets the best; none after improves by 1e9: 2 more");
+        int best = 0;
+        for (int i = 1; i < r.metrics().size(); i++) {
+            best = r.metrics().get(i).loss() < r.metrics().get(best).loss() ? i : best;
+        }
+        assertEquals(best + 1, r.modelEpoch(), "the epoch of the lowest training loss");
+    }
+
+    @Test
+    void aRunResumedWithEarlyStoppingStateEndsExactlyAsAnUninterruptedOne() {
+        Configuration config = config("epochs", "20", "patience", "2");
+        List<Evaluation> script = List.of(evaluation(50, 50, 0.9), evaluation(50, 50, 0.5), evaluation(50, 50, 0.7),
+                evaluation(50, 50, 0.8));
+        Trainer.Result uninterrupted = run(config, new FakeEngine(9, script), new Recorder(), fresh(config));
+        TrainingState[] snapshot = new TrainingState[1];
+        Trainer.Listener checkpointAfterEpoch3 = new Trainer.Listener() {
+            @Override
+            public void afterEpoch(TrainingState s, EpochMetrics m) {
+                if (m.epoch() == 3) {
+                    Optimizer o = TrainingSettings.newOptimizer(config, 4);
+                    o.restore(s.optimizer().state());
+                    snapshot[0] = new TrainingState(s.params().clone(), o, s.epoch(), s.stepInEpoch(), s.globalStep(),
+                            s.seconds(), s.epochLossSum(), s.epochWeight(), s.metrics(), s.bestEpoch(),
+                            s.bestParams().clone());
+                }
+            }
+        };
+        run(config, new FakeEngine(9, script), checkpointAfterEpoch3, fresh(config));
+        FakeEngine rest = new FakeEngine(9, List.of(evaluation(50, 50, 0.8)));
+        Trainer.Result resumed = run(config, rest, new Recorder(), snapshot[0]);
+        assertEquals(uninterrupted.modelEpoch(), resumed.modelEpoch());
+        assertEquals(2, resumed.modelEpoch());
+        assertArrayEquals(uninterrupted.params(), resumed.params(), 0.0);
+        assertEquals(uninterrupted.metrics().size(), resumed.metrics().size());
     }
 }

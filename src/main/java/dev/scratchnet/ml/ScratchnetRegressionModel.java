@@ -1,0 +1,136 @@
+package dev.scratchnet.ml;
+
+import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.report.EpochMetrics;
+import dev.scratchnet.training.RunSummary;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.ml.linalg.DenseMatrix;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.regression.RegressionModel;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+
+/**
+ * A network trained by {@link ScratchnetRegressor}: {@code transform} adds MLlib's {@code prediction} column (the
+ * output unit's value); weights, history, summary, evaluation and persistence as the classifier's model has them.
+ */
+public final class ScratchnetRegressionModel extends RegressionModel<Vector, ScratchnetRegressionModel>
+        implements ScratchnetParams<ScratchnetRegressionModel>, MLWritable {
+    private static final long serialVersionUID = 1L;
+    private String uid;
+    private final SettingParams settings;
+    private final TrainedNetwork network;
+    private transient RegressionTrainingSummary summary;
+
+    /** A model of {@code spec} with the flat parameters {@code params} (taken over) and its training history. */
+    public ScratchnetRegressionModel(String uid, NetworkSpec spec, double[] params, List<EpochMetrics> history) {
+        this(PendingUid.park(uid), new TrainedNetwork(spec, params, history));
+    }
+
+    private ScratchnetRegressionModel(PendingUid token, TrainedNetwork network) {
+        super();
+        uid = PendingUid.take();
+        settings = new SettingParams(this);
+        this.network = network;
+        setLayers(network.spec().layerSizes());
+    }
+
+    @Override
+    public String uid() {
+        return uid != null ? uid : PendingUid.parked();
+    }
+
+    @Override
+    public SettingParams settingParams() {
+        return settings;
+    }
+
+    public NetworkSpec spec() {
+        return network.spec();
+    }
+
+    /** Every parameter in MLlib's layout: {@code W1, b1, W2, b2, …}. */
+    public Vector weights() {
+        return new DenseVector(network.params().clone());
+    }
+
+    public DenseMatrix weights(int l) {
+        return network.weight(l);
+    }
+
+    public DenseVector biases(int l) {
+        return network.bias(l);
+    }
+
+    public List<EpochMetrics> history() {
+        return network.history();
+    }
+
+    @Override
+    public int numFeatures() {
+        return network.spec().inputSize();
+    }
+
+    @Override
+    public double predict(Vector features) {
+        return network.predict(features)[0];
+    }
+
+    public boolean hasSummary() {
+        return summary != null;
+    }
+
+    public RegressionTrainingSummary summary() {
+        if (summary == null) {
+            throw new NoSuchElementException("no training summary available for this " + getClass().getSimpleName()
+                    + " (a loaded model has none)");
+        }
+        return summary;
+    }
+
+    /** MLlib's regression metrics of this model on {@code dataset}. */
+    public RegressionSummary evaluate(Dataset<?> dataset) {
+        return new RegressionSummary(transform(dataset), getPredictionCol(), getLabelCol(), weightColOrEmpty());
+    }
+
+    private String weightColOrEmpty() {
+        String w = Fit.weightColumn(this);
+        return w == null ? "" : w;
+    }
+
+    ScratchnetRegressionModel withSummary(Dataset<?> training, RunSummary run) {
+        summary = new RegressionTrainingSummary(transform(training), getPredictionCol(), getLabelCol(),
+                weightColOrEmpty(), network.history(), run);
+        return this;
+    }
+
+    @Override
+    public ScratchnetRegressionModel copy(ParamMap extra) {
+        ScratchnetRegressionModel copied = new ScratchnetRegressionModel(uid(), network.spec(), network.params().clone(),
+                network.history());
+        return copyValues(copied, extra).setParent(parent());
+    }
+
+    public void exportNpz(String dir) {
+        network.exportNpz(dir);
+    }
+
+    @Override
+    public MLWriter write() {
+        return new ModelPersistence.Writer(this, network);
+    }
+
+    public static MLReader<ScratchnetRegressionModel> read() {
+        return new ModelPersistence.Reader<>(ScratchnetRegressionModel.class,
+                (uid, n) -> new ScratchnetRegressionModel(uid, n.spec(), n.params(), n.history()));
+    }
+
+    public static ScratchnetRegressionModel load(String path) {
+        return read().load(path);
+    }
+}
