@@ -4,7 +4,7 @@ package dev.scratchnet.network;
  * L2 weight decay (§6.4.2): the loss gains {@code ½ λ Σ W²} over every weight (not the biases), and each weight's
  * gradient {@code λ W}. Added once per step to the mean gradient, never per example or per partition.
  */
-public record WeightDecay(double lambda) {
+public record WeightDecay(double lambda) implements java.io.Serializable {
     public static final WeightDecay NONE = new WeightDecay(0);
 
     public WeightDecay {

@@ -2,15 +2,49 @@ package dev.scratchnet.spark;
 
 import static dev.scratchnet.config.Setting.Group.ENGINE;
 
+import dev.scratchnet.config.Choice;
 import dev.scratchnet.config.Setting;
+import java.util.Locale;
 import java.util.List;
 
 /** The knobs of the Spark engine: how the data is partitioned, how gradients are summed, how the driver waits. */
 public final class EngineSettings {
     private EngineSettings() {}
 
+    /** How the Spark engine schedules the steps. */
+    public enum Mode implements Choice {
+        /** Epochs in one job when the training data is one partition, else a job a step. */
+        AUTO,
+        /** One Spark job a step: the partitions' gradient sums come to the driver, which updates. */
+        STEP,
+        /**
+         * One Spark job an epoch: every task takes every step, the partitions exchanging their sums each step
+         * through Spark's barrier execution ({@code BarrierTaskContext.allGather}) when there are several.
+         */
+        EPOCH;
+
+        @Override
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * The most bytes a cached training set holds for {@code partitions=auto} to keep it as one partition (MNIST's
+     * 60,000 images are 48 MB): one partition lets a whole epoch run in one job, where a job a step would cost more
+     * than a small minibatch's arithmetic, and it fits an executor's default storage memory.
+     */
+    public static final long SMALL_DATA_BYTES = 64L << 20;
+
+    public static final Setting<Mode> MODE = Setting.choice(ENGINE, "engine", Mode.class, Mode.AUTO,
+            "how steps are scheduled: step (one Spark job a step), epoch (one job an epoch; with several partitions a "
+                    + "barrier stage whose tasks exchange their sums every step, all tasks at once) or auto (epoch when "
+                    + "the training data is one partition, else step); the same parameters either way");
+
     public static final Setting<Integer> PARTITIONS = Setting.integerOrAuto(ENGINE, "partitions", 1, 100_000,
-            "partitions of the cached training set (auto: Spark's default parallelism)").param();
+            "partitions of the cached training set (auto: one for a set of at most 64 MB cached, which lets a whole "
+                    + "epoch run in one job; else the input's partitions; for MNIST's IDX files Spark's default "
+                    + "parallelism)").param();
     public static final Setting<Integer> TREE_DEPTH = Setting.integer(ENGINE, "treeDepth", 2, 1, 10,
             "depth of the tree that sums the partitions' gradients, always in partition order (1: all on the driver)")
             .param();
@@ -36,6 +70,6 @@ public final class EngineSettings {
                     + "the JVMs are scratchnet's own (conf/spark-defaults.conf turns it on)").param();
 
     /** In the order the README lists them. */
-    public static final List<Setting<?>> ALL = List.of(PARTITIONS, TREE_DEPTH, NATIVE_BLAS, C2_FOR_ARITHMETIC_ONLY,
+    public static final List<Setting<?>> ALL = List.of(PARTITIONS, MODE, TREE_DEPTH, NATIVE_BLAS, C2_FOR_ARITHMETIC_ONLY,
             NO_EXECUTOR_TIMEOUT, CLOSURE_CHECK_CACHE);
 }

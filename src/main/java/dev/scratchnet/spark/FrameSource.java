@@ -138,7 +138,8 @@ public final class FrameSource {
 
     /**
      * The rows of {@code df} as cached blocks, one per input partition (then cut into {@code parts} when that
-     * is another count; 0 keeps the input's partitioning). Values decode as {@code value · scale}.
+     * is another count; 0 keeps the input's partitioning, or makes one partition of a small data set, at most
+     * {@link EngineSettings#SMALL_DATA_BYTES} cached). Values decode as {@code value · scale}.
      */
     static CachedBlocks cache(Dataset<Row> df, Columns columns, double scale, int parts, String name, String what) {
         Column[] select = columns.all().stream().map(functions::col).toArray(Column[]::new);
@@ -182,7 +183,11 @@ public final class FrameSource {
             }
             return List.of(builder.build()).iterator();
         }, true), name, what, null);
-        return parts > 0 ? blocks.repartition(parts, name, what) : blocks;
+        if (parts > 0) {
+            return blocks.repartition(parts, name, what);
+        }
+        return blocks.bytes() <= EngineSettings.SMALL_DATA_BYTES && blocks.partitions() > 1
+                ? blocks.repartition(1, name, what) : blocks;
     }
 
     private static int label(Object value, String column, String what, String where) {

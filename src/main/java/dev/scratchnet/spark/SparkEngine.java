@@ -7,10 +7,15 @@ import dev.scratchnet.math.Precision;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.math.Matrix;
 import dev.scratchnet.training.BlockEvaluation;
+import dev.scratchnet.training.EpochResult;
+import dev.scratchnet.training.EpochRunner;
+import dev.scratchnet.training.EpochTask;
 import dev.scratchnet.training.Evaluation;
 import dev.scratchnet.training.ExampleBlock;
 import dev.scratchnet.training.GradientEngine;
 import dev.scratchnet.training.GradientSum;
+import dev.scratchnet.training.Optimizer;
+import dev.scratchnet.training.SumTree;
 import dev.scratchnet.training.Parameters;
 import dev.scratchnet.training.PartitionStep;
 import dev.scratchnet.training.Step;
@@ -28,7 +33,7 @@ import org.apache.spark.broadcast.Broadcast;
  *
  * <p>Each step ships the parameters as a broadcast (destroyed after the step), and the step's global positions
  * and the partitions' start positions in the task closure; each block computes the gradient sum of the
- * positions that fall in its range, and a tree of sums in partition order ({@link OrderedSum}) brings back one. The parameters live on the
+ * positions that fall in its range, and a fixed tree of sums over the partitions ({@link SumTree}) brings back one. The parameters live on the
  * driver only, so the lineage of every job is the cached RDD and nothing more: it does not grow with the
  * number of steps.
  */
@@ -54,6 +59,7 @@ public final class SparkEngine implements GradientEngine {
     private final BlockGradient gradient;
     private final int[] trainPositions;
     private final boolean nativeBlas;
+    private final EngineSettings.Mode mode;
     private final List<String> executorBlas;
 
     /**
@@ -72,6 +78,7 @@ public final class SparkEngine implements GradientEngine {
         this.evalChunk = config.get(TrainingSettings.BLOCK_SIZE);
         this.split = TrainingSettings.validationSplit(config);
         this.gradient = gradient;
+        this.mode = config.get(EngineSettings.MODE);
         this.trainPositions = split.trainPositions(train.count());
         this.nativeBlas = config.get(EngineSettings.NATIVE_BLAS);
         boolean arithmeticC2 = config.get(EngineSettings.C2_FOR_ARITHMETIC_ONLY);
@@ -162,7 +169,7 @@ public final class SparkEngine implements GradientEngine {
                 NativeBlas.install(nativeBlas);
                 return gradient.compute(block, starts[block.partition()], step, Parameters.fromWire(weights.value()));
             });
-            return OrderedSum.of(sums, treeDepth);
+            return SumTree.sum(sums.collect());
         } finally {
             weights.destroy();
         }
@@ -183,7 +190,7 @@ public final class SparkEngine implements GradientEngine {
                 JavaRDD<Evaluation> tested = evaluations(test, BlockEvaluation.Counted.TEST, weights);
                 counts = counts == null ? tested : counts.union(tested);
             }
-            return counts == null ? Evaluation.NONE : counts.reduce(Evaluation::plus);
+            return counts == null ? Evaluation.NONE : SumTree.evaluations(counts.collect());
         } finally {
             weights.destroy();
         }
@@ -201,6 +208,120 @@ public final class SparkEngine implements GradientEngine {
             return BlockEvaluation.evaluate(b, starts[b.partition()], counted, split, spec,
                     Parameters.fromWire(weights.value()), chunk);
         });
+    }
+
+    @Override
+    public Evaluation evaluateTest(double[] params) {
+        if (test == null) {
+            return Evaluation.NONE;
+        }
+        sc.setJobDescription("evaluate: test");
+        Broadcast<Object> weights = sc.broadcast(Parameters.wire(params, precision));
+        try {
+            return SumTree.evaluations(evaluations(test, BlockEvaluation.Counted.TEST, weights).collect());
+        } finally {
+            weights.destroy();
+        }
+    }
+
+    /** Whether epochs run in one job: asked for, or (auto) the training data is one partition. */
+    @Override
+    public boolean runsSteps() {
+        return mode == EngineSettings.Mode.EPOCH || (mode == EngineSettings.Mode.AUTO && train.partitions() == 1);
+    }
+
+    /**
+     * One job for {@code task}'s steps: each partition's task takes every step, with the step's total its own
+     * gradient sum when it is the only partition, else the {@link SumTree} of every partition's, gathered each step
+     * through Spark's barrier execution ({@code BarrierTaskContext.allGather}). Partition 0 returns the parameters and
+     * the optimizer; every partition its counts.
+     */
+    @Override
+    public EpochResult runSteps(EpochTask task, double[] params, Optimizer optimizer) {
+        sc.setJobDescription("train: epoch " + (task.epoch() + 1) + " steps " + (task.fromStep() + 1) + "-"
+                + task.toStep());
+        Broadcast<double[]> start = sc.broadcast(params);
+        Broadcast<Optimizer> startOptimizer = sc.broadcast(optimizer);
+        int[] starts = train.starts();
+        boolean nativeBlas = this.nativeBlas;
+        int parts = train.partitions();
+        try {
+            EpochSteps steps = new EpochSteps(task, start, startOptimizer, starts, nativeBlas, parts);
+            List<EpochResult> results = parts == 1
+                    ? train.rdd().mapPartitions(steps::call, true).collect()
+                    : barrierRun(steps);
+            EpochResult first = results.get(0);
+            List<Evaluation> counts = new java.util.ArrayList<>();
+            for (EpochResult r : results) {
+                counts.add(r.training());
+            }
+            return new EpochResult(first.params(), first.optimizer(), first.lossSums(), first.weightSums(),
+                    SumTree.evaluations(counts));
+        } finally {
+            start.destroy();
+            startOptimizer.destroy();
+        }
+    }
+
+    private List<EpochResult> barrierRun(EpochSteps steps) {
+        if (steps.parts > sc.defaultParallelism()) {
+            throw new dev.scratchnet.ScratchnetException(EngineSettings.MODE.key() + "=epoch runs all " + steps.parts
+                    + " partitions' tasks at once, and the cluster has fewer free task slots: use as many partitions "
+                    + "as slots (" + EngineSettings.PARTITIONS.key() + ") or " + EngineSettings.MODE.key() + "=step");
+        }
+        scala.reflect.ClassTag<EpochResult> tag = scala.reflect.ClassTag$.MODULE$.apply(EpochResult.class);
+        org.apache.spark.rdd.RDD<EpochResult> out = train.rdd().rdd().barrier().mapPartitions(
+                new BarrierSteps(steps), true, tag);
+        return new JavaRDD<>(out, tag).collect();
+    }
+
+    /** One partition's task of an epoch run (serializable: it travels with the task). */
+    private record EpochSteps(EpochTask task, Broadcast<double[]> start, Broadcast<Optimizer> optimizer, int[] starts,
+                              boolean nativeBlas, int parts) implements Serializable {
+        java.util.Iterator<EpochResult> call(java.util.Iterator<ExampleBlock> blocks) {
+            ExampleBlock block = blocks.next();
+            NativeBlas.install(nativeBlas);
+            java.util.function.UnaryOperator<GradientSum> exchange = parts == 1 ? sum -> sum
+                    : sum -> SumTree.sum(GradientSumCodec.gather(sum));
+            EpochResult r = EpochRunner.run(block, starts[block.partition()], task, start.value().clone(),
+                    cloneOf(optimizer.value()), exchange);
+            return List.of(block.partition() == 0 ? r : new EpochResult(null, null, null, null, r.training()))
+                    .iterator();
+        }
+    }
+
+    /** {@link EpochSteps} as the Scala function a barrier stage takes. */
+    private static final class BarrierSteps
+            extends scala.runtime.AbstractFunction1<scala.collection.Iterator<ExampleBlock>, scala.collection.Iterator<EpochResult>>
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final EpochSteps steps;
+
+        BarrierSteps(EpochSteps steps) {
+            this.steps = steps;
+        }
+
+        @Override
+        public scala.collection.Iterator<EpochResult> apply(scala.collection.Iterator<ExampleBlock> blocks) {
+            return scala.jdk.javaapi.CollectionConverters.asScala(steps.call(
+                    scala.jdk.javaapi.CollectionConverters.asJava(blocks)));
+        }
+    }
+
+    /** A task's own copy of the optimizer (a broadcast value is shared by the tasks of an executor). */
+    private static Optimizer cloneOf(Optimizer o) {
+        try {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+                out.writeObject(o);
+            }
+            try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                    new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+                return (Optimizer) in.readObject();
+            }
+        } catch (java.io.IOException | ClassNotFoundException e) {
+            throw new IllegalStateException("cannot copy the optimizer", e);
+        }
     }
 
     @Override

@@ -28,6 +28,26 @@ public interface GradientEngine extends AutoCloseable {
      */
     Evaluation evaluate(double[] params, BlockEvaluation.Counted counted);
 
+    /** The scores of {@code params} on the test set alone ({@link Evaluation#NONE} when there is none). */
+    Evaluation evaluateTest(double[] params);
+
+    /**
+     * Whether this engine runs whole runs of steps where the data is ({@link #runSteps}), one job for many steps,
+     * rather than one job a step.
+     */
+    default boolean runsSteps() {
+        return false;
+    }
+
+    /**
+     * Runs {@code task}'s steps from {@code params} and {@code optimizer} (neither modified) where the data is.
+     *
+     * @throws UnsupportedOperationException when {@link #runsSteps()} is false
+     */
+    default EpochResult runSteps(EpochTask task, double[] params, Optimizer optimizer) {
+        throw new UnsupportedOperationException(describe() + " takes one step at a time");
+    }
+
     /**
      * What the training data is, for checkpoints: a resume on other data is refused. E.g.
      * {@code 60000 examples x 784 features, digest 5f0e…} ({@link ExampleBlock#digest}, whatever the partitioning).

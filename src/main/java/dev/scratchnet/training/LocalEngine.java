@@ -71,6 +71,12 @@ public final class LocalEngine implements GradientEngine {
     }
 
     @Override
+    public Evaluation evaluateTest(double[] params) {
+        return test == null ? Evaluation.NONE : BlockEvaluation.evaluate(test, 0, BlockEvaluation.Counted.TEST, split,
+                spec, Parameters.forPrecision(params, precision), evalChunk);
+    }
+
+    @Override
     public String describe() {
         return "in-process (no Spark), 1 thread, " + precision.id() + " precision";
     }

@@ -63,7 +63,7 @@ public final class MinibatchSchedule implements Serializable {
 
     /** The permutation of {@code 0 .. n-1} for epoch {@code epoch}: Fisher–Yates from a generator seeded by (seed, epoch). */
     public synchronized int[] permutation(int epoch) {
-        if (epoch != cachedEpoch) {
+        if (cachedPermutation == null || epoch != cachedEpoch) { // transient fields are unset after deserialization
             int[] p = new int[n];
             for (int i = 0; i < n; i++) {
                 p[i] = i;

@@ -9,7 +9,7 @@ import java.util.Map;
  * The update rules of the book's §6.1 (common/optimizer.py): SGD, Momentum, AdaGrad and Adam, with their
  * state on the driver. {@link #update} modifies {@code params} (and the optimizer's state) in place.
  */
-public abstract class Optimizer {
+public abstract class Optimizer implements java.io.Serializable {
     protected final double lr;
 
     protected Optimizer(double lr) {

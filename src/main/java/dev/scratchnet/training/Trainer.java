@@ -31,6 +31,7 @@ public final class Trainer {
     private final Listener listener;
     private final BooleanSupplier stopRequested;
     private final WeightDecay weightDecay;
+    private final StepUpdate update;
     private final StopRule stopRule;
 
     /** Called on the driver as training advances (outputs, checkpoints). */
@@ -90,6 +91,7 @@ public final class Trainer {
         this.listener = listener;
         this.stopRequested = stopRequested;
         this.weightDecay = TrainingSettings.weightDecay(config);
+        this.update = new StepUpdate(spec, weightDecay, config.text(TrainingSettings.LEARNING_RATE));
         this.stopRule = StopRule.of(config, engine.hasValidation());
     }
 
@@ -124,7 +126,15 @@ public final class Trainer {
                 break;
             }
             long start = System.nanoTime();
-            boolean converged = lbfgs != null ? lbfgs.iterate(state, schedule) : step(state, schedule);
+            boolean converged = false;
+            Evaluation training = null;
+            if (lbfgs != null) {
+                converged = lbfgs.iterate(state, schedule);
+            } else if (engine.runsSteps()) {
+                training = runSteps(state, schedule, maxSteps);
+            } else {
+                step(state, schedule);
+            }
             clock.addStep(System.nanoTime() - start);
             state.seconds = clock.seconds();
             boolean epochDone = state.stepInEpoch == schedule.stepsPerEpoch();
@@ -133,7 +143,7 @@ public final class Trainer {
                 progress.maybePrint(state);
                 continue;
             }
-            EpochMetrics m = endEpoch(state, epochDone, clock);
+            EpochMetrics m = endEpoch(state, epochDone, clock, training);
             progress.restart();
             stop = converged ? StopRule.Reason.CONVERGED : stopRule.decide(state.metrics);
             if (stop != null) {
@@ -167,23 +177,57 @@ public final class Trainer {
     }
 
     /** One synchronous step: gradient sum over the global minibatch, one division, weight decay, one update. */
-    private boolean step(TrainingState state, MinibatchSchedule schedule) {
+    private void step(TrainingState state, MinibatchSchedule schedule) {
         int[] batch = schedule.batch(state.epoch, state.stepInEpoch);
         GradientSum sum = sum(state.params, batch, state);
-        double[] gradient = sum.meanGradient(state.params.length);
-        weightDecay.addGradient(spec, state.params, gradient);
-        checkFinite(state, sum.lossSum() / sum.weightSum(), gradient, "the gradient");
-        state.optimizer.update(state.params, gradient,
-                TrainingSettings.rateFactor(config, state.globalStep, schedule.stepsPerEpoch()));
-        checkFinite(state, 0, state.params, "the updated parameters");
+        update.apply(sum, state.params, state.optimizer,
+                TrainingSettings.rateFactor(config, state.globalStep, schedule.stepsPerEpoch()), position(state));
         advance(state, sum);
-        return false;
+    }
+
+    /**
+     * The rest of the epoch (cut by the step limit, and by the next checkpoint when checkpoints come every so many
+     * steps) in one run where the data is; returns the training blocks' counts when the run ended the epoch.
+     */
+    private Evaluation runSteps(TrainingState state, MinibatchSchedule schedule, long maxSteps) {
+        int from = state.stepInEpoch;
+        long left = maxSteps - state.globalStep;
+        int to = (int) Math.min(schedule.stepsPerEpoch(), from + left);
+        long every = config.get(OutputSettings.CHECKPOINT_EVERY);
+        if (every > 0) {
+            to = (int) Math.min(to, from + (every - state.globalStep % every));
+        }
+        double[] factors = new double[to - from];
+        for (int s = from; s < to; s++) {
+            factors[s - from] = TrainingSettings.rateFactor(config, state.globalStep + (s - from), schedule.stepsPerEpoch());
+        }
+        boolean endsEpoch = to == schedule.stepsPerEpoch() || state.globalStep + (to - from) == maxSteps;
+        EpochTask task = new EpochTask(spec, config.get(TrainingSettings.PRECISION), config.get(SEED), schedule,
+                state.epoch, from, to, state.globalStep, factors, update, TrainingSettings.validationSplit(config),
+                countedTraining(), config.get(TrainingSettings.BLOCK_SIZE), endsEpoch);
+        EpochResult r = engine.runSteps(task, state.params, state.optimizer);
+        System.arraycopy(r.params(), 0, state.params, 0, state.params.length);
+        state.optimizer.restore(r.optimizer().state());
+        for (int i = 0; i < task.steps(); i++) {
+            state.epochLossSum += r.lossSums()[i];
+            state.epochWeight += r.weightSums()[i];
+            state.globalStep++;
+            state.stepInEpoch++;
+        }
+        return endsEpoch ? r.training() : null;
+    }
+
+    private static GradientEngine.StepPosition position(TrainingState state) {
+        return new GradientEngine.StepPosition(state.epoch, state.stepInEpoch, state.globalStep);
+    }
+
+    private BlockEvaluation.Counted countedTraining() {
+        return config.get(EVAL_TRAIN) ? BlockEvaluation.Counted.VALIDATION_AND_TRAINING : BlockEvaluation.Counted.VALIDATION;
     }
 
     /** The engine's gradient sum over {@code batch}, checked to cover it. */
     private GradientSum sum(double[] params, int[] batch, TrainingState state) {
-        GradientSum sum = engine.gradientSum(params, batch,
-                new GradientEngine.StepPosition(state.epoch, state.stepInEpoch, state.globalStep));
+        GradientSum sum = engine.gradientSum(params, batch, position(state));
         if (sum.count() != batch.length) {
             throw new IllegalStateException("step " + state.globalStep + " summed " + sum.count()
                     + " examples, expected " + batch.length);
@@ -230,7 +274,7 @@ public final class Trainer {
             if (g == null) {
                 f = objective(state.params, batch, state, out);
                 g = out[0];
-                checkFinite(state, f, g, "the gradient");
+                update.check(position(state), f, g, "the gradient");
             }
             double[] d = lbfgs.direction(g);
             double slope = Lbfgs.dot(g, d);
@@ -269,50 +313,20 @@ public final class Trainer {
             double change = Math.abs(f - ft) / Math.max(1, Math.max(Math.abs(f), Math.abs(ft)));
             f = ft;
             g = gt;
-            checkFinite(state, f, state.params, "the updated parameters");
+            update.check(position(state), f, state.params, "the updated parameters");
             advance(state, sum);
             return change <= config.get(TrainingSettings.TOL);
         }
     }
 
     /**
-     * A step's mean loss above this means the run has diverged: the true class's probability averages below
-     * {@code e^-1000}, and no model trained on from there is of use.
+     * Evaluates, records and prints the epoch (or the partial epoch the run ends in), then moves to the next;
+     * {@code training} holds the training blocks' counts when a run of steps where the data is has made them.
      */
-    static final double DIVERGED_LOSS = 1000;
-
-    /**
-     * Stops the run at this step, before anything non-finite reaches a checkpoint or a model, when the loss or
-     * {@code values} are not finite numbers or the loss says the run diverged.
-     */
-    private void checkFinite(TrainingState state, double meanLoss, double[] values, String what) {
-        String problem = null;
-        if (!Double.isFinite(meanLoss)) {
-            problem = "the loss is " + meanLoss;
-        } else if (meanLoss > DIVERGED_LOSS && spec.task() == dev.scratchnet.network.Task.CLASSIFICATION) {
-            problem = String.format(Locale.ROOT, "the loss is %.3g", meanLoss);
-        } else {
-            for (double v : values) {
-                if (!Double.isFinite(v)) {
-                    problem = what + " hold " + v;
-                    break;
-                }
-            }
-        }
-        if (problem != null) {
-            throw new ScratchnetException(String.format(Locale.ROOT,
-                    "training diverged at step %d (epoch %d, step %d): %s; lower %s (now %s); the last checkpoint "
-                            + "and model, if any, are from before this step",
-                    state.globalStep + 1, state.epoch + 1, state.stepInEpoch + 1, problem,
-                    TrainingSettings.LEARNING_RATE.key(), config.text(TrainingSettings.LEARNING_RATE)));
-        }
-    }
-
-    /** Evaluates, records and prints the epoch (or the partial epoch the run ends in), then moves to the next. */
-    private EpochMetrics endEpoch(TrainingState state, boolean epochDone, Clock clock) {
+    private EpochMetrics endEpoch(TrainingState state, boolean epochDone, Clock clock, Evaluation training) {
         long evalStart = System.nanoTime();
-        Evaluation e = engine.evaluate(state.params, config.get(EVAL_TRAIN)
-                ? BlockEvaluation.Counted.VALIDATION_AND_TRAINING : BlockEvaluation.Counted.VALIDATION);
+        Evaluation e = training != null ? training.plus(engine.evaluateTest(state.params))
+                : engine.evaluate(state.params, countedTraining());
         double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
         state.seconds = clock.seconds();
         EpochMetrics m = new EpochMetrics(state.epoch + 1, state.globalStep, state.seconds,

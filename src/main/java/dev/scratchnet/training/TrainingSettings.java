@@ -14,7 +14,7 @@ import java.util.Locale;
 /**
  * The settings of the training loop: minibatch, optimizer, regularization, how long to train and when to stop.
  * Defaults work on data nobody tuned for, as scikit-learn's {@code MLPClassifier}'s do: Adam at 0.001, batches of
- * {@code min(200, n)}, a little L2 weight decay, up to 200 epochs, and a stop when the validation loss has not
+ * at most 200 (a tenth of a small table, so that it still gets ten steps an epoch), a little L2 weight decay, up to 200 epochs, and a stop when the validation loss has not
  * improved by {@code tol} for 10 epochs, keeping the best epoch's weights. The book's run is {@code conf/book.conf}.
  * Where MLlib's {@code MultilayerPerceptronClassifier} has the same thing, the estimator's Param has MLlib's name
  * ({@code stepSize}, {@code maxIter}, {@code solver}, {@code tol}, {@code regParam}).
@@ -32,11 +32,17 @@ public final class TrainingSettings {
         }
     }
 
-    /** The batch size {@code auto} stands for: scikit-learn's {@code min(200, n)}. */
+    /**
+     * The largest batch size {@code auto} chooses, scikit-learn's 200: {@code auto} is {@code n / 10} within
+     * {@code [16, 200]} (never more than {@code n}), so that a small table gets ten steps an epoch, not one.
+     */
     public static final int AUTO_BATCH = 200;
+    /** The smallest batch size {@code auto} chooses (unless the table is smaller). */
+    public static final int AUTO_MIN_BATCH = 16;
 
     public static final Setting<Integer> BATCH_SIZE = Setting.integerOrAuto(TRAINING, "batchSize", 1, Integer.MAX_VALUE,
-            "global minibatch per synchronous step, all partitions together (auto: min(200, training examples))")
+            "global minibatch per synchronous step, all partitions together (auto: a tenth of the training examples, "
+                    + "at least 16 and at most 200)")
             .valid("auto or 1 .. training set size").trajectory().param();
     public static final Setting<Optimizer.Kind> OPTIMIZER = Setting.choice(TRAINING, "optimizer", Optimizer.Kind.class,
             Optimizer.Kind.ADAM, "update rule (book §6.1; gd is MLlib's name for sgd; l-bfgs: full-batch L-BFGS, "
@@ -120,14 +126,15 @@ public final class TrainingSettings {
 
     /**
      * The batch size for {@code training} examples (those outside the validation split, of {@code total}): the
-     * given one, which must fit, or {@code auto}'s {@code min(200, training)}.
+     * given one, which must fit, or {@code auto}'s {@code training / 10} within {@code [16, 200]} and at most
+     * {@code training}.
      *
      * @throws ScratchnetException when a given batch size is larger than the training examples
      */
     public static int batchSize(Configuration config, int training, int total) {
         int given = config.get(BATCH_SIZE);
         if (given == 0) {
-            return Math.max(1, Math.min(AUTO_BATCH, training));
+            return Math.min(training, Math.max(AUTO_MIN_BATCH, Math.min(AUTO_BATCH, training / 10)));
         }
         if (given > training) {
             throw new ScratchnetException(BATCH_SIZE.key() + ": " + given + " is larger than the training set ("

@@ -150,6 +150,56 @@ class DistributedTrainingTest {
     }
 
     @Test
+    void withDropoutTheTrajectoryStillDoesNotDependOnPartitions() {
+        Configuration config = config("dropout", "0.3", "epochs", "2");
+        Trainer.Result oracle = train(config, local(config));
+        for (int partitions : new int[] {1, 3}) {
+            try (SparkEngine engine = SparkEngine.of(sc, spec(config), data.train(), data.test(),
+                    partitions(config, partitions))) {
+                double diff = TestData.maxRelativeDifference(train(config, engine).params(), oracle.params());
+                assertTrue(diff < 1e-9, partitions + " partitions with dropout: " + diff);
+            }
+        }
+    }
+
+    @Test
+    void epochRunsWhereTheDataIsGiveTheSameBitsAsAJobAStep() {
+        Configuration config = config("epochs", "2", "validationFraction", "0.1", "patience", "5", "dropout", "0.2");
+        for (int partitions : new int[] {1, 2}) {
+            Configuration c = partitions(config, partitions);
+            Trainer.Result stepwise;
+            try (SparkEngine engine = SparkEngine.of(sc, spec(c), data.train(), data.test(),
+                    c.with(EngineSettings.MODE, EngineSettings.Mode.STEP))) {
+                assertTrue(!engine.runsSteps());
+                stepwise = train(c, engine);
+            }
+            try (SparkEngine engine = SparkEngine.of(sc, spec(c), data.train(), data.test(),
+                    c.with(EngineSettings.MODE, partitions == 1 ? EngineSettings.Mode.AUTO : EngineSettings.Mode.EPOCH))) {
+                assertTrue(engine.runsSteps(), "auto runs epochs on one partition");
+                Trainer.Result epochwise = train(c, engine);
+                assertEquals(0.0, TestData.maxRelativeDifference(epochwise.params(), stepwise.params()),
+                        partitions + " partitions: the same parameters, bit for bit");
+                assertEquals(stepwise.metrics().size(), epochwise.metrics().size());
+                for (int i = 0; i < stepwise.metrics().size(); i++) {
+                    var a = stepwise.metrics().get(i);
+                    var b = epochwise.metrics().get(i);
+                    assertEquals(a.loss(), b.loss(), 0.0);
+                    assertEquals(a.validationLoss(), b.validationLoss(), 0.0);
+                    assertEquals(a.validationAccuracy(), b.validationAccuracy(), 0.0);
+                    assertEquals(a.testAccuracy(), b.testAccuracy(), 0.0);
+                }
+            }
+        }
+        try (SparkEngine engine = SparkEngine.of(sc, spec(config), data.train(), data.test(),
+                partitions(config, 3).with(EngineSettings.MODE, EngineSettings.Mode.EPOCH))) {
+            dev.scratchnet.ScratchnetException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.scratchnet.ScratchnetException.class, () -> train(config, engine));
+            assertTrue(e.getMessage().startsWith("spark.scratchnet.engine=epoch runs all 3 partitions' tasks at once"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void aFailedTaskIsRetriedAndTheResultIsUnchanged(@TempDir Path tmp) {
         Configuration config = config("epochs", "1", "steps", "20", "partitions", "2");
         Trainer.Result clean;

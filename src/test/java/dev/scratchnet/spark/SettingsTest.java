@@ -27,9 +27,11 @@ class SettingsTest {
     @Test
     void defaultsAreScikitLearnsMlpAndTheBookIsAConfFile() {
         Configuration c = Settings.defaults();
-        assertEquals(0, c.get(TrainingSettings.BATCH_SIZE), "auto: min(200, n)");
-        assertEquals(200, TrainingSettings.batchSize(c, 60000, 60000));
-        assertEquals(96, TrainingSettings.batchSize(c, 96, 105), "a default batch adapts to a small table");
+        assertEquals(0, c.get(TrainingSettings.BATCH_SIZE), "auto");
+        assertEquals(200, TrainingSettings.batchSize(c, 60000, 60000), "scikit-learn's 200 for large tables");
+        assertEquals(113, TrainingSettings.batchSize(c, 1131, 1257), "a tenth: ten steps an epoch");
+        assertEquals(16, TrainingSettings.batchSize(c, 96, 105), "at least 16");
+        assertEquals(9, TrainingSettings.batchSize(c, 9, 10), "never more than the table");
         assertEquals(0.001, c.get(TrainingSettings.LEARNING_RATE));
         assertEquals(0, c.get(TrainingSettings.STEPS));
         assertEquals(200, c.get(TrainingSettings.EPOCHS));

@@ -65,6 +65,11 @@ class FakeEngine implements GradientEngine {
     }
 
     @Override
+    public Evaluation evaluateTest(double[] params) {
+        return Evaluation.NONE;
+    }
+
+    @Override
     public boolean hasValidation() {
         return !script.isEmpty() && script.get(0).validation().count() > 0;
     }

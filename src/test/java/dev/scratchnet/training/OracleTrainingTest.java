@@ -50,6 +50,22 @@ class OracleTrainingTest {
     }
 
     @Test
+    void aScheduleShippedToAnExecutorDrawsTheSameBatches() throws Exception {
+        MinibatchSchedule a = new MinibatchSchedule(1000, 300, 5);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(a);
+        }
+        MinibatchSchedule shipped;
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            shipped = (MinibatchSchedule) in.readObject();
+        }
+        assertEquals(java.util.Arrays.toString(a.batch(0, 1)), java.util.Arrays.toString(shipped.batch(0, 1)),
+                "epoch 0 after deserialization (its cache fields are transient)");
+    }
+
+    @Test
     void optimizersFollowTheBook() {
         double[] p = {1.0};
         new Optimizer.Sgd(0.1).update(p, new double[] {2.0});

@@ -1,0 +1,52 @@
+package dev.scratchnet.spark;
+
+import dev.scratchnet.training.GradientSum;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.apache.spark.BarrierTaskContext;
+
+/**
+ * A {@link GradientSum} as the text {@code BarrierTaskContext.allGather} carries, and the exchange of one step of an
+ * epoch run: every task sends its partition's sum and receives every partition's, in partition order.
+ */
+final class GradientSumCodec {
+    private GradientSumCodec() {}
+
+    /** Every partition's sum of this step, in partition order (this task's among them). */
+    static List<GradientSum> gather(GradientSum mine) {
+        String[] all = BarrierTaskContext.get().allGather(encode(mine));
+        List<GradientSum> sums = new ArrayList<>(all.length);
+        for (String s : all) {
+            sums.add(decode(s));
+        }
+        return sums;
+    }
+
+    /** Count, weight sum, loss sum and the gradient's values, exactly, in Base64. */
+    static String encode(GradientSum sum) {
+        double[] g = sum.grad();
+        int n = g == null ? -1 : g.length;
+        ByteBuffer b = ByteBuffer.allocate(8 + 8 + 8 + 4 + Math.max(0, n) * 8);
+        b.putLong(sum.count()).putDouble(sum.weightSum()).putDouble(sum.lossSum()).putInt(n);
+        if (g != null) {
+            b.asDoubleBuffer().put(g);
+        }
+        return Base64.getEncoder().encodeToString(b.array());
+    }
+
+    static GradientSum decode(String text) {
+        ByteBuffer b = ByteBuffer.wrap(Base64.getDecoder().decode(text));
+        long count = b.getLong();
+        double weight = b.getDouble();
+        double loss = b.getDouble();
+        int n = b.getInt();
+        if (n < 0) {
+            return count == 0 ? GradientSum.empty() : GradientSum.of(null, loss, count, weight);
+        }
+        double[] g = new double[n];
+        b.asDoubleBuffer().get(g);
+        return GradientSum.of(g, loss, count, weight);
+    }
+}

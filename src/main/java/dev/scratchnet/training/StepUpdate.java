@@ -1,0 +1,67 @@
+package dev.scratchnet.training;
+
+import dev.scratchnet.ScratchnetException;
+import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.network.Task;
+import dev.scratchnet.network.WeightDecay;
+import java.io.Serializable;
+import java.util.Locale;
+
+/**
+ * The driver's half of one synchronous step, as one piece of code wherever it runs (on the driver, or in every
+ * task of an epoch run where the data is): the mean gradient (the one division), the weight decay, the checks that
+ * stop a diverging run before it touches a checkpoint, and the optimizer's update at the scheduled rate.
+ *
+ * @param learningRate the configured rate's text, for the message that stops a diverging run
+ */
+public record StepUpdate(NetworkSpec spec, WeightDecay weightDecay, String learningRate) implements Serializable {
+
+    /**
+     * A step's mean loss above this means the run has diverged: the true class's probability averages below
+     * {@code e^-1000}, and no model trained on from there is of use.
+     */
+    static final double DIVERGED_LOSS = 1000;
+
+    /**
+     * Applies step {@code at}'s gradient sum {@code sum} to {@code params} (modified in place) with {@code optimizer}
+     * (its state too) at {@code rateFactor} times the rate.
+     *
+     * @throws ScratchnetException when the loss, the gradient or the updated parameters are not finite numbers, or
+     *     the loss says the run diverged; the parameters are then left as they were before the update
+     */
+    public void apply(GradientSum sum, double[] params, Optimizer optimizer, double rateFactor,
+                      GradientEngine.StepPosition at) {
+        double[] gradient = sum.meanGradient(params.length);
+        weightDecay.addGradient(spec, params, gradient);
+        check(at, sum.lossSum() / sum.weightSum(), gradient, "the gradient");
+        optimizer.update(params, gradient, rateFactor);
+        check(at, 0, params, "the updated parameters");
+    }
+
+    /**
+     * Stops the run at step {@code at} when the loss or {@code values} are not finite numbers or the loss says the
+     * run diverged.
+     */
+    public void check(GradientEngine.StepPosition at, double meanLoss, double[] values, String what) {
+        String problem = null;
+        if (!Double.isFinite(meanLoss)) {
+            problem = "the loss is " + meanLoss;
+        } else if (meanLoss > DIVERGED_LOSS && spec.task() == Task.CLASSIFICATION) {
+            problem = String.format(Locale.ROOT, "the loss is %.3g", meanLoss);
+        } else {
+            for (double v : values) {
+                if (!Double.isFinite(v)) {
+                    problem = what + " hold " + v;
+                    break;
+                }
+            }
+        }
+        if (problem != null) {
+            throw new ScratchnetException(String.format(Locale.ROOT,
+                    "training diverged at step %d (epoch %d, step %d): %s; lower %s (now %s); the last checkpoint "
+                            + "and model, if any, are from before this step",
+                    at.globalStep() + 1, at.epoch() + 1, at.stepInEpoch() + 1, problem,
+                    TrainingSettings.LEARNING_RATE.key(), learningRate));
+        }
+    }
+}
