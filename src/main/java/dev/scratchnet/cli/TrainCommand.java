@@ -141,7 +141,8 @@ final class TrainCommand {
         if (train == null) {
             return;
         }
-        TrainingSettings.batchSize(config, TrainingSettings.validationSplit(config).trainPositions(train[0]).length, train[0]);
+        TrainingSettings.batchSize(config, TrainingSettings.validationSplit(config, train[0]).trainPositions(train[0]).length,
+                train[0]);
         TrainingRun.checkMemory(NetworkSettings.spec(config, train[1], Mnist.CLASSES), config.get(TrainingSettings.OPTIMIZER),
                 Runtime.getRuntime());
     }

@@ -132,6 +132,18 @@ public final class Setting<T> {
                 false, false);
     }
 
+    /**
+     * {@code auto} (held as {@code NaN}: the program decides from the data) or a finite decimal number with
+     * {@code check} for its range.
+     */
+    public static Setting<Double> decimalOrAuto(Group group, String name, String valid,
+                                                java.util.function.DoubleConsumer check, String doc) {
+        Setting<Double> number = decimal(group, name, 0, valid, check, doc);
+        Parser<Double> parser = text -> text.equalsIgnoreCase("auto") ? Double.NaN : number.parser.parse(text);
+        return new Setting<>(group, name, Kind.DOUBLE, Double.NaN, parser,
+                v -> Double.isNaN(v) ? "auto" : formatDouble(v), "auto or " + valid, doc, false, false);
+    }
+
     /** {@code true} or {@code false}. */
     public static Setting<Boolean> bool(Group group, String name, boolean defaultValue, String doc) {
         Parser<Boolean> parser = text -> switch (text.toLowerCase(Locale.ROOT)) {

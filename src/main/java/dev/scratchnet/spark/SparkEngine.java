@@ -76,7 +76,7 @@ public final class SparkEngine implements GradientEngine {
         this.precision = config.get(TrainingSettings.PRECISION);
         this.seed = config.get(TrainingSettings.SEED);
         this.evalChunk = config.get(TrainingSettings.BLOCK_SIZE);
-        this.split = TrainingSettings.validationSplit(config);
+        this.split = TrainingSettings.validationSplit(config, train.count());
         this.gradient = gradient;
         this.mode = config.get(EngineSettings.MODE);
         this.trainPositions = split.trainPositions(train.count());
@@ -135,6 +135,11 @@ public final class SparkEngine implements GradientEngine {
     public static int partitions(JavaSparkContext sc, Configuration config) {
         int configured = config.get(EngineSettings.PARTITIONS);
         return configured == 0 ? sc.defaultParallelism() : configured;
+    }
+
+    @Override
+    public ValidationSplit validationSplit() {
+        return split;
     }
 
     @Override

@@ -14,6 +14,9 @@ public interface GradientEngine extends AutoCloseable {
     /** The positions minibatches are drawn from: those the validation split does not hold out, ascending. */
     int[] trainPositions();
 
+    /** Which training positions are held out for validation. */
+    ValidationSplit validationSplit();
+
     /** Whether some training examples are held out for validation. */
     default boolean hasValidation() {
         return trainPositions().length < trainSize();

@@ -37,7 +37,7 @@ public final class LocalEngine implements GradientEngine {
     public static LocalEngine of(NetworkSpec spec, Dataset train, Dataset test, dev.scratchnet.config.Configuration config) {
         return new LocalEngine(spec, ExampleBlock.whole(train), test == null ? null : ExampleBlock.whole(test),
                 config.get(TrainingSettings.PRECISION), config.get(TrainingSettings.SEED),
-                TrainingSettings.validationSplit(config), config.get(TrainingSettings.BLOCK_SIZE));
+                TrainingSettings.validationSplit(config, train.size()), config.get(TrainingSettings.BLOCK_SIZE));
     }
 
     @Override
@@ -48,6 +48,11 @@ public final class LocalEngine implements GradientEngine {
     @Override
     public int trainSize() {
         return train.count();
+    }
+
+    @Override
+    public ValidationSplit validationSplit() {
+        return split;
     }
 
     @Override

@@ -203,7 +203,7 @@ public final class Trainer {
         }
         boolean endsEpoch = to == schedule.stepsPerEpoch() || state.globalStep + (to - from) == maxSteps;
         EpochTask task = new EpochTask(spec, config.get(TrainingSettings.PRECISION), config.get(SEED), schedule,
-                state.epoch, from, to, state.globalStep, factors, update, TrainingSettings.validationSplit(config),
+                state.epoch, from, to, state.globalStep, factors, update, engine.validationSplit(),
                 countedTraining(), config.get(TrainingSettings.BLOCK_SIZE), endsEpoch);
         EpochResult r = engine.runSteps(task, state.params, state.optimizer);
         System.arraycopy(r.params(), 0, state.params, 0, state.params.length);

@@ -82,13 +82,18 @@ public final class TrainingSettings {
             Precision.SINGLE, "arithmetic of the passes: single computes in float from input to loss (sgemm; "
                     + "partition invariance then holds to float rounding, not 1e-9), double in double (dgemm); the "
                     + "driver keeps parameters and optimizer state in double").trajectory().param();
-    public static final Setting<Double> VALIDATION_FRACTION = Setting.decimal(TRAINING, "validationFraction", 0.1,
+    /** The smallest training set {@code validationFraction=auto} holds a tenth of out (200 examples to validate on). */
+    public static final int AUTO_VALIDATION_MIN = 2000;
+
+    public static final Setting<Double> VALIDATION_FRACTION = Setting.decimalOrAuto(TRAINING, "validationFraction",
             "0 ≤ f < 1", v -> {
                 if (v < 0 || v >= 1) {
                     throw new IllegalArgumentException("must be in [0, 1)");
                 }
             }, "fraction of the training set held out (seeded, whatever the partitioning) to validate on each epoch; "
-                    + "early stopping and the target accuracy look at it").trajectory().param();
+                    + "early stopping and the target accuracy look at it (auto: 0.1 of a set of at least 2,000 "
+                    + "examples, else none: a small table trains on every example and early stopping watches the "
+                    + "training loss, as scikit-learn's MLPClassifier does; NaN through the API)").trajectory().param();
     public static final Setting<Integer> PATIENCE = Setting.integer(TRAINING, "patience", 10, 0, 1_000_000,
             "early stopping: stop when the monitored quantity has not improved by tol for this many epochs, and keep "
                     + "the best epoch's weights (0: off, the last epoch's weights)").param();
@@ -158,8 +163,9 @@ public final class TrainingSettings {
         return config.get(LR_SCHEDULE).factor(step, stepsPerEpoch, config.get(WARMUP_STEPS));
     }
 
-    /** The validation split {@code config} asks for. */
-    public static ValidationSplit validationSplit(Configuration config) {
-        return new ValidationSplit(config.get(VALIDATION_FRACTION), config.get(SEED));
+    /** The validation split {@code config} asks for on a training set of {@code n} examples. */
+    public static ValidationSplit validationSplit(Configuration config, long n) {
+        double f = config.get(VALIDATION_FRACTION);
+        return new ValidationSplit(Double.isNaN(f) ? (n >= AUTO_VALIDATION_MIN ? 0.1 : 0) : f, config.get(SEED));
     }
 }

@@ -91,7 +91,7 @@ public final class DefaultsExperiment {
         Configuration config = Settings.parse(p);
         NetworkSpec spec = NetworkSettings.spec(config, f, classes);
         LocalEngine engine = new LocalEngine(spec, trainBlock, testBlock, config.get(TrainingSettings.PRECISION),
-                config.get(TrainingSettings.SEED), TrainingSettings.validationSplit(config), 1000);
+                config.get(TrainingSettings.SEED), TrainingSettings.validationSplit(config, trainBlock.count()), 1000);
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         TrainingRun run = new TrainingRun(config, spec, RunOutputs.checkpointsOnly(null, config, spec), quiet);
         TrainingState state = run.startingState(engine);

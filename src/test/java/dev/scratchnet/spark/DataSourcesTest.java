@@ -156,7 +156,7 @@ class DataSourcesTest {
         NetworkSpec spec = NetworkSettings.spec(config, 784, 10);
         Trainer.Result oracle = train(config, LocalEngine.of(spec, data.train(), data.test(), config), spec);
         assertTrue(oracle.last().validationAccuracy() > 0.5, "validated: " + oracle.last());
-        int held = data.train().size() - TrainingSettings.validationSplit(config).trainPositions(data.train().size()).length;
+        int held = data.train().size() - TrainingSettings.validationSplit(config, data.train().size()).trainPositions(data.train().size()).length;
         assertTrue(held > 200 && held < 400, "about a tenth held out: " + held);
         for (int partitions : new int[] {1, 4}) {
             try (SparkEngine engine = SparkEngine.of(sc, spec, data.train(), data.test(),

@@ -70,6 +70,11 @@ class FakeEngine implements GradientEngine {
     }
 
     @Override
+    public ValidationSplit validationSplit() {
+        return ValidationSplit.NONE;
+    }
+
+    @Override
     public boolean hasValidation() {
         return !script.isEmpty() && script.get(0).validation().count() > 0;
     }
