@@ -13,24 +13,13 @@ network construction are outside it. An epoch is 60,000 // BATCH steps over a fr
 as the original anchor script (shared/anchors/torch_cpu_same_net.py) does. Reads IDX files plain or gzip-compressed.
 """
 import argparse
-import gzip
 import json
-import os
 import time
 
 import numpy as np
 import torch
 
-
-def read_idx(path):
-    if not os.path.exists(path) and os.path.exists(path + ".gz"):
-        path += ".gz"
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rb") as f:
-        raw = f.read()
-    dims = raw[3]
-    shape = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+from book_two_layer_net import read_idx  # the IDX reader (plain or .gz), beside this script
 
 
 def images(path):
