@@ -11,8 +11,11 @@ The clock runs from the first training step to the end of the test evaluation th
 >= TARGET (one evaluation on the 10,000 test images after every epoch, inside the clock); data loading and
 network construction are outside it. An epoch is 60,000 // BATCH steps over a fresh permutation (torch.randperm),
 as the original anchor script (shared/anchors/torch_cpu_same_net.py) does. Reads IDX files plain or gzip-compressed.
+Reports the kernel Debian's OpenBLAS (torch's BLAS) runs: on a CPU it does not recognise (a VM's generic "Intel Xeon
+Processor") OpenBLAS 0.3.21 falls back to its Prescott kernel, several times slower; OPENBLAS_CORETYPE chooses one.
 """
 import argparse
+import ctypes
 import json
 import time
 
@@ -56,6 +59,16 @@ def optimizer(kind, params, lr, momentum):
     if kind == "adagrad":
         return torch.optim.Adagrad(params, lr=lr)
     return torch.optim.SGD(params, lr=lr)
+
+
+def blas_facts():
+    """The kernel and thread count of the OpenBLAS behind torch (libblas.so.3 on Debian), if it is OpenBLAS."""
+    try:
+        lib = ctypes.CDLL("libblas.so.3")
+        lib.openblas_get_corename.restype = ctypes.c_char_p
+        return {"blas_core": lib.openblas_get_corename().decode(), "blas_threads": lib.openblas_get_num_threads()}
+    except (OSError, AttributeError):
+        return {"blas_core": "not OpenBLAS (libblas.so.3 has no openblas_get_corename)"}
 
 
 def main():
@@ -114,7 +127,7 @@ def main():
     seconds = sorted(x["seconds"] for x in runs)
     print(json.dumps({"torch": torch.__version__, "threads": a.threads, "network": "-".join(map(str, sizes)),
                       "activation": a.activation, "init": a.init, "optimizer": a.optimizer, "lr": a.lr,
-                      "warmup": a.warmup, "batch": a.batch, "target": a.target,
+                      "warmup": a.warmup, "batch": a.batch, "target": a.target, **blas_facts(),
                       "seconds_median": seconds[len(seconds) // 2], "runs": runs}))
 
 

@@ -56,7 +56,9 @@ import org.apache.spark.api.java.JavaSparkContext;
  * <p>System properties: {@code bench.repeats} (3), {@code bench.parts} (comma list of
  * {@code spark,local,mllib,numpy,micro,replicate,torch,cold,cluster,tables,regression}; default all: {@code torch}
  * and {@code cold} are {@link UserRuns}, PyTorch and a user's cold {@code ./submit.sh} to 0.97 test accuracy;
- * {@code tables} and {@code regression} are {@link TablesBenchmark}), {@code bench.mllib.maxIter} (100),
+ * {@code tables} and {@code regression} are {@link TablesBenchmark}), {@code bench.torch.coretype} (the OpenBLAS
+ * kernel PyTorch's BLAS runs: by default the one the bundled OpenBLAS picked; {@code detected}: Debian's own
+ * choice), {@code bench.mllib.maxIter} (100),
  * {@code bench.cluster.epochs} (4: epochs of the ./submit.sh runs of the scale-out part),
  * {@code bench.replicate} (4, 0 = off), {@code bench.plainContext} (true: Spark's own SparkContext instead of
  * {@link CachedCleanSparkContext}, to measure that lever), {@code bench.smoke} (true: a tiny data subset,
@@ -276,7 +278,7 @@ public final class Benchmark {
         }
         if ((parts.contains("torch") || parts.contains("cold")) && !smoke) {
             Map<String, Object> user = new UserRuns(projectDir, out).run(parsed, parts.contains("torch"),
-                    parts.contains("cold"), repeats, cast(json.get("mllib")));
+                    parts.contains("cold"), repeats, cast(json.get("mllib")), (String) machine.get("openblas_core"));
             json.put("user_runs", user);
             for (String[] r : UserRuns.rows(user)) {
                 row(r[0], r[1], r[2], r[3]);

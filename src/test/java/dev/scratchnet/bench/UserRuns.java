@@ -55,9 +55,11 @@ final class UserRuns {
      * the benchmark's effective configuration (PyTorch gets its network and optimizer); {@code mllib} the mllib part's
      * result or null.
      */
-    Map<String, Object> run(Configuration config, boolean torch, boolean cold, int repeats, Map<String, Object> mllib)
-            throws IOException, InterruptedException {
+    Map<String, Object> run(Configuration config, boolean torch, boolean cold, int repeats, Map<String, Object> mllib,
+                            String bundledCore) throws IOException, InterruptedException {
         Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, String> torchEnv = torchEnvironment(bundledCore);
+        m.put("torch_environment", torchEnv);
         Files.createDirectories(work);
         m.put("load_average_start", Benchmark.loadAverage());
         String missing = torch ? torchMissing() : "not selected";
@@ -79,7 +81,7 @@ final class UserRuns {
         List<Map<String, Object>> coldRuns = new ArrayList<>();
         for (int i = 0; i < repeats; i++) {
             if (missing == null) {
-                torchRuns.add(torchRun(torchArgs, i));
+                torchRuns.add(torchRun(torchArgs, torchEnv, i));
             }
             if (cold) {
                 coldRuns.add(coldRun(i));
@@ -138,14 +140,29 @@ final class UserRuns {
                 "--target", "0.97", "--max-epochs", "30", "--threads", "1");
     }
 
-    private Map<String, Object> torchRun(List<String> args, int i) throws IOException, InterruptedException {
+    /**
+     * One thread; and the OpenBLAS kernel the bundled OpenBLAS picked on this CPU ({@code bundledCore}), so that
+     * PyTorch's matrix products run the kernel scratchnet's do: Debian's OpenBLAS 0.3.21 does not recognise every CPU
+     * (a VM's generic model name) and then runs its Prescott kernel, 4-9x slower here. {@code OPENBLAS_CORETYPE} in
+     * the environment wins; {@code -Dbench.torch.coretype=detected} leaves the choice to Debian's OpenBLAS.
+     */
+    static Map<String, String> torchEnvironment(String bundledCore) {
+        Map<String, String> env = new LinkedHashMap<>(Map.of("OPENBLAS_NUM_THREADS", "1", "OMP_NUM_THREADS", "1"));
+        String chosen = System.getProperty("bench.torch.coretype", bundledCore == null ? "detected" : bundledCore);
+        if (System.getenv("OPENBLAS_CORETYPE") == null && !chosen.equals("detected") && !chosen.startsWith("unknown")) {
+            env.put("OPENBLAS_CORETYPE", chosen);
+        }
+        return env;
+    }
+
+    private Map<String, Object> torchRun(List<String> args, Map<String, String> env, int i)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("/usr/bin/python3",
                 project.resolve("src/test/python/torch_same_net.py").toString(), project.resolve("data/mnist").toString()));
         command.addAll(args);
         command.addAll(List.of("--runs", "1", "--seed", String.valueOf(i)));
         String load = Benchmark.loadAverage();
-        String stdout = ScaleOut.command(project, work, "torch-" + (i + 1), command,
-                Map.of("OPENBLAS_NUM_THREADS", "1", "OMP_NUM_THREADS", "1"), 900);
+        String stdout = ScaleOut.command(project, work, "torch-" + (i + 1), command, env, 900);
         String last = stdout.strip().lines().reduce((a, b) -> b).orElse("");
         Map<String, Object> result = Benchmark.cast(Json.mapper().readValue(last, Map.class));
         List<Map<String, Object>> runs = Benchmark.cast(result.get("runs"));
@@ -155,9 +172,12 @@ final class UserRuns {
         }
         r.put("torch", result.get("torch"));
         r.put("network", result.get("network"));
+        r.put("blas_core", result.get("blas_core"));
+        r.put("blas_threads", result.get("blas_threads"));
         r.put("load_average_before", load);
-        out.printf(Locale.ROOT, "torch run %d: %.2f s to %.4f, %s epochs (load %s)%n", i + 1,
-                ((Number) r.get("seconds")).doubleValue(), ((Number) r.get("test_accuracy")).doubleValue(), r.get("epochs"), load);
+        out.printf(Locale.ROOT, "torch run %d: %.2f s to %.4f, %s epochs, OpenBLAS kernel %s, %s thread(s) (load %s)%n",
+                i + 1, ((Number) r.get("seconds")).doubleValue(), ((Number) r.get("test_accuracy")).doubleValue(),
+                r.get("epochs"), r.get("blas_core"), r.get("blas_threads"), load);
         return r;
     }
 
@@ -220,7 +240,8 @@ final class UserRuns {
             List<Map<String, Object>> runs = Benchmark.cast(m.get("torch_runs"));
             rows.add(new String[] {"torch", "PyTorch " + m.get("torch_version") + ", 1 CPU thread, " + runs.get(0).get("network")
                     + ": time to 0.97 test (median of " + runs.size() + ")", s(m.get("torch_seconds_median")),
-                    "epochs " + runs.stream().map(r -> String.valueOf(r.get("epochs"))).toList()});
+                    "epochs " + runs.stream().map(r -> String.valueOf(r.get("epochs"))).toList() + "; OpenBLAS kernel "
+                            + runs.get(0).get("blas_core") + ", " + runs.get(0).get("blas_threads") + " thread"});
         }
         if (m.containsKey("cold_runs")) {
             List<Map<String, Object>> runs = Benchmark.cast(m.get("cold_runs"));
@@ -249,7 +270,9 @@ final class UserRuns {
     static String markdown(Map<String, Object> m) {
         StringBuilder b = new StringBuilder("| MNIST, to test accuracy >= 0.97 | seconds (median) | runs |\n|---|---|---|\n");
         if (m.containsKey("torch_seconds_median")) {
-            b.append("| PyTorch ").append(m.get("torch_version")).append(", 1 thread | ").append(s(m.get("torch_seconds_median")))
+            List<Map<String, Object>> runs = Benchmark.cast(m.get("torch_runs"));
+            b.append("| PyTorch ").append(m.get("torch_version")).append(", 1 thread, OpenBLAS kernel ")
+                    .append(runs.get(0).get("blas_core")).append(" | ").append(s(m.get("torch_seconds_median")))
                     .append(" | ").append(values(m, "torch_runs", "seconds")).append(" |\n");
         } else {
             b.append("| PyTorch | skipped | ").append(m.get("torch_skipped")).append(" |\n");
