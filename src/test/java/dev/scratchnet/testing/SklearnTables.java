@@ -35,8 +35,11 @@ import org.apache.spark.sql.types.StructType;
  * before it samples, so the split is the same rows on every run and every master.
  */
 public final class SklearnTables {
-    /** The seed of every table's 70/30 split. */
-    public static final long SPLIT_SEED = 42L;
+    /**
+     * The seed of every table's 70/30 split: the split issue 15's figures were measured on (with it, 96 of iris's
+     * 150 rows and 1,249 of digits' 1,797 are training rows, as that issue reports).
+     */
+    public static final long SPLIT_SEED = 7L;
     /** The classification tables, smallest first. */
     public static final List<String> CLASSIFICATION = List.of("iris", "wine", "breast_cancer", "digits");
     /** The regression table. */
