@@ -616,8 +616,11 @@ public final class Benchmark {
         ProcessBuilder pb = new ProcessBuilder("python3", script.toString(), projectDir.resolve("data/mnist").toString(),
                 String.valueOf(repeats), "0.97", smoke ? "1" : "40");
         // numpy's OpenBLAS on two threads ran 10x slower than on one here (2.3 vs 24 ms a step): the faster
-        // single-threaded run is the anchor.
-        pb.environment().put("OPENBLAS_NUM_THREADS", "1");
+        // single-threaded run is the anchor. Its kernel: the one the bundled OpenBLAS picked, as for PyTorch.
+        Map<String, Object> machine = cast(json.get("machine"));
+        Map<String, String> env = UserRuns.anchorEnvironment((String) machine.get("openblas_core"));
+        pb.environment().putAll(env);
+        m.put("environment", env);
         pb.redirectErrorStream(true);
         Process p;
         try {

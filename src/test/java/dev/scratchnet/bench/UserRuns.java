@@ -58,7 +58,7 @@ final class UserRuns {
     Map<String, Object> run(Configuration config, boolean torch, boolean cold, int repeats, Map<String, Object> mllib,
                             String bundledCore) throws IOException, InterruptedException {
         Map<String, Object> m = new LinkedHashMap<>();
-        Map<String, String> torchEnv = torchEnvironment(bundledCore);
+        Map<String, String> torchEnv = anchorEnvironment(bundledCore);
         m.put("torch_environment", torchEnv);
         Files.createDirectories(work);
         m.put("load_average_start", Benchmark.loadAverage());
@@ -141,12 +141,13 @@ final class UserRuns {
     }
 
     /**
-     * One thread; and the OpenBLAS kernel the bundled OpenBLAS picked on this CPU ({@code bundledCore}), so that
-     * PyTorch's matrix products run the kernel scratchnet's do: Debian's OpenBLAS 0.3.21 does not recognise every CPU
-     * (a VM's generic model name) and then runs its Prescott kernel, 4-9x slower here. {@code OPENBLAS_CORETYPE} in
-     * the environment wins; {@code -Dbench.torch.coretype=detected} leaves the choice to Debian's OpenBLAS.
+     * The environment of a Python anchor (PyTorch, numpy) on Debian's OpenBLAS: one thread; and the OpenBLAS kernel
+     * the bundled OpenBLAS picked on this CPU ({@code bundledCore}), so that its matrix products run the kernel
+     * scratchnet's do: Debian's OpenBLAS 0.3.21 does not recognise every CPU (a VM's generic model name) and then runs
+     * its Prescott kernel, 4-9x slower here. {@code OPENBLAS_CORETYPE} in the environment wins;
+     * {@code -Dbench.torch.coretype=detected} leaves the choice to Debian's OpenBLAS.
      */
-    static Map<String, String> torchEnvironment(String bundledCore) {
+    static Map<String, String> anchorEnvironment(String bundledCore) {
         Map<String, String> env = new LinkedHashMap<>(Map.of("OPENBLAS_NUM_THREADS", "1", "OMP_NUM_THREADS", "1"));
         String chosen = System.getProperty("bench.torch.coretype", bundledCore == null ? "detected" : bundledCore);
         if (System.getenv("OPENBLAS_CORETYPE") == null && !chosen.equals("detected") && !chosen.startsWith("unknown")) {
