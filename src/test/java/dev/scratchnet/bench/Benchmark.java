@@ -57,7 +57,11 @@ import org.apache.spark.api.java.JavaSparkContext;
  * Prints a table and writes {@code target/bench/bench.json}. Run it with {@code mvn -B -Pbench verify}.
  *
  * <p>System properties: {@code bench.repeats} (3), {@code bench.parts} (comma list of
- * {@code spark,local,mllib,numpy,micro,replicate,cluster}; default all), {@code bench.mllib.maxIter} (100),
+ * {@code spark,local,mllib,numpy,micro,replicate,torch,cold,cluster,tables,regression}; default all: {@code torch}
+ * and {@code cold} are {@link UserRuns}, PyTorch and a user's cold {@code ./submit.sh} to 0.97 test accuracy;
+ * {@code tables} and {@code regression} are {@link TablesBenchmark}), {@code bench.torch.coretype} (the OpenBLAS
+ * kernel PyTorch's BLAS runs: by default the one the bundled OpenBLAS picked; {@code detected}: Debian's own
+ * choice), {@code bench.mllib.maxIter} (100),
  * {@code bench.cluster.epochs} (4: epochs of the ./submit.sh runs of the scale-out part),
  * {@code bench.replicate} (4, 0 = off), {@code bench.plainContext} (true: Spark's own SparkContext instead of
  * {@link CachedCleanSparkContext}, to measure that lever), {@code bench.smoke} (true: a tiny data subset,
@@ -66,6 +70,9 @@ import org.apache.spark.api.java.JavaSparkContext;
  * {@code bench.spark} (Spark settings over the conf file's, e.g. {@code spark.broadcast.compress=false}).
  */
 public final class Benchmark {
+    static final String ALL_PARTS = "spark,local,mllib,numpy,micro,replicate,torch,cold,cluster,tables,regression";
+    /** The parts that need MNIST in memory and this JVM's SparkContext. */
+    private static final List<String> IN_CONTEXT = List.of("spark", "local", "mllib", "micro", "replicate");
     private final Path projectDir;
     private final int repeats;
     private final boolean smoke;
@@ -85,8 +92,7 @@ public final class Benchmark {
         Path project = Path.of(System.getProperty("scratchnet.project.dir", ".")).toAbsolutePath();
         boolean smoke = Boolean.getBoolean("bench.smoke");
         int repeats = Integer.getInteger("bench.repeats", smoke ? 1 : 3);
-        List<String> parts = List.of(System.getProperty("bench.parts", "spark,local,mllib,numpy,micro,replicate,cluster")
-                .split(","));
+        List<String> parts = List.of(System.getProperty("bench.parts", ALL_PARTS).split(","));
         Path outFile = Path.of(System.getProperty("bench.out", project.resolve("target/bench/bench.json").toString()));
         new Benchmark(project, repeats, smoke, parts).run(outFile);
     }
@@ -96,12 +102,8 @@ public final class Benchmark {
         json.put("machine", machine);
         out.printf("machine: %s%n", machine);
 
-        long t0 = System.nanoTime();
+        // The MNIST files: every part but the tables needs them (the numpy and PyTorch scripts read them too).
         MnistFetcher.ensure(projectDir.resolve("data/mnist"), out);
-        Mnist.Split all = Mnist.load(projectDir.resolve("data/mnist"));
-        Mnist.Split data = smoke ? new Mnist.Split(all.train().slice(0, 3000), all.test().slice(0, 500)) : all;
-        double loadSeconds = seconds(t0);
-        json.put("data_load_seconds", loadSeconds);
 
         Map<String, String> defaults = readConf(projectDir.resolve("conf/spark-defaults.conf"));
         Map<String, String> training = new LinkedHashMap<>(defaults);
@@ -127,6 +129,23 @@ public final class Benchmark {
         }
         Configuration parsed = Settings.parse(training);
         json.put("config", parsed.effective());
+        if (parts.stream().anyMatch(IN_CONTEXT::contains)) {
+            inContext(defaults, training, parsed);
+        }
+        afterContext(machine, parsed);
+        Files.createDirectories(outFile.toAbsolutePath().getParent());
+        Json.write(outFile, json);
+        out.println("written " + outFile);
+    }
+
+    /** The parts that share this JVM's SparkContext and MNIST in memory. */
+    private void inContext(Map<String, String> defaults, Map<String, String> training, Configuration parsed)
+            throws Exception {
+        long t0 = System.nanoTime();
+        Mnist.Split all = Mnist.load(projectDir.resolve("data/mnist"));
+        Mnist.Split data = smoke ? new Mnist.Split(all.train().slice(0, 3000), all.test().slice(0, 500)) : all;
+        double loadSeconds = seconds(t0);
+        json.put("data_load_seconds", loadSeconds);
         NetworkSpec spec = NetworkSettings.spec(parsed, data.train().features(), data.train().classes());
         Precision precision = parsed.get(TrainingSettings.PRECISION);
         row("data", "load IDX files", fmt(loadSeconds) + " s", "");
@@ -205,7 +224,8 @@ public final class Benchmark {
                 json.put("mllib", mllib);
                 row("mllib", "MLP [784,100,10] L-BFGS block 128, " + mllib.get("max_iter") + " iterations: fit",
                         fmt((double) mllib.get("fit_seconds")) + " s",
-                        "test acc " + fmt4((double) mllib.get("test_accuracy")));
+                        "test acc " + fmt4((double) mllib.get("test_accuracy")) + "; BLAS: "
+                                + ((Map<?, ?>) mllib.get("blas_check")).get("verdict"));
                 Map<String, Object> estimator = cast(mllib.get("scratchnet_classifier"));
                 if (estimator != null) {
                     Map<String, Object> last = cast(((List<?>) estimator.get("fits")).get(0));
@@ -223,6 +243,10 @@ public final class Benchmark {
                 }
             }
         }
+    }
+
+    /** The parts that run other processes (numpy, PyTorch, ./submit.sh, the cluster, the tables' JVMs), and the table. */
+    private void afterContext(Map<String, Object> machine, Configuration parsed) throws Exception {
         if (parts.contains("numpy")) {
             Map<String, Object> numpy = numpy();
             json.put("numpy", numpy);
@@ -255,7 +279,31 @@ public final class Benchmark {
                 row("scale-out", "standalone cluster", "skipped", (String) scale.get("skipped"));
             }
         }
-        machine.put("load_average_end", loadAverage());
+        if ((parts.contains("torch") || parts.contains("cold")) && !smoke) {
+            Map<String, Object> user = new UserRuns(projectDir, out).run(parsed, parts.contains("torch"),
+                    parts.contains("cold"), repeats, cast(json.get("mllib")), (String) machine.get("openblas_core"));
+            json.put("user_runs", user);
+            for (String[] r : UserRuns.rows(user)) {
+                row(r[0], r[1], r[2], r[3]);
+            }
+        }
+        if ((parts.contains("tables") || parts.contains("regression")) && !smoke) {
+            Map<String, Object> tables = TablesBenchmark.run(projectDir, parts, repeats, out);
+            json.put("tables", tables);
+            for (String key : List.of("classification", "regression")) {
+                List<Map<String, Object>> pairs = cast(tables.get(key));
+                for (Map<String, Object> r : pairs == null ? List.<Map<String, Object>>of() : pairs) {
+                    row("tables", r.get("table") + " / " + r.get("learner") + " (train " + r.get("train_rows") + " rows)",
+                            TablesBenchmark.summary(r), r.containsKey("later_learner_job_seconds_median")
+                                    ? "learner: jobs " + fmt((double) r.get("later_learner_job_seconds_median")) + " s, driver "
+                                    + fmt((double) r.get("later_learner_driver_seconds_median")) + " s" : "");
+                }
+            }
+            if (tables.containsKey("regression_note")) {
+                row("tables", "diabetes / scratchnet-regressor", "skipped", (String) tables.get("regression_note"));
+            }
+        }
+        machineEnd(json);
         out.println();
         out.println("machine: " + machine);
         out.println("| part | what | value | note |");
@@ -263,9 +311,6 @@ public final class Benchmark {
         for (String[] r : rows) {
             out.printf("| %s | %s | %s | %s |%n", (Object[]) r);
         }
-        Files.createDirectories(outFile.toAbsolutePath().getParent());
-        Json.write(outFile, json);
-        out.println("written " + outFile);
     }
 
     interface EngineFactory {
@@ -578,8 +623,11 @@ public final class Benchmark {
         ProcessBuilder pb = new ProcessBuilder("python3", script.toString(), projectDir.resolve("data/mnist").toString(),
                 String.valueOf(repeats), "0.97", smoke ? "1" : "40");
         // numpy's OpenBLAS on two threads ran 10x slower than on one here (2.3 vs 24 ms a step): the faster
-        // single-threaded run is the anchor.
-        pb.environment().put("OPENBLAS_NUM_THREADS", "1");
+        // single-threaded run is the anchor. Its kernel: the one the bundled OpenBLAS picked, as for PyTorch.
+        Map<String, Object> machine = cast(json.get("machine"));
+        Map<String, String> env = UserRuns.anchorEnvironment((String) machine.get("openblas_core"));
+        pb.environment().putAll(env);
+        m.put("environment", env);
         pb.redirectErrorStream(true);
         Process p;
         try {
@@ -616,7 +664,7 @@ public final class Benchmark {
         return m;
     }
 
-    private static Map<String, Object> machine() throws IOException {
+    static Map<String, Object> machine() throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("nproc", Runtime.getRuntime().availableProcessors());
         String cpu = "unknown";
@@ -631,6 +679,9 @@ public final class Benchmark {
             m.put(v, System.getenv().getOrDefault(v, "unset"));
         }
         m.put("openblas_core", openblasCore());
+        // What a plain JVM's netlib (and numpy, PyTorch) would load: none, Debian's reference BLAS or its OpenBLAS.
+        Path systemBlas = Path.of("/usr/lib/x86_64-linux-gnu/libblas.so.3");
+        m.put("system_libblas_so_3", Files.exists(systemBlas) ? systemBlas.toRealPath().toString() : "none");
         m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         m.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
         m.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
@@ -658,8 +709,15 @@ public final class Benchmark {
         }
     }
 
+    /** Adds the end of the run to {@code json}'s machine facts: the load average, and the BLAS this JVM mapped. */
+    static void machineEnd(Map<String, Object> json) {
+        Map<String, Object> machine = cast(json.get("machine"));
+        machine.put("load_average_end", loadAverage());
+        machine.put("mapped_blas_libraries_end", MllibBlas.mappedBlasLibraries());
+    }
+
     /** /proc/loadavg's first three fields: the machine is shared, so say how busy it was. */
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
             return f[0] + " " + f[1] + " " + f[2];
@@ -720,7 +778,7 @@ public final class Benchmark {
         return (T) o;
     }
 
-    private static String fmt(double v) {
+    static String fmt(double v) {
         return String.format(Locale.ROOT, "%.2f", v);
     }
 

@@ -47,6 +47,9 @@ final class MllibAnchor {
      */
     static Map<String, Object> run(JavaSparkContext sc, Mnist.Split data, int maxIter, Configuration config,
                                    int classifierRepeats) {
+        // MLlib on the bundled OpenBLAS, one thread, whatever libblas.so.3 the machine has (a no-op when the benchmark
+        // installed it first, as it does); checked after the fit.
+        String blas = MllibBlas.install();
         SparkSession spark = SparkSession.builder().config(sc.getConf()).getOrCreate();
         org.apache.spark.sql.Dataset<Row> train = frame(sc, spark, data.train()).cache();
         org.apache.spark.sql.Dataset<Row> test = frame(sc, spark, data.test()).cache();
@@ -77,6 +80,8 @@ final class MllibAnchor {
         m.put("fit_seconds", fitSeconds);
         m.put("test_accuracy", accuracy);
         m.put("partitions", train.rdd().getNumPartitions());
+        m.put("blas", blas);
+        m.put("blas_check", MllibBlas.check());
         if (!fits.isEmpty()) {
             Map<String, Object> scratchnet = new LinkedHashMap<>();
             List<Double> seconds = fits.stream().map(f -> (Double) f.get("fit_seconds")).toList();

@@ -130,9 +130,18 @@ final class ScaleOut {
         return e;
     }
 
-    /** Runs {@code command} in the project folder; its stdout, or an exception with its output when it fails. */
     private String command(String name, List<String> command, Map<String, String> env, long seconds)
             throws IOException, InterruptedException {
+        return command(project, work, name, command, env, seconds);
+    }
+
+    /**
+     * Runs {@code command} in {@code project} without SPARK_HOME / SPARK_CONF_DIR (so {@code ./submit.sh} uses the
+     * project's own), output in {@code work/NAME.out} and {@code .err}; its stdout, or an exception with its output
+     * when it fails or runs longer than {@code seconds}.
+     */
+    static String command(Path project, Path work, String name, List<String> command, Map<String, String> env,
+                          long seconds) throws IOException, InterruptedException {
         Path stdout = work.resolve(name + ".out");
         Path stderr = work.resolve(name + ".err");
         ProcessBuilder pb = new ProcessBuilder(command).directory(project.toFile())
