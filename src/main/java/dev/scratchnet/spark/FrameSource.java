@@ -1,11 +1,15 @@
 package dev.scratchnet.spark;
 
 import dev.scratchnet.ScratchnetException;
+import dev.scratchnet.data.CsvFields;
+import dev.scratchnet.data.Labels;
+import dev.scratchnet.data.Values;
 import dev.scratchnet.training.ExampleBlock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
+import org.apache.spark.ml.attribute.Attribute;
+import org.apache.spark.ml.attribute.NominalAttribute;
 import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
@@ -20,21 +24,37 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * A DataFrame (Parquet, LibSVM, CSV, anything Spark reads, or the estimator's input) turned into cached blocks
- * on the executors, partition by partition: the features are one vector column ({@code ml.linalg.Vector},
- * dense or sparse) or numeric columns (text columns holding numbers, as CSV gives them, are parsed); the label
- * is a class index {@code 0 … K−1} held as a number. Every bad value fails its task with one line naming the
- * column, the row and what is wrong; the driver only ever sees counts.
+ * A DataFrame (Parquet, CSV, anything Spark reads, or the estimator's input) turned into cached blocks on the
+ * executors, partition by partition: the features are one vector column ({@code ml.linalg.Vector}, dense or
+ * sparse) or numeric columns (text columns holding numbers, as CSV gives them, are parsed); the label is a class
+ * index {@code 0 … K−1} held as a number ({@link Labels}). Every bad value fails its task with one line naming
+ * where the row is (a file's line or row, or the DataFrame's partition and row, see {@link RowPositions}), the
+ * column and what is wrong; the driver only ever sees counts.
  */
 public final class FrameSource {
     private FrameSource() {}
 
-    /** Which columns hold the features (one vector column, or numeric columns) and the label. */
-    record Columns(String vector, List<String> numeric, String label) implements java.io.Serializable {
+    /**
+     * Which columns hold the features (one vector column, or numeric columns) and the label, and how many classes
+     * the label column's metadata declares (0: not declared, the data tells).
+     */
+    record Columns(String vector, List<String> numeric, String label, int declaredClasses) implements java.io.Serializable {
         List<String> all() {
             List<String> all = new ArrayList<>(vector != null ? List.of(vector) : numeric);
             all.add(label);
             return all;
+        }
+    }
+
+    /**
+     * Where the rows come from, for messages: {@code what} names the data ("the DataFrame", or the path the user
+     * gave), {@code positions} turns a row into its file and line; for CSV, the column holding a row Spark found
+     * malformed and the header's columns.
+     */
+    record Source(String what, RowPositions positions, String corruptColumn, List<String> header)
+            implements java.io.Serializable {
+        static Source dataFrame() {
+            return new Source("the DataFrame", RowPositions.dataFrame(), null, List.of());
         }
     }
 
@@ -70,8 +90,9 @@ public final class FrameSource {
         if (names.isEmpty()) {
             throw new ScratchnetException(what + ": no feature columns (columns: " + String.join(", ", schema.fieldNames()) + ")");
         }
+        int declared = declaredClasses(labelField);
         if (names.size() == 1 && field(schema, names.get(0), "features", what).dataType() instanceof VectorUDT) {
-            return new Columns(names.get(0), List.of(), label);
+            return new Columns(names.get(0), List.of(), label, declared);
         }
         for (String n : names) {
             DataType t = field(schema, n, "features", what).dataType();
@@ -80,7 +101,19 @@ public final class FrameSource {
                         + ", expected a vector column or numeric columns");
             }
         }
-        return new Columns(null, List.copyOf(names), label);
+        return new Columns(null, List.copyOf(names), label, declared);
+    }
+
+    /** K as the label column's metadata declares it (e.g. after StringIndexer), or 0. */
+    private static int declaredClasses(StructField label) {
+        if (!(label.dataType() instanceof NumericType)) {
+            return 0;
+        }
+        Attribute a = Attribute.fromStructField(label);
+        if (a instanceof NominalAttribute n && n.getNumValues().isDefined()) {
+            return (Integer) n.getNumValues().get();
+        }
+        return 0;
     }
 
     private static List<String> allBut(StructType schema, String label) {
@@ -103,95 +136,128 @@ public final class FrameSource {
 
     /**
      * The estimator's input: {@code featuresCol} a vector column, {@code labelCol} class indices, as cached blocks
-     * (see {@link #cache(Dataset, Columns, double, int, String, String)}); errors name "the DataFrame".
+     * (see {@link #cache(Dataset, Columns, double, int, String, Source, AutoCloseable)}); errors name "the DataFrame".
      */
     public static CachedBlocks cache(Dataset<Row> df, String featuresCol, String labelCol, double scale, int parts,
                                      String name) {
-        String what = "the DataFrame";
-        return cache(df, resolve(df.schema(), featuresCol, labelCol, what), scale, parts, name, what);
+        Source source = Source.dataFrame();
+        return cache(df, resolve(df.schema(), featuresCol, labelCol, source.what()), scale, parts, name, source, null);
     }
 
     /**
      * The rows of {@code df} as cached blocks, one per input partition (then cut into {@code parts} when that
-     * is another count; 0 keeps the input's partitioning). Values decode as {@code value · scale}.
+     * is another count; 0 keeps the input's partitioning, and more partitions than rows is refused before the
+     * cut). Values decode as {@code value · scale}. A bad value fails its task with one line naming the row's
+     * place ({@link Source}), the column and what is wrong. {@code release} (may be null) is closed with the blocks.
      */
-    static CachedBlocks cache(Dataset<Row> df, Columns columns, double scale, int parts, String name, String what) {
-        Column[] select = columns.all().stream().map(functions::col).toArray(Column[]::new);
+    static CachedBlocks cache(Dataset<Row> df, Columns columns, double scale, int parts, String name, Source source,
+                              AutoCloseable release) {
+        List<Column> select = new ArrayList<>();
+        columns.all().forEach(c -> select.add(functions.col(c)));
+        int placeAt = select.size();
+        select.addAll(source.positions().columns());
+        int corruptAt = source.corruptColumn() == null ? -1 : select.size();
+        if (corruptAt >= 0) {
+            select.add(functions.col(source.corruptColumn()));
+        }
         Columns cols = columns;
-        CachedBlocks blocks = CachedBlocks.cache(df.select(select).javaRDD().mapPartitionsWithIndex((p, rows) -> {
-            ExampleBlock.Builder builder = new ExampleBlock.Builder(p, scale);
-            int features = cols.vector != null ? -1 : cols.numeric.size();
-            double[] values = features < 0 ? null : new double[features];
-            long r = 0;
-            while (rows.hasNext()) {
-                Row row = rows.next();
-                String where = " in row " + r + " of input partition " + p;
-                int label = label(row.get(row.size() - 1), cols.label, what, where);
-                try {
-                    if (cols.vector != null) {
-                        Object v = row.get(0);
-                        if (v == null) {
-                            throw new IllegalArgumentException("is null");
+        CachedBlocks blocks = CachedBlocks.cache(df.select(select.toArray(new Column[0])).javaRDD()
+                .mapPartitionsWithIndex((p, rows) -> {
+                    ExampleBlock.Builder builder = new ExampleBlock.Builder(p, scale);
+                    RowPositions.Tracker place = source.positions().tracker(p);
+                    int features = cols.vector != null ? -1 : cols.numeric.size();
+                    double[] values = features < 0 ? null : new double[features];
+                    while (true) {
+                        Row row;
+                        try {
+                            if (!rows.hasNext()) {
+                                break;
+                            }
+                            row = rows.next();
+                        } catch (Exception e) { // the reader's own failure: a truncated file, a file of another format
+                            throw place.readFailure(e);
                         }
-                        if (v instanceof SparseVector s) {
-                            builder.add(s.size(), s.indices(), s.values(), label);
-                        } else {
-                            Vector dense = (Vector) v;
-                            builder.add(dense.size(), null, dense.toArray(), label);
+                        place.next(row, placeAt);
+                        if (corruptAt >= 0 && row.get(corruptAt) != null) {
+                            throw new ScratchnetException(where(source, place) + ": " + malformed(row.getString(corruptAt),
+                                    source.header()));
                         }
-                    } else {
-                        for (int i = 0; i < features; i++) {
-                            values[i] = number(row.get(i), cols.numeric.get(i), what, where);
-                        }
-                        builder.add(features, null, values, label);
+                        addRow(builder, row, cols, values, scale, source, place);
                     }
-                } catch (IllegalArgumentException e) {
-                    throw new ScratchnetException(what + ": features column '"
-                            + (cols.vector != null ? cols.vector : String.join(",", cols.numeric)) + "'" + where
-                            + " " + e.getMessage());
-                }
-                r++;
-            }
-            return List.of(builder.build()).iterator();
-        }, true), name, what, null);
-        return parts > 0 ? blocks.repartition(parts, name, what) : blocks;
-    }
-
-    private static int label(Object value, String column, String what, String where) {
-        String prefix = what + ": label column '" + column + "'" + where + ": ";
-        double d;
-        if (value == null) {
-            throw new ScratchnetException(prefix + "null");
-        } else if (value instanceof Number n) {
-            d = n.doubleValue();
-        } else {
-            try {
-                d = Double.parseDouble(value.toString().trim());
-            } catch (NumberFormatException e) {
-                throw new ScratchnetException(prefix + "'" + value + "' is not a number (index text labels with StringIndexer)");
-            }
-        }
-        if (Double.isNaN(d)) {
-            throw new ScratchnetException(prefix + "NaN");
-        }
-        if (d < 0 || d != Math.rint(d) || d > 1_000_000) {
-            throw new ScratchnetException(prefix + String.format(Locale.ROOT, "%s is not a class index (an integer 0 … K-1)",
-                    value));
-        }
-        return (int) d;
-    }
-
-    private static double number(Object value, String column, String what, String where) {
-        if (value instanceof Number n) {
-            return n.doubleValue();
-        }
-        if (value == null) {
-            throw new ScratchnetException(what + ": column '" + column + "'" + where + " is null");
-        }
+                    return List.of(builder.build()).iterator();
+                }, true), name, source.what(), release);
         try {
-            return Double.parseDouble(value.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new ScratchnetException(what + ": column '" + column + "'" + where + ": '" + value + "' is not a number");
+            CachedBlocks.checkPartitions(parts, blocks.count(), source.what());
+        } catch (ScratchnetException e) {
+            blocks.close();
+            throw e;
         }
+        return parts > 0 ? blocks.repartition(parts, name, source.what()) : blocks;
+    }
+
+    private static void addRow(ExampleBlock.Builder builder, Row row, Columns cols, double[] values, double scale,
+                               Source source, RowPositions.Tracker place) {
+        int labelAt = cols.all().size() - 1;
+        int label;
+        try {
+            label = Labels.classIndex(row.get(labelAt), cols.declaredClasses);
+        } catch (IllegalArgumentException e) {
+            throw new ScratchnetException(where(source, place) + ", " + column(source, cols.label) + ": " + e.getMessage()
+                    + (cols.declaredClasses > 0 ? " (the label column's metadata declares " + cols.declaredClasses
+                    + " classes)" : ""));
+        }
+        if (cols.vector != null) {
+            Object v = row.get(0);
+            if (v == null) {
+                throw new ScratchnetException(where(source, place) + ", " + column(source, cols.vector) + ": is missing (null)");
+            }
+            int size = ((Vector) v).size();
+            int[] indices = v instanceof SparseVector sv ? sv.indices() : null;
+            double[] vs = v instanceof SparseVector sv ? sv.values() : ((Vector) v).toArray();
+            for (int k = 0; k < vs.length; k++) {
+                try {
+                    Values.checkFeature(vs[k], scale);
+                } catch (IllegalArgumentException e) {
+                    throw new ScratchnetException(where(source, place) + ", " + column(source, cols.vector)
+                            + " at vector index " + (indices == null ? k : indices[k]) + ": " + e.getMessage());
+                }
+            }
+            try {
+                builder.add(size, indices, vs, label);
+            } catch (IllegalArgumentException e) {
+                throw new ScratchnetException(where(source, place) + ", " + column(source, cols.vector) + " " + e.getMessage());
+            }
+        } else {
+            for (int i = 0; i < values.length; i++) {
+                try {
+                    values[i] = Values.number(row.get(i));
+                    Values.checkFeature(values[i], scale);
+                } catch (IllegalArgumentException e) {
+                    throw new ScratchnetException(where(source, place) + ", " + column(source, cols.numeric.get(i)) + ": "
+                            + e.getMessage());
+                }
+            }
+            builder.add(values.length, null, values, label);
+        }
+    }
+
+    /** The row's place: its file and line or row, or the DataFrame's partition and row. */
+    private static String where(Source source, RowPositions.Tracker place) {
+        return place.file() != null ? place.here() : source.what() + ": " + place.here();
+    }
+
+    /** A column as the file numbers it: CSV columns by position (from 1) and name, others by name. */
+    private static String column(Source source, String name) {
+        int at = source.header().indexOf(name);
+        return at >= 0 ? "column " + (at + 1) + " '" + name + "'" : "column '" + name + "'";
+    }
+
+    /** What is wrong with a CSV line Spark found malformed: its width, usually. */
+    private static String malformed(String line, List<String> header) {
+        int fields = CsvFields.count(line);
+        if (fields != header.size()) {
+            return fields + " values, the header has " + header.size() + " (" + String.join(",", header) + ")";
+        }
+        return "malformed CSV: " + (line.length() > 80 ? line.substring(0, 80) + "…" : line);
     }
 }

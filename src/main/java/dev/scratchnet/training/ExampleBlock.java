@@ -127,6 +127,11 @@ public final class ExampleBlock implements Serializable {
         return max;
     }
 
+    /** How many examples of each class this block holds: {@code counts[k]} for labels {@code 0 … maxLabel()}. */
+    public long[] labelCounts() {
+        return dev.scratchnet.data.Labels.count(labels, count);
+    }
+
     /** Whether the values are held as bytes (else floats). */
     public boolean isBytes() {
         return bytes != null;
