@@ -123,7 +123,7 @@ class BadDataTest {
         }
     }
 
-    /** IDX files of {@code data} into a folder (training labels or test labels changed by {@code change}). */
+    /** {@code data} as raw IDX files (MNIST's names) in {@code folder}. */
     static Path idx(String folder, Mnist.Split data) {
         Path dir = tmp.resolve(folder);
         Exports.idx(data.train(), dir, "train", false);
@@ -131,6 +131,7 @@ class BadDataTest {
         return dir;
     }
 
+    /** {@code d} with label {@code index} (from 0) set to {@code label}, which may be beyond 0 … 9. */
     static Dataset withLabel(Dataset d, int index, int label) {
         byte[] labels = d.labels().clone();
         labels[index] = (byte) label;
@@ -338,6 +339,7 @@ class BadDataTest {
                                 + "a mistake, or use fewer features (scratchnet keeps examples dense)"));
     }
 
+    /** The driver's heap as the message says it (here the test JVM's, which is the driver). */
     static String heap() {
         return String.format(java.util.Locale.ROOT, "%.1f", Runtime.getRuntime().maxMemory() / 1e9);
     }
@@ -380,6 +382,8 @@ class BadDataTest {
         assertTrue(lines.contains("warning: classes 3 … 9 have no training examples (the network has 11 classes, one per "
                 + "index 0 … 10 up to the largest label; labels must be class indices 0 … K-1)"), r.out());
         assertTrue(r.out().contains("network 20-8-11 relu"), r.out());
+        assertTrue(lines.get(lines.size() - 1).startsWith("done: "), "the run's last line: " + r.out());
+        assertTrue(Files.exists(out.resolve("summary.json")) && Files.exists(out.resolve("model.npz")));
 
         Path mnist = tmp.resolve("out-mnist-classes");
         MainTest.Run m = MainTest.run(conf(mnist, "data.dir", idx.toString()), "train");
@@ -460,6 +464,9 @@ class BadDataTest {
         }
         assertEquals(143, result[0].code(), result[0].err());
         assertNoTrace(result[0]);
+        String last = result[0].err().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.matches("scratchnet: SIGTERM: interrupted at epoch \\d+ step \\d+ \\(global step \\d+\\); the "
+                + "checkpoint in .*checkpoint continues with spark.scratchnet.resume=true"), last);
         for (String f : List.of("summary.json", "model.npz", "model.json")) {
             assertFalse(Files.exists(out.resolve(f)), "the earlier run's " + f + " is gone");
         }
