@@ -34,9 +34,25 @@ final class LibSvmSource {
     record Scan(long examples, int maxIndex, String maxFile, long maxStart, long maxRow, int maxLabel, boolean bytes)
             implements Serializable {}
 
-    /** LibSVM files at {@code path} (a file, folder or glob), with the file and split of every line. */
-    record Lines(JavaRDD<Row> rows, RowPositions positions, Broadcast<SerializableConfiguration> hadoop, String what)
-            implements AutoCloseable {
+    /**
+     * LibSVM files at {@code path} (a file, folder or glob), with the file and split of every line, and the
+     * broadcast Hadoop configuration that finds a line again; closing it (once, by the blocks built from it or
+     * by whoever gives up before) destroys the broadcast.
+     */
+    static final class Lines implements AutoCloseable {
+        private final JavaRDD<Row> rows;
+        private final RowPositions positions;
+        private final Broadcast<SerializableConfiguration> hadoop;
+        private final String what;
+        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+        private Lines(JavaRDD<Row> rows, RowPositions positions, Broadcast<SerializableConfiguration> hadoop, String what) {
+            this.rows = rows;
+            this.positions = positions;
+            this.hadoop = hadoop;
+            this.what = what;
+        }
+
         static Lines open(SparkSession spark, String path) {
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             Broadcast<SerializableConfiguration> hadoop = sc.broadcast(new SerializableConfiguration(sc.hadoopConfiguration()));
@@ -47,9 +63,27 @@ final class LibSvmSource {
             return new Lines(rows, positions, hadoop, path);
         }
 
+        JavaRDD<Row> rows() {
+            return rows;
+        }
+
+        RowPositions positions() {
+            return positions;
+        }
+
+        Broadcast<SerializableConfiguration> hadoop() {
+            return hadoop;
+        }
+
+        String what() {
+            return what;
+        }
+
         @Override
         public void close() {
-            hadoop.destroy();
+            if (closed.compareAndSet(false, true)) {
+                hadoop.destroy();
+            }
         }
     }
 
@@ -139,9 +173,9 @@ final class LibSvmSource {
     }
 
     /**
-     * The second pass: every example as {@code features} values, cached as one block per input partition.
-     * {@code widthFrom} says, for test data, where the width comes from: a line with a larger index is refused
-     * with it.
+     * The second pass: every example as {@code features} values, cached as one block per input partition; the
+     * blocks release {@code lines} when they are closed (or fail). {@code widthFrom} says, for test data, where
+     * the width comes from: a line with a larger index is refused with it.
      */
     static CachedBlocks cache(Lines lines, int features, String widthFrom, double scale, String name) {
         RowPositions positions = lines.positions();
@@ -158,7 +192,7 @@ final class LibSvmSource {
             }
             return List.of(builder.build()).iterator();
         }, true);
-        return CachedBlocks.cache(blocks, name, lines.what(), null);
+        return CachedBlocks.cache(blocks, name, lines.what(), lines); // the blocks own the lines from here on
     }
 
     /** The record lines of a partition, parsed; {@code place} follows them. */
