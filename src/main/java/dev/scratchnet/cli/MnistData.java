@@ -41,6 +41,7 @@ final class MnistData {
             throw new ScratchnetException(DataSettings.FORMAT.key() + ": " + command + " reads MNIST's IDX files only, not "
                     + config.text(DataSettings.FORMAT));
         }
+        DataSettings.checkPaths(config);
         String dir = config.get(DataSettings.DATA_DIR);
         if (dir.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*") && !dir.startsWith("file:")) {
             throw new ScratchnetException(DataSettings.DATA_DIR.key() + ": " + command + " reads a local folder, not " + dir);

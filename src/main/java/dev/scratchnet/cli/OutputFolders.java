@@ -49,6 +49,8 @@ final class OutputFolders implements AutoCloseable {
                 held.add(copy);
                 remotes.add(copy);
                 out = copy.staging();
+                // An earlier run's files, so that this run's first write removes them there too (see RunOutputs).
+                copy.download("");
                 if (resume && checkpointSetting.isEmpty()) {
                     copy.download("checkpoint");
                 }

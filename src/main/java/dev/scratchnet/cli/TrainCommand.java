@@ -8,6 +8,7 @@ import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.network.Shape;
 import dev.scratchnet.spark.CachedCleanSparkContext;
+import dev.scratchnet.spark.DataSettings;
 import dev.scratchnet.spark.DataSources;
 import dev.scratchnet.spark.EngineSettings;
 import dev.scratchnet.spark.ExecutorWatchdog;
@@ -35,6 +36,7 @@ final class TrainCommand {
 
     static int run(SparkConf sparkConf, Configuration config, boolean inProcess, SparkEngine.BlockGradient gradient,
                    PrintStream out) {
+        DataSettings.checkPaths(config);
         try (OutputFolders folders = OutputFolders.open(config, sparkConf)) {
             return runIn(folders, sparkConf, config, inProcess, gradient, out);
         }
@@ -64,6 +66,7 @@ final class TrainCommand {
         long t0 = System.nanoTime();
         Mnist.Split data = MnistData.load(config, out, "train --in-process");
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
+        Interrupts.stopIfRequested("after reading the data");
         NetworkSpec spec = NetworkSettings.spec(config, new Shape(1, data.train().rows(), data.train().cols()),
                 data.train().classes());
         TrainingRun run = new TrainingRun(config, spec, outputs(folders, config, spec), out)
@@ -93,6 +96,7 @@ final class TrainCommand {
                                       SparkEngine.BlockGradient gradient, PrintStream out) {
         MnistData.prepare(config, out);
         preflight(sparkConf, config);
+        Interrupts.stopIfRequested("before Spark started");
         SparkConf conf = sparkConf.clone();
         conf.setIfMissing("spark.master", "local[*]");
         conf.setIfMissing("spark.app.name", "scratchnet");
@@ -101,9 +105,10 @@ final class TrainCommand {
         double startupSeconds = (System.nanoTime() - t1) / 1e9;
         try (ExecutorWatchdog watchdog = new ExecutorWatchdog(sc, config.get(EngineSettings.NO_EXECUTOR_TIMEOUT))) {
             try {
+                Interrupts.stopIfRequested("while Spark started");
                 SparkSession spark = SparkConsole.session(sc);
                 long t2 = System.nanoTime();
-                DataSources.Loaded data = DataSources.load(spark, config);
+                DataSources.Loaded data = load(sc, spark, config, out);
                 double loadSeconds = (System.nanoTime() - t2) / 1e9;
                 NetworkSpec spec;
                 try {
@@ -130,6 +135,30 @@ final class TrainCommand {
         } finally {
             SparkConsole.stopQuietly(sc);
         }
+    }
+
+    /** The job group of the jobs that read the data, which a request to stop cancels. */
+    private static final String LOADING = "scratchnet-load";
+
+    /** The data, read by jobs that a request to stop cancels (the run then ends at once, nothing written). */
+    private static DataSources.Loaded load(JavaSparkContext sc, SparkSession spark, Configuration config, PrintStream out) {
+        sc.setJobGroup(LOADING, "reading the data", true);
+        DataSources.Loaded data;
+        try (Interrupts.Stage stage = Interrupts.during(() -> sc.cancelJobGroup(LOADING))) {
+            data = DataSources.load(spark, config, out);
+        } catch (Exception e) { // SparkException too: checked in Java, thrown undeclared by Scala
+            if (Interrupts.requested()) {
+                throw Interrupts.stopped("while reading the data", e);
+            }
+            throw e;
+        } finally {
+            sc.clearJobGroup();
+        }
+        if (Interrupts.requested()) {
+            data.close();
+            Interrupts.stopIfRequested("after reading the data");
+        }
+        return data;
     }
 
     /**

@@ -62,13 +62,7 @@ public final class Dataset {
             throw new ScratchnetException("dataset: " + pixels.length + " pixel bytes do not hold "
                     + labels.length + " images of " + rows + "x" + cols);
         }
-        for (int i = 0; i < labels.length; i++) {
-            int label = labels[i] & 0xFF;
-            if (label >= classes) {
-                throw new ScratchnetException("dataset: label " + label + " at index " + i
-                        + " is outside 0.." + (classes - 1));
-            }
-        }
+        Labels.checkIdx(labels, 1, classes, "dataset");
         return new Dataset(pixels, labels, rows, cols, classes);
     }
 

@@ -47,12 +47,11 @@ public final class Mnist {
             throw new ScratchnetException("MNIST data folder " + dir + " is not a directory; run the fetch"
                     + " into a folder (./submit.sh fetch-data)");
         }
-        Dataset train = loadPair(find(dir, FILES.get(0)), find(dir, FILES.get(1)), CLASSES);
-        Dataset test = loadPair(find(dir, FILES.get(2)), find(dir, FILES.get(3)), CLASSES);
-        if (train.rows() != test.rows() || train.cols() != test.cols()) {
-            throw new ScratchnetException(dir + ": train images are " + train.rows() + "x" + train.cols()
-                    + " but test images are " + test.rows() + "x" + test.cols());
-        }
+        Path trainImages = find(dir, FILES.get(0));
+        Path testImages = find(dir, FILES.get(2));
+        Dataset train = loadPair(trainImages, find(dir, FILES.get(1)), CLASSES);
+        Dataset test = loadPair(testImages, find(dir, FILES.get(3)), CLASSES);
+        checkSameSize(testImages, test.rows(), test.cols(), trainImages, train.rows(), train.cols());
         return new Split(train, test);
     }
 
@@ -77,14 +76,20 @@ public final class Mnist {
             throw new ScratchnetException(images + ": images are " + img.rows() + "x" + img.cols()
                     + ", expected at least 1x1");
         }
-        for (int i = 0; i < lab.length; i++) {
-            int v = lab[i] & 0xFF;
-            if (v >= classes) {
-                throw new ScratchnetException(labels + ": label at index " + i + " is " + v
-                        + ", outside 0.." + (classes - 1));
-            }
-        }
+        Labels.checkIdx(lab, 1, classes, labels);
         return Dataset.of(img.pixels(), lab, img.rows(), img.cols(), classes);
+    }
+
+    /**
+     * Refuses test images of another size than the training images (the network's input is the training
+     * images' size), naming both files and both sizes.
+     */
+    public static void checkSameSize(Object testImages, int testRows, int testCols, Object trainImages, int trainRows,
+                                     int trainCols) {
+        if (testRows != trainRows || testCols != trainCols) {
+            throw new ScratchnetException(testImages + ": " + testRows + "x" + testCols + " test images, but "
+                    + trainImages + " has " + trainRows + "x" + trainCols + " training images");
+        }
     }
 
     /** The first existing spelling of {@code name} in {@code dir}: raw, {@code .gz}, dotted, dotted {@code .gz}. */

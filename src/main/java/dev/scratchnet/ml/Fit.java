@@ -2,6 +2,7 @@ package dev.scratchnet.ml;
 
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.config.Configuration;
+import dev.scratchnet.data.Labels;
 import dev.scratchnet.math.NativeBlas;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
@@ -70,6 +71,13 @@ final class Fit {
         double[] initial;
         try {
             int outputs = task == Task.CLASSIFICATION ? Math.max(declaredClasses, blocks.maxLabel() + 1) : 1;
+            if (task == Task.CLASSIFICATION) {
+                LogStream.logger(estimator.getClass()).info(Labels.describe(outputs, blocks.classCounts()));
+                String empty = Labels.emptyClassesWarning(outputs, blocks.classCounts());
+                if (empty != null) {
+                    LogStream.logger(estimator.getClass()).warn(empty);
+                }
+            }
             config = withLayers(estimator, config, blocks.features(), outputs);
             spec = NetworkSettings.spec(config, Shape.flat(blocks.features()), outputs);
             initial = initialWeights(estimator, spec);

@@ -8,6 +8,11 @@ import org.apache.logging.log4j.Logger;
 
 /** A PrintStream whose lines go to a log4j logger at INFO: the training run's progress, inside a {@code fit}. */
 final class LogStream extends PrintStream {
+    /** The logger a fit of {@code owner} logs to. */
+    static Logger logger(Class<?> owner) {
+        return LogManager.getLogger(owner);
+    }
+
     LogStream(Class<?> owner) {
         super(new LineSink(LogManager.getLogger(owner)), true, StandardCharsets.UTF_8);
     }

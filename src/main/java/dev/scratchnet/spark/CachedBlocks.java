@@ -2,6 +2,7 @@ package dev.scratchnet.spark;
 
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.data.Dataset;
+import dev.scratchnet.data.Labels;
 import dev.scratchnet.training.ExampleBlock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,11 +33,12 @@ public final class CachedBlocks implements AutoCloseable {
     private final int maxLabel;
     private final long bytes;
     private final long digest;
+    private final long[] classCounts;
     private final AutoCloseable release;
     private boolean closed;
 
     private CachedBlocks(JavaRDD<ExampleBlock> rdd, int[] starts, int count, int features, int maxLabel, long bytes,
-                         long digest, AutoCloseable release) {
+                         long digest, long[] classCounts, AutoCloseable release) {
         this.rdd = rdd;
         this.starts = starts;
         this.count = count;
@@ -44,6 +46,7 @@ public final class CachedBlocks implements AutoCloseable {
         this.maxLabel = maxLabel;
         this.bytes = bytes;
         this.digest = digest;
+        this.classCounts = classCounts;
         this.release = release;
     }
 
@@ -58,8 +61,15 @@ public final class CachedBlocks implements AutoCloseable {
     static CachedBlocks cache(JavaRDD<ExampleBlock> blocks, String name, String what, AutoCloseable release) {
         JavaRDD<ExampleBlock> cached = blocks.setName(name).persist(StorageLevel.MEMORY_ONLY());
         try {
-            List<long[]> stats = cached.map(b -> new long[] {b.partition(), b.count(), b.features(), (long) Math.floor(b.maxLabel()),
-                    b.bytes(), b.digest()}).collect();
+            List<Tuple2<long[], long[]>> all = cached.map(b -> new Tuple2<>(new long[] {b.partition(), b.count(),
+                    b.features(), (long) Math.floor(Math.min(b.maxLabel(), Labels.MAX_CLASSES)), b.bytes(), b.digest()},
+                    b.labelCounts())).collect();
+            List<long[]> stats = new ArrayList<>();
+            long[] classCounts = new long[0];
+            for (Tuple2<long[], long[]> t : all) {
+                stats.add(t._1());
+                classCounts = Labels.add(classCounts, t._2());
+            }
             int parts = stats.size();
             int[] starts = new int[parts];
             long n = 0;
@@ -91,11 +101,23 @@ public final class CachedBlocks implements AutoCloseable {
             if (n == 0) {
                 throw new ScratchnetException(what + ": no examples (the data is empty)");
             }
-            return new CachedBlocks(cached, starts, (int) n, features, maxLabel, bytes, digest, release);
+            return new CachedBlocks(cached, starts, (int) n, features, maxLabel, bytes, digest, classCounts, release);
         } catch (Throwable e) { // SparkException too: checked in Java, thrown undeclared by Scala
             cached.unpersist(false);
             closeQuietly(release, e);
             throw e;
+        }
+    }
+
+    /**
+     * Refuses more partitions than examples ({@code parts} 0 is the input's own partitioning): at most one
+     * partition an example, checked before anything is cut.
+     */
+    static void checkPartitions(int parts, long examples, String what) {
+        if (parts > examples) {
+            throw new ScratchnetException(EngineSettings.PARTITIONS.key() + ": " + parts + " partitions for the "
+                    + examples + " training examples of " + what + ": at most one partition an example (fewer, about "
+                    + "one per executor core, is faster)");
         }
     }
 
@@ -144,6 +166,11 @@ public final class CachedBlocks implements AutoCloseable {
     /** The largest label (so labels are in {@code 0 .. maxLabel}). */
     public int maxLabel() {
         return maxLabel;
+    }
+
+    /** How many examples each class has: {@code classCounts()[k]} for labels {@code 0 … maxLabel()}. */
+    public long[] classCounts() {
+        return classCounts.clone();
     }
 
     /** {@link ExampleBlock#digest} of all examples in global order, whatever the partitioning. */

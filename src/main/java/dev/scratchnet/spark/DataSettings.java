@@ -2,7 +2,9 @@ package dev.scratchnet.spark;
 
 import static dev.scratchnet.config.Setting.Group.DATA;
 
+import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.config.Choice;
+import dev.scratchnet.config.Configuration;
 import dev.scratchnet.config.Setting;
 import java.util.List;
 import java.util.Locale;
@@ -43,6 +45,9 @@ public final class DataSettings {
                     + "features if there is one, else every column but the label; *: every column but the label)");
     public static final Setting<String> LABEL = Setting.text(DATA, "data.label", "label", "a column name",
             DataSettings::notEmpty, "label column of parquet and csv: class indices 0 … K-1 as numbers");
+    public static final Setting<String> WEIGHT = Setting.text(DATA, "data.weight", "", "empty (none) or a column name",
+            v -> {}, "column of sample weights for parquet and csv (finite numbers ≥ 0; empty: every example weighs 1), "
+                    + "in the loss, the gradient and the metrics");
     public static final Setting<Double> SCALE = Setting.decimal(DATA, "data.scale", 1, "> 0", v -> {
         if (v <= 0) {
             throw new IllegalArgumentException("must be > 0");
@@ -51,7 +56,55 @@ public final class DataSettings {
             + "pixels 0 … 255; MNIST's IDX pixels are always divided by 255, as the book does)").param();
 
     /** In the order the README lists them. */
-    public static final List<Setting<?>> ALL = List.of(FORMAT, DATA_DIR, TRAIN, TEST, FEATURES, LABEL, SCALE);
+    public static final List<Setting<?>> ALL = List.of(FORMAT, DATA_DIR, TRAIN, TEST, FEATURES, LABEL, WEIGHT, SCALE);
+
+    /**
+     * Refuses paths the chosen format does not read, before anything starts: {@code data.train} or
+     * {@code data.test} with {@code data.format=mnist} (which reads {@code data.dir}), a {@code data.dir} other
+     * than the default with a format that reads {@code data.train}, and no {@code data.train} for those formats.
+     * Otherwise a mistyped format would quietly train on MNIST.
+     *
+     * @throws ScratchnetException naming both settings
+     */
+    public static void checkPaths(Configuration config) {
+        Format format = config.get(FORMAT);
+        if (format == Format.MNIST) {
+            for (Setting<String> path : List.of(TRAIN, TEST)) {
+                if (!config.get(path).isEmpty()) {
+                    throw new ScratchnetException(path.key() + " is set (" + config.get(path) + "), but "
+                            + FORMAT.key() + "=mnist reads the IDX files in " + DATA_DIR.key() + ": set "
+                            + FORMAT.key() + " to libsvm, parquet or csv to read it, or leave " + path.key() + " empty");
+                }
+            }
+        } else {
+            if (!isDefaultDir(config.get(DATA_DIR))) {
+                throw new ScratchnetException(DATA_DIR.key() + " is set (" + config.get(DATA_DIR) + "), but "
+                        + FORMAT.key() + "=" + format.id() + " reads " + TRAIN.key() + " and " + TEST.key()
+                        + ": set the paths there, or " + FORMAT.key() + "=mnist to read IDX files from that folder");
+            }
+            if (config.get(TRAIN).isEmpty()) {
+                throw new ScratchnetException(TRAIN.key() + ": must name the training data for " + FORMAT.key() + "="
+                        + format.id());
+            }
+        }
+    }
+
+    /** Whether {@code dir} is the default MNIST folder, as written or as a path to the same folder. */
+    static boolean isDefaultDir(String dir) {
+        if (dir.equals(DEFAULT_MNIST_DIR)) {
+            return true;
+        }
+        try {
+            String local = dir.startsWith("file:") ? java.nio.file.Path.of(java.net.URI.create(dir)).toString() : dir;
+            if (local.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
+                return false; // another file system
+            }
+            return java.nio.file.Path.of(local).toAbsolutePath().normalize()
+                    .equals(java.nio.file.Path.of(DEFAULT_MNIST_DIR).toAbsolutePath().normalize());
+        } catch (IllegalArgumentException e) { // InvalidPathException too
+            return false;
+        }
+    }
 
     private static void notEmpty(String value) {
         if (value.isEmpty()) {

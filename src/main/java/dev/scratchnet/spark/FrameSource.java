@@ -1,11 +1,15 @@
 package dev.scratchnet.spark;
 
 import dev.scratchnet.ScratchnetException;
+import dev.scratchnet.data.CsvFields;
+import dev.scratchnet.data.Labels;
+import dev.scratchnet.data.Values;
 import dev.scratchnet.training.ExampleBlock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
+import org.apache.spark.ml.attribute.Attribute;
+import org.apache.spark.ml.attribute.NominalAttribute;
 import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
@@ -20,26 +24,29 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * A DataFrame (Parquet, LibSVM, CSV, anything Spark reads, or the estimator's input) turned into cached blocks
- * on the executors, partition by partition: the features are one vector column ({@code ml.linalg.Vector},
- * dense or sparse) or numeric columns (text columns holding numbers, as CSV gives them, are parsed); the label
- * is a class index {@code 0 … K−1} held as a number. Every bad value fails its task with one line naming the
- * column, the row and what is wrong; the driver only ever sees counts.
+ * A DataFrame (Parquet, CSV, anything Spark reads, or the estimator's input) turned into cached blocks on the
+ * executors, partition by partition: the features are one vector column ({@code ml.linalg.Vector}, dense or
+ * sparse) or numeric columns (text columns holding numbers, as CSV gives them, are parsed); the label is a class
+ * index {@code 0 … K−1} held as a number ({@link Labels}), or for a regression any finite number; an optional
+ * weight column holds each example's weight (a finite number ≥ 0). Every bad value fails its task with one line naming
+ * where the row is (a file's line or row, or the DataFrame's partition and row, see {@link RowPositions}), the
+ * column and what is wrong; the driver only ever sees counts.
  */
 public final class FrameSource {
     private FrameSource() {}
 
     /**
-     * Which columns hold the features (one vector column, or numeric columns), the label (class indices, or any
-     * number for a regression) and the weight (null: every example weighs 1).
+     * Which columns hold the features (one vector column, or numeric columns), the label (class indices, or with
+     * {@code classIndices} false any number: a regression's), how many classes the label column's metadata declares
+     * (0: not declared, the data tells), and the weight (null: every example weighs 1).
      */
-    record Columns(String vector, List<String> numeric, String label, String weight, boolean classIndices)
-            implements java.io.Serializable {
-        Columns(String vector, List<String> numeric, String label) {
-            this(vector, numeric, label, null, true);
+    record Columns(String vector, List<String> numeric, String label, int declaredClasses, String weight,
+                   boolean classIndices) implements java.io.Serializable {
+        Columns(String vector, List<String> numeric, String label, int declaredClasses) {
+            this(vector, numeric, label, declaredClasses, null, true);
         }
 
-        /** Features, then the label, then the weight when there is one. */
+        /** The features, then the label, then the weight when there is one. */
         List<String> all() {
             List<String> all = new ArrayList<>(vector != null ? List.of(vector) : numeric);
             all.add(label);
@@ -49,8 +56,21 @@ public final class FrameSource {
             return all;
         }
 
+        /** These columns with the weight column {@code weightColumn} (null: none), for a classifier or a regression. */
         Columns with(String weightColumn, boolean indices) {
-            return new Columns(vector, numeric, label, weightColumn, indices);
+            return new Columns(vector, numeric, label, indices ? declaredClasses : 0, weightColumn, indices);
+        }
+    }
+
+    /**
+     * Where the rows come from, for messages: {@code what} names the data ("the DataFrame", or the path the user
+     * gave), {@code positions} turns a row into its file and line; for CSV, the column holding a row Spark found
+     * malformed and the header's columns.
+     */
+    record Source(String what, RowPositions positions, String corruptColumn, List<String> header)
+            implements java.io.Serializable {
+        static Source dataFrame() {
+            return new Source("the DataFrame", RowPositions.dataFrame(), null, List.of());
         }
     }
 
@@ -86,8 +106,9 @@ public final class FrameSource {
         if (names.isEmpty()) {
             throw new ScratchnetException(what + ": no feature columns (columns: " + String.join(", ", schema.fieldNames()) + ")");
         }
+        int declared = declaredClasses(labelField);
         if (names.size() == 1 && field(schema, names.get(0), "features", what).dataType() instanceof VectorUDT) {
-            return new Columns(names.get(0), List.of(), label);
+            return new Columns(names.get(0), List.of(), label, declared);
         }
         for (String n : names) {
             DataType t = field(schema, n, "features", what).dataType();
@@ -96,7 +117,19 @@ public final class FrameSource {
                         + ", expected a vector column or numeric columns");
             }
         }
-        return new Columns(null, List.copyOf(names), label);
+        return new Columns(null, List.copyOf(names), label, declared);
+    }
+
+    /** K as the label column's metadata declares it (e.g. after StringIndexer), or 0. */
+    private static int declaredClasses(StructField label) {
+        if (!(label.dataType() instanceof NumericType)) {
+            return 0;
+        }
+        Attribute a = Attribute.fromStructField(label);
+        if (a instanceof NominalAttribute n && n.getNumValues().isDefined()) {
+            return (Integer) n.getNumValues().get();
+        }
+        return 0;
     }
 
     private static List<String> allBut(StructType schema, String label) {
@@ -119,131 +152,151 @@ public final class FrameSource {
 
     /**
      * The estimator's input: {@code featuresCol} a vector column, {@code labelCol} class indices (or, with
-     * {@code classIndices} false, any numbers), {@code weightCol} sample weights (null: none), as cached blocks
-     * (see {@link #cache(Dataset, Columns, double, int, String, String)}); errors name "the DataFrame".
+     * {@code classIndices} false, any numbers), {@code weightCol} sample weights (null: none), as cached blocks (see
+     * {@link #cache(Dataset, Columns, double, int, String, Source, AutoCloseable)}); errors name "the DataFrame".
      */
     public static CachedBlocks cache(Dataset<Row> df, String featuresCol, String labelCol, String weightCol,
                                      boolean classIndices, double scale, int parts, String name) {
-        String what = "the DataFrame";
-        Columns columns = resolve(df.schema(), featuresCol, labelCol, what);
+        Source source = Source.dataFrame();
+        Columns columns = resolve(df.schema(), featuresCol, labelCol, source.what());
         if (weightCol != null) {
-            DataType t = field(df.schema(), weightCol, "weight", what).dataType();
+            DataType t = field(df.schema(), weightCol, "weight", source.what()).dataType();
             if (!(t instanceof NumericType)) {
-                throw new ScratchnetException(what + ": weight column '" + weightCol + "' has type " + t.simpleString()
-                        + ", expected numbers");
+                throw new ScratchnetException(source.what() + ": weight column '" + weightCol + "' has type "
+                        + t.simpleString() + ", expected numbers");
             }
         }
-        return cache(df, columns.with(weightCol, classIndices), scale, parts, name, what);
+        return cache(df, columns.with(weightCol, classIndices), scale, parts, name, source, null);
     }
 
     /**
      * The rows of {@code df} as cached blocks, one per input partition (then cut into {@code parts} when that
      * is another count; 0 keeps the input's partitioning, or makes one partition of a small data set, at most
-     * {@link EngineSettings#SMALL_DATA_BYTES} cached). Values decode as {@code value · scale}.
+     * {@link EngineSettings#SMALL_DATA_BYTES} cached; more partitions than rows is refused before the cut). Values decode as {@code value · scale}. A bad value fails its task with one line naming the row's
+     * place ({@link Source}), the column and what is wrong. {@code release} (may be null) is closed with the blocks.
      */
-    static CachedBlocks cache(Dataset<Row> df, Columns columns, double scale, int parts, String name, String what) {
-        Column[] select = columns.all().stream().map(functions::col).toArray(Column[]::new);
+    static CachedBlocks cache(Dataset<Row> df, Columns columns, double scale, int parts, String name, Source source,
+                              AutoCloseable release) {
+        List<Column> select = new ArrayList<>();
+        columns.all().forEach(c -> select.add(functions.col(c)));
+        int placeAt = select.size();
+        select.addAll(source.positions().columns());
+        int corruptAt = source.corruptColumn() == null ? -1 : select.size();
+        if (corruptAt >= 0) {
+            select.add(functions.col(source.corruptColumn()));
+        }
         Columns cols = columns;
-        CachedBlocks blocks = CachedBlocks.cache(df.select(select).javaRDD().mapPartitionsWithIndex((p, rows) -> {
-            ExampleBlock.Builder builder = new ExampleBlock.Builder(p, scale);
-            int features = cols.vector != null ? -1 : cols.numeric.size();
-            double[] values = features < 0 ? null : new double[features];
-            int labelAt = cols.vector != null ? 1 : cols.numeric.size();
-            long r = 0;
-            while (rows.hasNext()) {
-                Row row = rows.next();
-                String where = " in row " + r + " of input partition " + p;
-                double label = cols.classIndices ? label(row.get(labelAt), cols.label, what, where)
-                        : target(row.get(labelAt), cols.label, what, where);
-                double weight = cols.weight == null ? 1 : weight(row.get(labelAt + 1), cols.weight, what, where);
-                try {
-                    if (cols.vector != null) {
-                        Object v = row.get(0);
-                        if (v == null) {
-                            throw new IllegalArgumentException("is null");
+        CachedBlocks blocks = CachedBlocks.cache(df.select(select.toArray(new Column[0])).javaRDD()
+                .mapPartitionsWithIndex((p, rows) -> {
+                    ExampleBlock.Builder builder = new ExampleBlock.Builder(p, scale);
+                    RowPositions.Tracker place = source.positions().tracker(p);
+                    int features = cols.vector != null ? -1 : cols.numeric.size();
+                    double[] values = features < 0 ? null : new double[features];
+                    while (true) {
+                        Row row;
+                        try {
+                            if (!rows.hasNext()) {
+                                break;
+                            }
+                            row = rows.next();
+                        } catch (Exception e) { // the reader's own failure: a truncated file, a file of another format
+                            throw place.readFailure(e);
                         }
-                        if (v instanceof SparseVector s) {
-                            builder.add(s.size(), s.indices(), s.values(), label, weight);
-                        } else {
-                            Vector dense = (Vector) v;
-                            builder.add(dense.size(), null, dense.toArray(), label, weight);
+                        place.next(row, placeAt);
+                        if (corruptAt >= 0 && row.get(corruptAt) != null) {
+                            throw new ScratchnetException(where(source, place) + ": " + malformed(row.getString(corruptAt),
+                                    source.header()));
                         }
-                    } else {
-                        for (int i = 0; i < features; i++) {
-                            values[i] = number(row.get(i), cols.numeric.get(i), what, where);
-                        }
-                        builder.add(features, null, values, label, weight);
+                        addRow(builder, row, cols, values, scale, source, place);
                     }
-                } catch (IllegalArgumentException e) {
-                    throw new ScratchnetException(what + ": features column '"
-                            + (cols.vector != null ? cols.vector : String.join(",", cols.numeric)) + "'" + where
-                            + " " + e.getMessage());
-                }
-                r++;
-            }
-            return List.of(builder.build()).iterator();
-        }, true), name, what, null);
+                    return List.of(builder.build()).iterator();
+                }, true), name, source.what(), release);
+        try {
+            CachedBlocks.checkPartitions(parts, blocks.count(), source.what());
+        } catch (ScratchnetException e) {
+            blocks.close();
+            throw e;
+        }
         if (parts > 0) {
-            return blocks.repartition(parts, name, what);
+            return blocks.repartition(parts, name, source.what());
         }
         return blocks.bytes() <= EngineSettings.SMALL_DATA_BYTES && blocks.partitions() > 1
-                ? blocks.repartition(1, name, what) : blocks;
+                ? blocks.repartition(1, name, source.what()) : blocks;
     }
 
-    private static int label(Object value, String column, String what, String where) {
-        String prefix = what + ": label column '" + column + "'" + where + ": ";
-        double d;
-        if (value == null) {
-            throw new ScratchnetException(prefix + "null");
-        } else if (value instanceof Number n) {
-            d = n.doubleValue();
-        } else {
+    private static void addRow(ExampleBlock.Builder builder, Row row, Columns cols, double[] values, double scale,
+                               Source source, RowPositions.Tracker place) {
+        int labelAt = cols.vector != null ? 1 : cols.numeric.size();
+        double label;
+        try {
+            label = cols.classIndices ? Labels.classIndex(row.get(labelAt), cols.declaredClasses)
+                    : Values.target(row.get(labelAt));
+        } catch (IllegalArgumentException e) {
+            throw new ScratchnetException(where(source, place) + ", " + column(source, cols.label) + ": " + e.getMessage()
+                    + (cols.declaredClasses > 0 ? " (the label column's metadata declares " + cols.declaredClasses
+                    + " classes)" : ""));
+        }
+        double weight = 1;
+        if (cols.weight != null) {
             try {
-                d = Double.parseDouble(value.toString().trim());
-            } catch (NumberFormatException e) {
-                throw new ScratchnetException(prefix + "'" + value + "' is not a number (index text labels with StringIndexer)");
+                weight = Values.weight(row.get(labelAt + 1));
+            } catch (IllegalArgumentException e) {
+                throw new ScratchnetException(where(source, place) + ", " + column(source, cols.weight) + ": "
+                        + e.getMessage());
             }
         }
-        if (Double.isNaN(d)) {
-            throw new ScratchnetException(prefix + "NaN");
+        if (cols.vector != null) {
+            Object v = row.get(0);
+            if (v == null) {
+                throw new ScratchnetException(where(source, place) + ", " + column(source, cols.vector) + ": is missing (null)");
+            }
+            int size = ((Vector) v).size();
+            int[] indices = v instanceof SparseVector sv ? sv.indices() : null;
+            double[] vs = v instanceof SparseVector sv ? sv.values() : ((Vector) v).toArray();
+            for (int k = 0; k < vs.length; k++) {
+                try {
+                    Values.checkFeature(vs[k], scale);
+                } catch (IllegalArgumentException e) {
+                    throw new ScratchnetException(where(source, place) + ", " + column(source, cols.vector)
+                            + " at vector index " + (indices == null ? k : indices[k]) + ": " + e.getMessage());
+                }
+            }
+            try {
+                builder.add(size, indices, vs, label, weight);
+            } catch (IllegalArgumentException e) {
+                throw new ScratchnetException(where(source, place) + ", " + column(source, cols.vector) + " " + e.getMessage());
+            }
+        } else {
+            for (int i = 0; i < values.length; i++) {
+                try {
+                    values[i] = Values.number(row.get(i));
+                    Values.checkFeature(values[i], scale);
+                } catch (IllegalArgumentException e) {
+                    throw new ScratchnetException(where(source, place) + ", " + column(source, cols.numeric.get(i)) + ": "
+                            + e.getMessage());
+                }
+            }
+            builder.add(values.length, null, values, label, weight);
         }
-        if (d < 0 || d != Math.rint(d) || d > 1_000_000) {
-            throw new ScratchnetException(prefix + String.format(Locale.ROOT, "%s is not a class index (an integer 0 … K-1)",
-                    value));
-        }
-        return (int) d;
     }
 
-    /** A regression's label: any finite number. */
-    private static double target(Object value, String column, String what, String where) {
-        double d = number(value, column, what, where);
-        if (!Double.isFinite(d)) {
-            throw new ScratchnetException(what + ": label column '" + column + "'" + where + ": " + d + " is not a finite number");
-        }
-        return d;
+    /** The row's place: its file and line or row, or the DataFrame's partition and row. */
+    private static String where(Source source, RowPositions.Tracker place) {
+        return place.file() != null ? place.here() : source.what() + ": " + place.here();
     }
 
-    /** A sample weight: a finite number ≥ 0. */
-    private static double weight(Object value, String column, String what, String where) {
-        double d = number(value, column, what, where);
-        if (!(d >= 0) || Double.isInfinite(d)) {
-            throw new ScratchnetException(what + ": weight column '" + column + "'" + where + ": " + d
-                    + " is not a weight (a finite number ≥ 0)");
-        }
-        return d;
+    /** A column as the file numbers it: CSV columns by position (from 1) and name, others by name. */
+    private static String column(Source source, String name) {
+        int at = source.header().indexOf(name);
+        return at >= 0 ? "column " + (at + 1) + " '" + name + "'" : "column '" + name + "'";
     }
 
-    private static double number(Object value, String column, String what, String where) {
-        if (value instanceof Number n) {
-            return n.doubleValue();
+    /** What is wrong with a CSV line Spark found malformed: its width, usually. */
+    private static String malformed(String line, List<String> header) {
+        int fields = CsvFields.count(line);
+        if (fields != header.size()) {
+            return fields + " values, the header has " + header.size() + " (" + String.join(",", header) + ")";
         }
-        if (value == null) {
-            throw new ScratchnetException(what + ": column '" + column + "'" + where + " is null");
-        }
-        try {
-            return Double.parseDouble(value.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new ScratchnetException(what + ": column '" + column + "'" + where + ": '" + value + "' is not a number");
-        }
+        return "malformed CSV: " + (line.length() > 80 ? line.substring(0, 80) + "…" : line);
     }
 }

@@ -2,6 +2,8 @@ package dev.scratchnet.spark;
 
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.data.IdxReader;
+import dev.scratchnet.data.Labels;
+import dev.scratchnet.data.Mnist;
 import dev.scratchnet.training.ExampleBlock;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -60,6 +62,7 @@ final class IdxSource {
             boolean last = range[1] == n;
             byte[] pixels = read(conf.value(), img, img.offset(range[0], features), (long) count * features, last);
             byte[] labelBytes = read(conf.value(), lab, lab.offset(range[0], 1), count, last);
+            Labels.checkIdx(labelBytes, range[0] + 1L, Mnist.CLASSES, lab.file);
             double[] l = new double[count];
             for (int i = 0; i < count; i++) {
                 l[i] = labelBytes[i] & 0xFF;
@@ -82,6 +85,19 @@ final class IdxSource {
                     + img.header.dims()[0] + " images, " + lab.file + " has " + lab.header.dims()[0] + " labels");
         }
         return new int[] {img.header.dims()[0], img.header.dims()[1] * img.header.dims()[2]};
+    }
+
+    /**
+     * Refuses test images of another size than the training images, from the two headers (before anything is
+     * read or cached); returns the number of training images.
+     */
+    static int checkSameSize(org.apache.hadoop.conf.Configuration conf, String testImages, String trainImages) {
+        SerializableConfiguration hadoop = new SerializableConfiguration(conf);
+        Idx train = open(hadoop, trainImages, 3, "images");
+        Idx test = open(hadoop, testImages, 3, "images");
+        Mnist.checkSameSize(test.file, test.header.dims()[1], test.header.dims()[2], train.file,
+                train.header.dims()[1], train.header.dims()[2]);
+        return train.header.dims()[0];
     }
 
     /** Reads the header on the driver; for a raw file also checks that its length is what the header says. */

@@ -136,6 +136,11 @@ public final class ExampleBlock implements Serializable {
         return max;
     }
 
+    /** How many examples of each class this block holds: {@code counts[k]} for labels {@code 0 … maxLabel()}. */
+    public long[] labelCounts() {
+        return dev.scratchnet.data.Labels.count(labels, count);
+    }
+
     /** Bytes held by this block's arrays. */
     public long bytes() {
         return (bytes != null ? (long) bytes.length : 4L * floats.length) + 8L * labels.length

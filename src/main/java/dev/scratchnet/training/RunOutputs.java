@@ -1,12 +1,16 @@
 package dev.scratchnet.training;
 
+import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.report.AccuracyChart;
+import dev.scratchnet.report.AtomicFiles;
 import dev.scratchnet.report.EpochMetrics;
 import dev.scratchnet.report.Json;
 import dev.scratchnet.report.MetricsCsv;
 import dev.scratchnet.report.RemoteCopy;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -29,6 +33,7 @@ public final class RunOutputs implements Trainer.Listener {
     private final List<RemoteCopy> remotes;
     private long lastCheckpointStep = -1;
     private String dataIdentity;
+    private boolean claimed;
 
     private RunOutputs(Path dir, Configuration config, NetworkSpec spec, Path checkpointDir, List<RemoteCopy> remotes) {
         this.dir = dir;
@@ -68,6 +73,33 @@ public final class RunOutputs implements Trainer.Listener {
         return checkpointDir;
     }
 
+    /**
+     * The files of an earlier run in the output folder, which this run's first write replaces together: the summary
+     * (first, as it names the model), the model's readable copy, the model, the metrics and the chart.
+     */
+    static final List<String> RUN_FILES = List.of(SUMMARY, ModelFile.DESCRIPTION, ModelFile.WEIGHTS, METRICS, CHART);
+
+    /**
+     * Before this run's first file: removes an earlier run's files from the output folder, so that the folder never
+     * shows one run's summary and model beside another run's metrics. A run that fails or is stopped before it
+     * writes anything leaves the earlier run as it was.
+     */
+    private void claimFolder() {
+        if (claimed || dir == null) {
+            claimed = true;
+            return;
+        }
+        for (String name : RUN_FILES) {
+            try {
+                Files.deleteIfExists(dir.resolve(name));
+            } catch (IOException e) {
+                throw new ScratchnetException("output folder " + dir + ": cannot remove the earlier run's " + name + ": "
+                        + AtomicFiles.oneLine(e), e);
+            }
+        }
+        claimed = true;
+    }
+
     @Override
     public boolean wantsEveryEpoch() {
         return dir != null || checkpointDir != null;
@@ -76,6 +108,7 @@ public final class RunOutputs implements Trainer.Listener {
     @Override
     public void afterStep(TrainingState state) {
         if (checkpointEvery > 0 && state.globalStep() % checkpointEvery == 0) {
+            claimFolder();
             checkpoint(state);
             publish();
         }
@@ -83,6 +116,7 @@ public final class RunOutputs implements Trainer.Listener {
 
     @Override
     public void afterEpoch(TrainingState state, EpochMetrics metrics) {
+        claimFolder();
         if (dir != null) {
             MetricsCsv.write(dir.resolve(METRICS), state.metrics());
             AccuracyChart.write(dir.resolve(CHART), state.metrics(), spec.describe() + ", batch "
@@ -111,6 +145,7 @@ public final class RunOutputs implements Trainer.Listener {
     /** A checkpoint of {@code state} unless the last one written by this run is already at its step. */
     void checkpointIfBehind(TrainingState state) {
         if (lastCheckpointStep != state.globalStep()) {
+            claimFolder();
             checkpoint(state);
             publish();
         }
@@ -124,6 +159,7 @@ public final class RunOutputs implements Trainer.Listener {
         if (dir == null) {
             return summary;
         }
+        claimFolder();
         RunSummary named = summary.withModel(ModelFile.save(dir, spec, params));
         Json.write(dir.resolve(SUMMARY), named);
         publish();

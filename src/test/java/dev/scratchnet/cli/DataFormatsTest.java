@@ -100,9 +100,9 @@ class DataFormatsTest {
                 out, "spark.scratchnet.data.train: file:" + tmp.resolve("nowhere.parquet") + " does not exist");
         assertOneLine(train(out, "data.format", "csv"), out, "spark.scratchnet.data.train: must name the training data");
         assertOneLine(train(out, "data.format", "csv", "data.train", tmp.resolve("bad.csv").toString()), out,
-                "column 'a' in row 1 of input partition 0: 'abc' is not a number");
+                "scratchnet: file:" + tmp.resolve("bad.csv") + ": line 3, column 2 'a': 'abc' is not a number");
         assertOneLine(train(out, "data.format", "parquet", "data.train", tmp.resolve("words.parquet").toString()), out,
-                "label column 'label' in row 0 of input partition 0: 'cat' is not a number (index text labels with StringIndexer)");
+                ": row 1, column 'label': label 'cat' is not a number (index text labels with StringIndexer)");
         assertOneLine(train(out, "data.format", "parquet", "data.train", tmp.resolve("empty.parquet").toString()), out,
                 "no examples (the data is empty)");
     }

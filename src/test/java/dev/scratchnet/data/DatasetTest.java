@@ -69,6 +69,6 @@ class DatasetTest {
         assertTrue(len.getMessage().contains("7 pixel bytes do not hold 2 images of 2x2"), len.getMessage());
         ScratchnetException lab = assertThrows(ScratchnetException.class,
                 () -> Dataset.of(new byte[8], new byte[] {1, 10}, 2, 2, 10));
-        assertTrue(lab.getMessage().contains("label 10 at index 1"), lab.getMessage());
+        assertEquals("dataset: record 2: label 10 is outside 0 … 9 (10 classes)", lab.getMessage());
     }
 }

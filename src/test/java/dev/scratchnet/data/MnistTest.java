@@ -84,15 +84,16 @@ class MnistTest {
         writeSet("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
                 "t10k-labels-idx1-ubyte");
         Path testLabels = write(dir.resolve("t10k-labels-idx1-ubyte"), labels(new byte[] {7, (byte) 200}));
-        assertFails(() -> Mnist.load(dir), testLabels, "label at index 1 is 200, outside 0..9");
+        assertFails(() -> Mnist.load(dir), testLabels, ": record 2: label 200 is outside 0 … 9 (10 classes)");
     }
 
     @Test
     void trainAndTestImageSizesDiffer() {
         writeSet("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
                 "t10k-labels-idx1-ubyte");
-        write(dir.resolve("t10k-images-idx3-ubyte"), images(2, 2, 3, ramp(12, 100)));
-        assertFails(() -> Mnist.load(dir), dir, "train images are 3x2 but test images are 2x3");
+        Path test = write(dir.resolve("t10k-images-idx3-ubyte"), images(2, 2, 3, ramp(12, 100)));
+        assertFails(() -> Mnist.load(dir), test, ": 2x3 test images, but " + dir.resolve("train-images-idx3-ubyte")
+                + " has 3x2 training images");
     }
 
     @Test
@@ -102,6 +103,6 @@ class MnistTest {
         Dataset d = Mnist.loadPair(imgs, labs, 26);
         assertEquals(26, d.classes());
         assertEquals(25, d.label(0));
-        assertFails(() -> Mnist.loadPair(imgs, labs, 10), labs, "label at index 0 is 25, outside 0..9");
+        assertFails(() -> Mnist.loadPair(imgs, labs, 10), labs, ": record 1: label 25 is outside 0 … 9 (10 classes)");
     }
 }

@@ -212,15 +212,15 @@ class ScratchnetClassifierTest {
     void badTrainingDataIsAnIllegalArgumentExceptionNamingColumnAndRow() {
         StructType schema = new StructType().add("label", DataTypes.DoubleType).add("features", SQLDataTypes.VectorType());
         Map<String, List<Row>> cases = new java.util.LinkedHashMap<>();
-        cases.put("label column 'label' in row 1 of input partition 0: 2.5 is not a class index",
+        cases.put("row 2 of input partition 0, column 'label': label 2.5 is not a class index",
                 List.of(RowFactory.create(0.0, Vectors.dense(1, 2)), RowFactory.create(2.5, Vectors.dense(1, 2))));
-        cases.put("label column 'label' in row 0 of input partition 0: NaN",
+        cases.put("row 1 of input partition 0, column 'label': label NaN is not a finite number",
                 List.of(RowFactory.create(Double.NaN, Vectors.dense(1, 2))));
-        cases.put("label column 'label' in row 0 of input partition 0: -1.0 is not a class index",
+        cases.put("row 1 of input partition 0, column 'label': label -1 is not a class index",
                 List.of(RowFactory.create(-1.0, Vectors.dense(1, 2))));
-        cases.put("features column 'features' in row 1 of input partition 0 has 3 values, earlier rows have 2",
+        cases.put("row 2 of input partition 0, column 'features' has 3 values, earlier rows have 2",
                 List.of(RowFactory.create(0.0, Vectors.dense(1, 2)), RowFactory.create(1.0, Vectors.dense(1, 2, 3))));
-        cases.put("features column 'features' in row 0 of input partition 0 has a non-finite value (NaN) at index 1",
+        cases.put("row 1 of input partition 0, column 'features' at vector index 1: NaN is not a finite number",
                 List.of(RowFactory.create(1.0, Vectors.dense(1, Double.NaN))));
         cases.put("no examples (the data is empty)", List.of());
         for (Map.Entry<String, List<Row>> e : cases.entrySet()) {
