@@ -112,7 +112,8 @@ final class TrainCommand {
                 double loadSeconds = (System.nanoTime() - t2) / 1e9;
                 NetworkSpec spec;
                 try {
-                    spec = NetworkSettings.spec(config, data.features(), data.classes());
+                    spec = NetworkSettings.spec(config, Shape.flat(data.features()), data.classes(),
+                            data.train().labelStandardization());
                 } catch (Throwable e) {
                     data.close();
                     throw e;

@@ -1,16 +1,27 @@
 package dev.scratchnet.layers;
 
 import dev.scratchnet.math.Matrix;
+import dev.scratchnet.network.Standardization;
 
 /**
  * The output layer of a regression (the book's §3.5.1 and §4.2.1: the identity function and the sum of squared
- * errors): {@code y = x} with one output, loss {@code Σ_i w_i · ½ (y_i − t_i)²}, backward
- * {@code dx = dout · w_i · (y − t)} — the same form as {@link SoftmaxWithLoss}'s, which is why the two pair so.
+ * errors): with {@code u = (t − center) / scale} the standardized target, loss {@code Σ_i w_i · ½ (y_i − u_i)²} and
+ * backward {@code dx = dout · w_i · (y − u)} — the same form as {@link SoftmaxWithLoss}'s, which is why the two pair
+ * so; its output function is {@code y · scale + center}, in the target's units.
  */
 public final class IdentityWithLoss implements LossLayer {
+    private final Standardization target;
     private Matrix y;
-    private double[] t;
+    private double[] u;
     private double[] w;
+
+    public IdentityWithLoss() {
+        this(Standardization.NONE);
+    }
+
+    public IdentityWithLoss(Standardization target) {
+        this.target = target;
+    }
 
     @Override
     public double forward(Matrix x, double[] targets, double[] weights) {
@@ -21,11 +32,12 @@ public final class IdentityWithLoss implements LossLayer {
             throw new IllegalArgumentException(targets.length + " targets for " + x.rows() + " rows");
         }
         y = x;
-        t = targets;
+        u = new double[targets.length];
         w = weights;
         double loss = 0;
-        for (int r = 0; r < t.length; r++) {
-            double e = x.get(r) - t[r];
+        for (int r = 0; r < u.length; r++) {
+            u[r] = target.standardize(targets[r]);
+            double e = x.get(r) - u[r];
             loss += (w == null ? 1 : w[r]) * 0.5 * e * e;
         }
         return loss;
@@ -34,14 +46,18 @@ public final class IdentityWithLoss implements LossLayer {
     @Override
     public Matrix backward(double dout) {
         Matrix dx = y.zerosLike();
-        for (int r = 0; r < t.length; r++) {
-            dx.set(r, dout * (w == null ? 1 : w[r]) * (y.get(r) - t[r]));
+        for (int r = 0; r < u.length; r++) {
+            dx.set(r, dout * (w == null ? 1 : w[r]) * (y.get(r) - u[r]));
         }
         return dx;
     }
 
     @Override
     public Matrix output(Matrix x) {
-        return x.copy();
+        Matrix out = x.zerosLike();
+        for (int i = 0; i < out.size(); i++) {
+            out.set(i, target.unstandardize(x.get(i)));
+        }
+        return out;
     }
 }

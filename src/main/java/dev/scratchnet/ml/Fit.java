@@ -79,7 +79,7 @@ final class Fit {
                 }
             }
             config = withLayers(estimator, config, blocks.features(), outputs);
-            spec = NetworkSettings.spec(config, Shape.flat(blocks.features()), outputs);
+            spec = NetworkSettings.spec(config, Shape.flat(blocks.features()), outputs, blocks.labelStandardization());
             initial = initialWeights(estimator, spec);
         } catch (Throwable e) {
             blocks.close();

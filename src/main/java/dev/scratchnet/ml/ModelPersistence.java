@@ -6,6 +6,7 @@ import dev.scratchnet.config.Choice;
 import dev.scratchnet.network.LayerSpec;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.network.Shape;
+import dev.scratchnet.network.Standardization;
 import dev.scratchnet.network.Task;
 import dev.scratchnet.report.EpochMetrics;
 import dev.scratchnet.report.Json;
@@ -49,7 +50,9 @@ final class ModelPersistence {
             .add("layers", DataTypes.StringType)
             .add("outputs", DataTypes.IntegerType)
             .add("weights", SQLDataTypes.VectorType())
-            .add("history", DataTypes.StringType);
+            .add("history", DataTypes.StringType)
+            .add("targetCenter", DataTypes.DoubleType)
+            .add("targetScale", DataTypes.DoubleType);
 
     static final class Writer extends MLWriter {
         private final Params model;
@@ -65,7 +68,8 @@ final class ModelPersistence {
             DefaultParamsWriter$.MODULE$.saveMetadata(model, path, sparkSession());
             NetworkSpec spec = network.spec();
             Row row = RowFactory.create(FORMAT, VERSION, spec.task().id(), spec.input().toString(), spec.layerList(),
-                    spec.outputs(), Vectors.dense(network.params()), historyJson(network.history()));
+                    spec.outputs(), Vectors.dense(network.params()), historyJson(network.history()),
+                    spec.target().center(), spec.target().scale());
             sparkSession().createDataFrame(List.of(row), SCHEMA).repartition(1).write().parquet(path + "/data");
         }
     }
@@ -126,7 +130,8 @@ final class ModelPersistence {
                     row.<Integer>getAs("classes"));
         } else if (version == VERSION) {
             spec = new NetworkSpec(Shape.parse(row.getAs("inputShape")), LayerSpec.parseList(row.getAs("layers")),
-                    Choice.parse(Task.class, row.getAs("task")), row.<Integer>getAs("outputs"));
+                    Choice.parse(Task.class, row.getAs("task")), row.<Integer>getAs("outputs"),
+                    new Standardization(row.<Double>getAs("targetCenter"), row.<Double>getAs("targetScale")));
         } else {
             throw new IllegalArgumentException("data/ is format version " + version + "; this scratchnet reads versions 1 and "
                     + VERSION);

@@ -22,9 +22,10 @@ import org.apache.spark.sql.Dataset;
  * {@code featuresCol} is a dense or sparse {@code ml.linalg.Vector}, {@code labelCol} class indices 0 … K−1 as
  * doubles; the input size and K come from the data (or the label column's metadata, after {@code StringIndexer}).
  *
- * <p>Nothing set, it trains as scikit-learn's {@code MLPClassifier} does: one hidden layer of 100 ReLU units,
- * Adam at 0.001, batches of {@code min(200, n)}, weight decay 1e-4, up to 200 epochs, stopping when the
- * validation loss has not improved for 10. {@code fit} reads the data on the executors into cached blocks and runs
+ * <p>Nothing set, it trains after scikit-learn's {@code MLPClassifier}: one hidden layer of 100 ReLU units, Adam
+ * at 0.001, batches of at most 200 (ten steps an epoch for a small table), weight decay 1e-4, a tenth of a large
+ * training set held out, stopping when the validation loss (a small table's training loss) has not improved for 20
+ * epochs and keeping the best epoch's weights. {@code fit} reads the data on the executors into cached blocks and runs
  * the command line's training run, so a fit equals the same run from {@code ./submit.sh}. Works in a
  * {@code Pipeline}, under {@code CrossValidator}, and saves with {@code write().save(path)}.
  */

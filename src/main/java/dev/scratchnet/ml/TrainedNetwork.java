@@ -3,6 +3,7 @@ package dev.scratchnet.ml;
 import dev.scratchnet.math.Matrix;
 import dev.scratchnet.network.Network;
 import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.network.Task;
 import dev.scratchnet.report.AtomicFiles;
 import dev.scratchnet.report.EpochMetrics;
 import dev.scratchnet.training.ModelFile;
@@ -26,14 +27,15 @@ record TrainedNetwork(NetworkSpec spec, double[] params, List<EpochMetrics> hist
         history = List.copyOf(history);
     }
 
-    /** The network's outputs for one example: class scores, or the regression's one value. */
+    /** The network's outputs for one example: class scores (before softmax), or the regression's value. */
     double[] predict(Vector features) {
         if (features.size() != spec.inputSize()) {
             throw new IllegalArgumentException("features has " + features.size() + " values, the model takes "
                     + spec.inputSize());
         }
         Matrix x = Matrix.of(1, spec.inputSize(), features.toArray());
-        return new Network(spec, params).predict(x).toDoubles();
+        Matrix scores = new Network(spec, params).predict(x);
+        return (spec.task() == Task.REGRESSION ? spec.newLossLayer().output(scores) : scores).toDoubles();
     }
 
     /** {@code Wl} as an {@code in × out} matrix (a copy). */

@@ -72,7 +72,7 @@ public final class Network {
         for (Layer layer : layers) {
             h = layer.forward(h);
         }
-        LossLayer lastLayer = spec.task().newLossLayer();
+        LossLayer lastLayer = spec.newLossLayer();
         double lossSum = lastLayer.forward(h, t, w);
         Matrix dout = lastLayer.backward(1);
         for (int i = layers.size() - 1; i > 0; i--) {
@@ -89,7 +89,7 @@ public final class Network {
 
     /** The mean loss of {@code pass} plus the weight decay's penalty. */
     public double loss(Matrix x, double[] t, Pass pass) {
-        double sum = spec.task().newLossLayer().forward(predict(x, pass), t, null);
+        double sum = spec.newLossLayer().forward(predict(x, pass), t, null);
         return sum / x.rows() + weightDecay.penalty(spec, params.toDoubles());
     }
 

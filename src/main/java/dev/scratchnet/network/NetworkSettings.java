@@ -56,6 +56,11 @@ public final class NetworkSettings {
      * @throws ScratchnetException naming the setting and what does not fit
      */
     public static NetworkSpec spec(Configuration config, Shape dataShape, int outputs) {
+        return spec(config, dataShape, outputs, Standardization.NONE);
+    }
+
+    /** As above, a regression standardizing its targets by {@code target} (the training labels' mean and deviation). */
+    public static NetworkSpec spec(Configuration config, Shape dataShape, int outputs, Standardization target) {
         Shape input = inputShape(config, dataShape);
         List<LayerSpec> layers = config.get(LAYERS);
         Setting<?> source = LAYERS;
@@ -75,7 +80,7 @@ public final class NetworkSettings {
             }
         }
         try {
-            return new NetworkSpec(input, layers, config.get(TASK), outputs);
+            return new NetworkSpec(input, layers, config.get(TASK), outputs, target);
         } catch (IllegalArgumentException e) {
             throw new ScratchnetException(source.key() + ": " + e.getMessage() + " (" + input + " inputs, " + outputs
                     + (config.get(TASK) == Task.CLASSIFICATION ? " classes)" : " output)"), e);

@@ -26,6 +26,7 @@ public final class NetworkSpec implements Serializable {
     private final Shape input;
     private final List<LayerSpec> layers;
     private final Task task;
+    private final Standardization target;
     private final transient Resolved resolved;
 
     /**
@@ -34,8 +35,17 @@ public final class NetworkSpec implements Serializable {
      * @throws IllegalArgumentException naming the layer and what does not fit
      */
     public NetworkSpec(Shape input, List<LayerSpec> layers, Task task, int outputs) {
+        this(input, layers, task, outputs, Standardization.NONE);
+    }
+
+    /**
+     * As above, a regression learning its targets standardized by {@code target} ({@link Standardization#NONE} for
+     * a classifier).
+     */
+    public NetworkSpec(Shape input, List<LayerSpec> layers, Task task, int outputs, Standardization target) {
         this.input = Objects.requireNonNull(input);
         this.task = Objects.requireNonNull(task);
+        this.target = task == Task.REGRESSION ? Objects.requireNonNull(target) : Standardization.NONE;
         if (task == Task.CLASSIFICATION && outputs < 2) {
             throw new IllegalArgumentException("a classifier needs at least 2 classes, got " + outputs);
         }
@@ -106,6 +116,16 @@ public final class NetworkSpec implements Serializable {
 
     public Task task() {
         return task;
+    }
+
+    /** How a regression's targets are standardized ({@link Standardization#NONE} for a classifier). */
+    public Standardization target() {
+        return target;
+    }
+
+    /** A fresh loss layer of this network's task. */
+    public dev.scratchnet.layers.LossLayer newLossLayer() {
+        return task.newLossLayer(target);
     }
 
     /** The outputs of the last layer: the number of classes, or 1 for a regression. */
@@ -233,12 +253,13 @@ public final class NetworkSpec implements Serializable {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof NetworkSpec s && s.input.equals(input) && s.layers.equals(layers) && s.task == task;
+        return o instanceof NetworkSpec s && s.input.equals(input) && s.layers.equals(layers) && s.task == task
+                && s.target.equals(target);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(input, layers, task);
+        return Objects.hash(input, layers, task, target);
     }
 
     @Override
@@ -291,7 +312,7 @@ public final class NetworkSpec implements Serializable {
     private record Resolved(Shape[] inputs, List<ParameterBlock> blocks, List<List<ParameterBlock>> blocksOf, int count) {}
 
     private Object readResolve() {
-        return new NetworkSpec(input, layers, task, outputs());
+        return new NetworkSpec(input, layers, task, outputs(), target);
     }
 
     /**

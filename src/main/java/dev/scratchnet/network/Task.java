@@ -11,9 +11,9 @@ public enum Task implements Choice {
     CLASSIFICATION,
     REGRESSION;
 
-    /** A fresh loss layer for this task. */
-    public LossLayer newLossLayer() {
-        return this == CLASSIFICATION ? new SoftmaxWithLoss() : new IdentityWithLoss();
+    /** A fresh loss layer for this task; a regression's learns its targets standardized by {@code target}. */
+    public LossLayer newLossLayer(Standardization target) {
+        return this == CLASSIFICATION ? new SoftmaxWithLoss() : new IdentityWithLoss(target);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.scratchnet.spark;
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.data.Dataset;
 import dev.scratchnet.data.Labels;
+import dev.scratchnet.network.Standardization;
 import dev.scratchnet.training.ExampleBlock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,11 +35,12 @@ public final class CachedBlocks implements AutoCloseable {
     private final long bytes;
     private final long digest;
     private final long[] classCounts;
+    private final Standardization labels;
     private final AutoCloseable release;
     private boolean closed;
 
     private CachedBlocks(JavaRDD<ExampleBlock> rdd, int[] starts, int count, int features, int maxLabel, long bytes,
-                         long digest, long[] classCounts, AutoCloseable release) {
+                         long digest, long[] classCounts, Standardization labels, AutoCloseable release) {
         this.rdd = rdd;
         this.starts = starts;
         this.count = count;
@@ -47,6 +49,7 @@ public final class CachedBlocks implements AutoCloseable {
         this.bytes = bytes;
         this.digest = digest;
         this.classCounts = classCounts;
+        this.labels = labels;
         this.release = release;
     }
 
@@ -61,14 +64,18 @@ public final class CachedBlocks implements AutoCloseable {
     static CachedBlocks cache(JavaRDD<ExampleBlock> blocks, String name, String what, AutoCloseable release) {
         JavaRDD<ExampleBlock> cached = blocks.setName(name).persist(StorageLevel.MEMORY_ONLY());
         try {
-            List<Tuple2<long[], long[]>> all = cached.map(b -> new Tuple2<>(new long[] {b.partition(), b.count(),
-                    b.features(), (long) Math.floor(Math.min(b.maxLabel(), Labels.MAX_CLASSES)), b.bytes(), b.digest()},
-                    b.labelCounts())).collect();
+            List<scala.Tuple3<long[], long[], double[]>> all = cached.map(b -> new scala.Tuple3<>(new long[] {
+                    b.partition(), b.count(), b.features(), (long) Math.floor(Math.min(b.maxLabel(), Labels.MAX_CLASSES)),
+                    b.bytes(), b.digest()}, b.labelCounts(), b.labelMoments())).collect();
             List<long[]> stats = new ArrayList<>();
             long[] classCounts = new long[0];
-            for (Tuple2<long[], long[]> t : all) {
+            double[] moments = new double[3];
+            for (scala.Tuple3<long[], long[], double[]> t : all) {
                 stats.add(t._1());
                 classCounts = Labels.add(classCounts, t._2());
+                for (int k = 0; k < 3; k++) {
+                    moments[k] += t._3()[k];
+                }
             }
             int parts = stats.size();
             int[] starts = new int[parts];
@@ -101,7 +108,8 @@ public final class CachedBlocks implements AutoCloseable {
             if (n == 0) {
                 throw new ScratchnetException(what + ": no examples (the data is empty)");
             }
-            return new CachedBlocks(cached, starts, (int) n, features, maxLabel, bytes, digest, classCounts, release);
+            return new CachedBlocks(cached, starts, (int) n, features, maxLabel, bytes, digest, classCounts,
+                    Standardization.of((long) moments[0], moments[1], moments[2]), release);
         } catch (Throwable e) { // SparkException too: checked in Java, thrown undeclared by Scala
             cached.unpersist(false);
             closeQuietly(release, e);
@@ -166,6 +174,11 @@ public final class CachedBlocks implements AutoCloseable {
     /** The largest label (so labels are in {@code 0 .. maxLabel}). */
     public int maxLabel() {
         return maxLabel;
+    }
+
+    /** The mean and standard deviation of the labels: what a regression on these blocks standardizes its targets by. */
+    public Standardization labelStandardization() {
+        return labels;
     }
 
     /** How many examples each class has: {@code classCounts()[k]} for labels {@code 0 … maxLabel()}. */

@@ -66,7 +66,7 @@ public final class BlockEvaluation {
             Matrix scores = network.predict(block.rows(part, params.precision()));
             double[] t = block.labels(part);
             double[] w = block.weights(part);
-            LossLayer lossLayer = spec.task().newLossLayer();
+            LossLayer lossLayer = spec.newLossLayer();
             loss += lossLayer.forward(scores, t, w);
             weight += PartitionStep.weightSum(w, part.length);
             if (spec.task() == Task.CLASSIFICATION) {

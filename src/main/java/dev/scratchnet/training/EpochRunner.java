@@ -1,6 +1,7 @@
 package dev.scratchnet.training;
 
 import dev.scratchnet.math.Matrix;
+import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.network.Task;
 import dev.scratchnet.report.EpochMetrics;
 import java.util.ArrayList;
@@ -66,7 +67,7 @@ public final class EpochRunner {
             epochs.add(new EpochResult.Epoch(loss, weight, training, System.nanoTime() - t0));
             boolean stop = false;
             if (task.multiEpoch()) {
-                history.add(metrics(epoch + 1, g, 0, loss, weight, training, task.spec().task()));
+                history.add(metrics(epoch + 1, g, 0, loss, weight, training, task.spec()));
                 if (task.stopRule().isBest(history)) {
                     bestEpoch = epoch + 1;
                     bestParams = params.clone();
@@ -88,14 +89,16 @@ public final class EpochRunner {
 
     /**
      * The metrics of an epoch from its loss sums and counts: what the driver records, and (with the test figures NaN)
-     * what a run of several epochs shows its stop rule.
+     * what a run of several epochs shows its stop rule. A regression's losses are in its target's units (the network
+     * learns them standardized: times {@code scale²}).
      */
     static EpochMetrics metrics(int epoch, long step, double seconds, double lossSum, double weight, Evaluation e,
-                                Task task) {
+                                NetworkSpec spec) {
         double meanLoss = lossSum / Math.max(Double.MIN_VALUE, weight);
-        if (task == Task.REGRESSION) {
-            return new EpochMetrics(epoch, step, seconds, meanLoss, Double.NaN, Double.NaN, Double.NaN,
-                    e.validation().meanLoss(), e.test().meanLoss());
+        if (spec.task() == Task.REGRESSION) {
+            double s2 = spec.target().scale() * spec.target().scale();
+            return new EpochMetrics(epoch, step, seconds, meanLoss * s2, Double.NaN, Double.NaN, Double.NaN,
+                    e.validation().meanLoss() * s2, e.test().meanLoss() * s2);
         }
         return new EpochMetrics(epoch, step, seconds, meanLoss, e.train().accuracy(), e.validation().accuracy(),
                 e.test().accuracy(), e.validation().meanLoss(), e.test().meanLoss());

@@ -136,6 +136,17 @@ public final class ExampleBlock implements Serializable {
         return max;
     }
 
+    /** The count, sum and sum of squares of this block's labels, for a regression's {@code Standardization}. */
+    public double[] labelMoments() {
+        double sum = 0;
+        double squares = 0;
+        for (int i = 0; i < count; i++) {
+            sum += labels[i];
+            squares += labels[i] * labels[i];
+        }
+        return new double[] {count, sum, squares};
+    }
+
     /** How many examples of each class this block holds: {@code counts[k]} for labels {@code 0 … maxLabel()}. */
     public long[] labelCounts() {
         return dev.scratchnet.data.Labels.count(labels, count);

@@ -7,6 +7,7 @@ import dev.scratchnet.network.Activation;
 import dev.scratchnet.network.LayerSpec;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.network.Shape;
+import dev.scratchnet.network.Standardization;
 import dev.scratchnet.network.Task;
 import dev.scratchnet.report.AtomicFiles;
 import dev.scratchnet.report.Json;
@@ -78,6 +79,10 @@ public final class ModelFile {
         description.put("input_shape", spec.input().toString());
         description.put("layers", spec.layerList());
         description.put("outputs", spec.outputs());
+        if (spec.task() == Task.REGRESSION) {
+            description.put("target_center", spec.target().center());
+            description.put("target_scale", spec.target().scale());
+        }
         description.put("parameters", spec.parameterCount());
         description.put("network", spec.describe());
         return description;
@@ -162,8 +167,11 @@ public final class ModelFile {
                 throw new IllegalArgumentException("format version " + version + "; this scratchnet reads versions 1 and 2");
             }
             Task task = Choice.parse(Task.class, node.path("task").asText(""));
+            Standardization target = task == Task.REGRESSION
+                    ? new Standardization(node.path("target_center").asDouble(0), node.path("target_scale").asDouble(1))
+                    : Standardization.NONE;
             return new NetworkSpec(Shape.parse(node.path("input_shape").asText("")),
-                    LayerSpec.parseList(node.path("layers").asText("")), task, node.path("outputs").asInt(0));
+                    LayerSpec.parseList(node.path("layers").asText("")), task, node.path("outputs").asInt(0), target);
         } catch (IllegalArgumentException e) {
             throw new ScratchnetException(file + ": bad network description: " + e.getMessage());
         }

@@ -372,7 +372,7 @@ public final class Trainer {
     private void recordEpoch(TrainingState state, boolean epochDone, Evaluation e, double evalSeconds, Clock clock,
                              boolean trackBest) {
         EpochMetrics m = EpochRunner.metrics(state.epoch + 1, state.globalStep, state.seconds, state.epochLossSum,
-                state.epochWeight, e, spec.task());
+                state.epochWeight, e, spec);
         state.metrics.add(m);
         if (trackBest && stopRule.isBest(state.metrics)) {
             state.bestEpoch = m.epoch();

@@ -13,9 +13,11 @@ import java.util.Locale;
 
 /**
  * The settings of the training loop: minibatch, optimizer, regularization, how long to train and when to stop.
- * Defaults work on data nobody tuned for, as scikit-learn's {@code MLPClassifier}'s do: Adam at 0.001, batches of
- * at most 200 (a tenth of a small table, so that it still gets ten steps an epoch), a little L2 weight decay, up to 200 epochs, and a stop when the validation loss has not
- * improved by {@code tol} for 10 epochs, keeping the best epoch's weights. The book's run is {@code conf/book.conf}.
+ * Defaults work on data nobody tuned for, after scikit-learn's {@code MLPClassifier}: Adam at 0.001, batches of
+ * at most 200 (a tenth of a small table, so that it still gets ten steps an epoch), a little L2 weight decay, a
+ * tenth of a large training set held out, and a stop when the validation loss (the training loss of a small table)
+ * has not improved by {@code tol} for 20 epochs, keeping the best epoch's weights; 1,000 epochs at most. The book's
+ * run is {@code conf/book.conf}.
  * Where MLlib's {@code MultilayerPerceptronClassifier} has the same thing, the estimator's Param has MLlib's name
  * ({@code stepSize}, {@code maxIter}, {@code solver}, {@code tol}, {@code regParam}).
  */
@@ -71,7 +73,7 @@ public final class TrainingSettings {
     public static final Setting<Long> WARMUP_STEPS = Setting.longInteger(TRAINING, "warmupSteps", 0, 0, Long.MAX_VALUE,
             "linear learning-rate warm-up: step t of the first w runs at (t + 1) / w of the scheduled rate")
             .valid("0 (none) or steps ≥ 1").trajectory().param();
-    public static final Setting<Integer> EPOCHS = Setting.integer(TRAINING, "epochs", 200, 1, 1_000_000,
+    public static final Setting<Integer> EPOCHS = Setting.integer(TRAINING, "epochs", 1000, 1, 1_000_000,
             "at most this many passes over the training set (each epoch is floor(n / batchSize) steps; for l-bfgs, "
                     + "iterations)").param("maxIter");
     public static final Setting<Long> STEPS = Setting.longInteger(TRAINING, "steps", 0, 0, Long.MAX_VALUE,
@@ -94,7 +96,7 @@ public final class TrainingSettings {
                     + "early stopping and the target accuracy look at it (auto: 0.1 of a set of at least 2,000 "
                     + "examples, else none: a small table trains on every example and early stopping watches the "
                     + "training loss, as scikit-learn's MLPClassifier does; NaN through the API)").trajectory().param();
-    public static final Setting<Integer> PATIENCE = Setting.integer(TRAINING, "patience", 10, 0, 1_000_000,
+    public static final Setting<Integer> PATIENCE = Setting.integer(TRAINING, "patience", 20, 0, 1_000_000,
             "early stopping: stop when the monitored quantity has not improved by tol for this many epochs, and keep "
                     + "the best epoch's weights (0: off, the last epoch's weights)").param();
     public static final Setting<Double> TOL = Setting.decimal(TRAINING, "tol", 1e-4, "≥ 0", v -> {

@@ -129,6 +129,23 @@ class LayerGradientCheckTest {
         assertEquals(expected, loss, 1e-12);
         assertClose(numerical(m -> new IdentityWithLoss().forward(m, t, w), x), layer.backward(1.0).toDoubles(), "dx");
         assertThrows(IllegalArgumentException.class, () -> new IdentityWithLoss().forward(random(2, 2, 1), t, null));
+
+        // Targets in the hundreds, learned standardized: the loss is on (t - center) / scale, the output in t's units.
+        dev.scratchnet.network.Standardization s = new dev.scratchnet.network.Standardization(150, 75);
+        double[] big = {75, 150, 300, 225};
+        IdentityWithLoss standardized = new IdentityWithLoss(s);
+        Matrix u = Matrix.ofRows(new double[] {-1}, new double[] {0}, new double[] {2}, new double[] {1});
+        assertEquals(0.0, standardized.forward(u, big, null), 1e-12, "outputs -1, 0, 2, 1 are those targets exactly");
+        assertArrayEquals(big, standardized.output(u).toDoubles(), 1e-12);
+        assertClose(numerical(m -> new IdentityWithLoss(s).forward(m, big, w), x),
+                standardizedGradient(s, x, big, w), "dx, standardized");
+    }
+
+    private static double[] standardizedGradient(dev.scratchnet.network.Standardization s, Matrix x, double[] t,
+                                                 double[] w) {
+        IdentityWithLoss layer = new IdentityWithLoss(s);
+        layer.forward(x, t, w);
+        return layer.backward(1.0).toDoubles();
     }
 
     @Test

@@ -51,7 +51,7 @@ class MllibDropInTest {
 
             public final class Program {
                 public static double[] run(Dataset<Row> train, Dataset<Row> test, String[] columns, String label,
-                                           String path) {
+                                           String path) throws Exception {
                     int[] layers = new int[] {64, 32, 10};
                     MultilayerPerceptronClassifier trainer = new MultilayerPerceptronClassifier()
                             .setLayers(layers)

@@ -34,9 +34,11 @@ class SettingsTest {
         assertEquals(9, TrainingSettings.batchSize(c, 9, 10), "never more than the table");
         assertEquals(0.001, c.get(TrainingSettings.LEARNING_RATE));
         assertEquals(0, c.get(TrainingSettings.STEPS));
-        assertEquals(200, c.get(TrainingSettings.EPOCHS));
-        assertEquals(10, c.get(TrainingSettings.PATIENCE));
-        assertEquals(0.1, c.get(TrainingSettings.VALIDATION_FRACTION));
+        assertEquals(1000, c.get(TrainingSettings.EPOCHS), "a cap: early stopping ends the runs");
+        assertEquals(20, c.get(TrainingSettings.PATIENCE));
+        assertEquals("auto", c.text(TrainingSettings.VALIDATION_FRACTION));
+        assertEquals(0.1, TrainingSettings.validationSplit(c, 60000).fraction(), "a tenth of a large set held out");
+        assertEquals(0.0, TrainingSettings.validationSplit(c, 1249).fraction(), "a small table trains on all of it");
         assertEquals(1e-4, c.get(TrainingSettings.REG_PARAM));
         assertEquals(List.of(100), c.get(NetworkSettings.HIDDEN));
         assertEquals(Activation.RELU, c.get(NetworkSettings.ACTIVATION));
