@@ -20,8 +20,9 @@ import java.util.stream.IntStream;
 
 /**
  * {@code gradcheck}: the book's ch05/gradient_check.py. The configured network (its weight decay and dropout
- * included; {@code --properties-file conf/book.conf} checks the book's TwoLayerNet) on the first training examples; prints {@code name:difference} per parameter and fails when
- * any mean absolute difference exceeds the tolerance. Runs in the driver JVM: it needs no executors.
+ * included; {@code --properties-file conf/book.conf} checks the book's TwoLayerNet) on the first training
+ * examples; prints {@code name:difference} per parameter and fails when any mean absolute difference exceeds
+ * the tolerance. Runs in the driver JVM: it needs no executors.
  */
 final class GradCheckCommand {
     private GradCheckCommand() {}

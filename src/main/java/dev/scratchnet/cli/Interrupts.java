@@ -91,7 +91,7 @@ final class Interrupts {
         return exitCode(received);
     }
 
-    private static int exitCode(String signal) {
+    static int exitCode(String signal) {
         return "TERM".equals(signal) ? 143 : 130;
     }
 

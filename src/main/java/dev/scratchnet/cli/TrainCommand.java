@@ -34,6 +34,9 @@ import org.apache.spark.sql.SparkSession;
 final class TrainCommand {
     private TrainCommand() {}
 
+    /** The run's last line (the README quotes one): the accuracies, epochs, steps, seconds, the output folder. */
+    static final String DONE = "done: %safter %d epochs, %d steps, %.1f s of training | outputs in %s%n";
+
     static int run(SparkConf sparkConf, Configuration config, boolean inProcess, SparkEngine.BlockGradient gradient,
                    PrintStream out) {
         DataSettings.checkPaths(config);
@@ -56,7 +59,7 @@ final class TrainCommand {
                     Interrupts.exitCode(), e);
         }
         String accuracy = finalAccuracy(summary);
-        out.printf(Locale.ROOT, "done: %safter %d epochs, %d steps, %.1f s of training | outputs in %s%n",
+        out.printf(Locale.ROOT, DONE,
                 accuracy.isEmpty() ? "" : accuracy + " ", summary.epochs(), summary.steps(), summary.trainSeconds(), outDir);
         return Main.OK;
     }

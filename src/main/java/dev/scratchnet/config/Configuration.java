@@ -167,8 +167,8 @@ public final class Configuration {
     }
 
     /**
-     * The README's tables: one per group, {@code | setting | meaning | default | valid values |}, in
-     * declaration order.
+     * The README's tables: one per group, {@code | setting | Param | meaning | default | valid values |}, in
+     * declaration order; the Param column names the estimator's Param of the setting (empty when it has none).
      */
     public static String markdownTables(List<Setting<?>> settings) {
         StringBuilder sb = new StringBuilder();
@@ -178,10 +178,11 @@ public final class Configuration {
                 continue;
             }
             sb.append(sb.length() == 0 ? "" : "\n").append("**").append(capitalize(g.title())).append("**\n\n")
-                    .append("| setting | meaning | default | valid values |\n|---|---|---|---|\n");
+                    .append("| setting | Param | meaning | default | valid values |\n|---|---|---|---|---|\n");
             for (Setting<?> s : inGroup) {
                 String def = s.defaultText();
-                sb.append("| `").append(s.key()).append("` | ").append(escape(s.doc())).append(" | ")
+                sb.append("| `").append(s.key()).append("` | ").append(s.isParam() ? "`" + s.paramName() + "`" : "")
+                        .append(" | ").append(escape(s.doc())).append(" | ")
                         .append(def.isEmpty() ? "(empty)" : "`" + def + "`").append(" | ").append(escape(s.valid()))
                         .append(" |\n");
             }

@@ -6,12 +6,15 @@
  *   <li>§5.4 computational-graph nodes on scalars: {@link dev.scratchnet.layers.MulLayer},
  *       {@link dev.scratchnet.layers.AddLayer};</li>
  *   <li>§5.5 activation layers: {@link dev.scratchnet.layers.Relu}, {@link dev.scratchnet.layers.Sigmoid};</li>
- *   <li>§5.6 {@link dev.scratchnet.layers.Affine} and {@link dev.scratchnet.layers.SoftmaxWithLoss}.</li>
+ *   <li>§5.6 {@link dev.scratchnet.layers.Affine} and {@link dev.scratchnet.layers.SoftmaxWithLoss}
+ *       ({@link dev.scratchnet.layers.IdentityWithLoss} for a regression);</li>
+ *   <li>§6.4.3 {@link dev.scratchnet.layers.Dropout}.</li>
  * </ul>
  *
  * <p>Batched layers take and return row-major {@code batch × features} matrices. As in the book, a
- * layer keeps exactly what its backward pass needs ({@code mask}, {@code out}, {@code x}) from the
- * last {@code forward}; unlike the book, no layer ever modifies an argument it does not own. A
+ * layer keeps what its backward pass needs from the last {@code forward} ({@code Relu} its
+ * {@code mask}, {@code Sigmoid} its {@code out}, {@code Affine} its {@code x} and views {@code W}, {@code b},
+ * {@code dW}, {@code db} into the network's flat arrays); unlike the book, no layer ever modifies an argument it does not own. A
  * {@code d} prefix always means "gradient of the loss with respect to". No Spark here.
  */
 package dev.scratchnet.layers;

@@ -1,52 +1,26 @@
 package dev.scratchnet.ml;
 
 import org.apache.spark.mllib.evaluation.MulticlassMetrics;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import scala.Tuple3;
 
 /**
  * A classifier's metrics on a data set, with the names and meanings of MLlib's {@code ClassificationSummary}
  * (accuracy, per-label and weighted precision, recall, F-measure, true and false positive rates), computed by
  * Spark's {@code MulticlassMetrics} over the predictions, each weighted by the weight column when there is one.
  */
-public class ClassificationSummary implements java.io.Serializable {
+public class ClassificationSummary extends PredictionSummary<MulticlassMetrics> {
     private static final long serialVersionUID = 1L;
-    private final transient Dataset<Row> predictions;
-    private final String predictionCol;
-    private final String labelCol;
-    private final String weightCol;
-    private transient MulticlassMetrics metrics;
 
     ClassificationSummary(Dataset<Row> predictions, String predictionCol, String labelCol, String weightCol) {
-        this.predictions = predictions;
-        this.predictionCol = predictionCol;
-        this.labelCol = labelCol;
-        this.weightCol = weightCol;
+        super(predictions, predictionCol, labelCol, weightCol);
     }
 
-    private MulticlassMetrics metrics() {
-        if (metrics == null) {
-            metrics = new MulticlassMetrics(Summaries.triples(predictions, predictionCol, labelCol, weightCol).rdd());
-        }
-        return metrics;
-    }
-
-    /** The data with the model's prediction columns. */
-    public Dataset<Row> predictions() {
-        return predictions;
-    }
-
-    public String predictionCol() {
-        return predictionCol;
-    }
-
-    public String labelCol() {
-        return labelCol;
-    }
-
-    /** The weight column, or empty when every example weighs 1. */
-    public String weightCol() {
-        return weightCol;
+    @Override
+    MulticlassMetrics metricsOf(RDD<Tuple3<Double, Double, Double>> triples) {
+        return new MulticlassMetrics(triples);
     }
 
     /** The labels, ascending. */

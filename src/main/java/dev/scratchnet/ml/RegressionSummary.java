@@ -1,49 +1,25 @@
 package dev.scratchnet.ml;
 
 import org.apache.spark.mllib.evaluation.RegressionMetrics;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import scala.Tuple3;
 
 /**
  * A regressor's metrics on a data set, with the names of MLlib's {@code RegressionSummary}, computed by Spark's
  * {@code RegressionMetrics} over the predictions (weighted by the weight column when there is one).
  */
-public class RegressionSummary implements java.io.Serializable {
+public class RegressionSummary extends PredictionSummary<RegressionMetrics> {
     private static final long serialVersionUID = 1L;
-    private final transient Dataset<Row> predictions;
-    private final String predictionCol;
-    private final String labelCol;
-    private final String weightCol;
-    private transient RegressionMetrics metrics;
 
     RegressionSummary(Dataset<Row> predictions, String predictionCol, String labelCol, String weightCol) {
-        this.predictions = predictions;
-        this.predictionCol = predictionCol;
-        this.labelCol = labelCol;
-        this.weightCol = weightCol;
+        super(predictions, predictionCol, labelCol, weightCol);
     }
 
-    private RegressionMetrics metrics() {
-        if (metrics == null) {
-            metrics = new RegressionMetrics(Summaries.triples(predictions, predictionCol, labelCol, weightCol).rdd(), false);
-        }
-        return metrics;
-    }
-
-    public Dataset<Row> predictions() {
-        return predictions;
-    }
-
-    public String predictionCol() {
-        return predictionCol;
-    }
-
-    public String labelCol() {
-        return labelCol;
-    }
-
-    public String weightCol() {
-        return weightCol;
+    @Override
+    RegressionMetrics metricsOf(RDD<Tuple3<Double, Double, Double>> triples) {
+        return new RegressionMetrics(triples, false);
     }
 
     public double rootMeanSquaredError() {

@@ -8,31 +8,17 @@ import org.apache.spark.sql.Row;
 
 /** A regressor's fit: the training history, and MLlib's metrics of the model on its training data. */
 public final class RegressionTrainingSummary extends RegressionSummary implements TrainingSummary {
-    private static final long serialVersionUID = 1L;
-    private final List<EpochMetrics> history;
-    private final int modelEpoch;
-    private final String stopReason;
+    private static final long serialVersionUID = 2L;
+    private final Record record;
 
     RegressionTrainingSummary(Dataset<Row> predictions, String predictionCol, String labelCol, String weightCol,
-                              List<EpochMetrics> history, RunSummary run) {
+                                    List<EpochMetrics> history, RunSummary run) {
         super(predictions, predictionCol, labelCol, weightCol);
-        this.history = List.copyOf(history);
-        this.modelEpoch = run.outcome().modelEpoch();
-        this.stopReason = run.outcome().stopReason();
+        this.record = Record.of(history, run);
     }
 
     @Override
-    public List<EpochMetrics> history() {
-        return history;
-    }
-
-    @Override
-    public int modelEpoch() {
-        return modelEpoch;
-    }
-
-    @Override
-    public String stopReason() {
-        return stopReason;
+    public Record record() {
+        return record;
     }
 }

@@ -1,11 +1,8 @@
 package dev.scratchnet.ml;
 
-import dev.scratchnet.config.Configuration;
-import dev.scratchnet.config.Setting;
 import dev.scratchnet.network.Task;
 import org.apache.spark.ml.classification.ProbabilisticClassifier;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
@@ -58,16 +55,6 @@ public final class ScratchnetClassifier
     @Override
     public SettingParams settingParams() {
         return settings;
-    }
-
-    /** The Param of a scratchnet setting, e.g. {@code param(TrainingSettings.LEARNING_RATE)}. */
-    public Param<?> param(Setting<?> setting) {
-        return settings.param(setting);
-    }
-
-    /** The settings these Params describe, validated (what {@code fit} runs with, before it looks at the data). */
-    public Configuration configuration() {
-        return settings.configuration(this);
     }
 
     @Override

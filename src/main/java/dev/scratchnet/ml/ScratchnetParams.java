@@ -1,5 +1,6 @@
 package dev.scratchnet.ml;
 
+import dev.scratchnet.config.Configuration;
 import dev.scratchnet.config.Setting;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.spark.DataSettings;
@@ -28,6 +29,11 @@ public interface ScratchnetParams<S extends ScratchnetParams<S>> extends Params 
 
     /** The Params derived from the settings, owned by this instance. */
     SettingParams settingParams();
+
+    /** The settings these Params describe, validated (what {@code fit} runs with, before it looks at the data). */
+    default Configuration configuration() {
+        return settingParams().configuration(this);
+    }
 
     @SuppressWarnings("unchecked")
     private S self() {

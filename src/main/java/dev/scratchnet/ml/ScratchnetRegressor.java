@@ -1,6 +1,5 @@
 package dev.scratchnet.ml;
 
-import dev.scratchnet.config.Configuration;
 import dev.scratchnet.network.Task;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
@@ -44,11 +43,6 @@ public final class ScratchnetRegressor extends Regressor<Vector, ScratchnetRegre
     @Override
     public SettingParams settingParams() {
         return settings;
-    }
-
-    /** The settings these Params describe, validated (what {@code fit} runs with, before it looks at the data). */
-    public Configuration configuration() {
-        return settings.configuration(this);
     }
 
     @Override

@@ -83,8 +83,8 @@ public final class SettingParams implements Serializable {
         };
     }
 
-    /** The Param of {@code setting}. */
-    Param<?> param(Setting<?> setting) {
+    /** The Param of a scratchnet setting, e.g. {@code param(TrainingSettings.LEARNING_RATE)} is {@code stepSize}. */
+    public Param<?> param(Setting<?> setting) {
         Param<?> p = byKey.get(setting.key());
         if (p == null) {
             throw new IllegalArgumentException(setting.key() + " is not a Param of the estimator");

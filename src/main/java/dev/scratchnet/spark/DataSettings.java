@@ -44,7 +44,7 @@ public final class DataSettings {
             "feature columns of parquet and csv: one vector column or numeric columns (auto: a vector column named "
                     + "features if there is one, else every column but the label; *: every column but the label)");
     public static final Setting<String> LABEL = Setting.text(DATA, "data.label", "label", "a column name",
-            DataSettings::notEmpty, "label column of parquet and csv: class indices 0 … K-1 as numbers");
+            DataSettings::notEmpty, "label column of parquet and csv: class indices 0 … K-1 as numbers (task=regression: any finite numbers)");
     public static final Setting<String> WEIGHT = Setting.text(DATA, "data.weight", "", "empty (none) or a column name",
             v -> {}, "column of sample weights for parquet and csv (finite numbers ≥ 0; empty: every example weighs 1), "
                     + "in the loss, the gradient and the metrics");

@@ -1,7 +1,8 @@
 /**
  * The distributed trainer: training and test sets as cached RDDs of {@link dev.scratchnet.training.ExampleBlock}s,
- * one synchronous step as one broadcast plus one {@code treeAggregate} of gradient sums, evaluation as a
- * forward-only job. The only package besides the entry point that imports {@code org.apache.spark} (apart
- * from {@code ml.linalg}).
+ * one synchronous step as one broadcast of the parameters plus one job whose partitions' gradient sums are added
+ * over a fixed tree, evaluation as a forward-only job. Spark is imported here, by the estimator ({@code ml})
+ * and by the command line ({@code cli}); the book's packages ({@code layers}, {@code network}, {@code training},
+ * {@code math}) never import it.
  */
 package dev.scratchnet.spark;

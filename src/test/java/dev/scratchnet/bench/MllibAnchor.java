@@ -126,7 +126,7 @@ final class MllibAnchor {
             case INT_LIST -> ((List<Integer>) v).stream().mapToInt(Integer::intValue).toArray();
             case TEXT -> config.text(s);
         };
-        return new ParamPair((Param) c.param(s), value);
+        return new ParamPair((Param) c.settingParams().param(s), value);
     }
 
     /** label (double) and features (dense vector in [0, 1]), built on the executors from one broadcast. */

@@ -69,8 +69,9 @@ class SettingTest {
     @Test
     void theReadmeTablesAreGroupedAndEscaped() {
         String tables = Configuration.markdownTables(ALL);
-        assertTrue(tables.startsWith("**Data**\n\n| setting | meaning | default | valid values |"), tables);
-        assertTrue(tables.contains("| `spark.scratchnet.paint.colour` | which paint | `red` | red \\| dark-blue |"), tables);
+        assertTrue(tables.startsWith("**Data**\n\n| setting | Param | meaning | default | valid values |"), tables);
+        assertTrue(tables.contains("| `spark.scratchnet.paint.colour` |  | which paint | `red` | red \\| dark-blue |"), tables);
+        assertTrue(tables.contains("| `spark.scratchnet.workers` | `workers` | how many | `auto` |"), tables);
         assertTrue(tables.indexOf("**Network**") < tables.indexOf("**The Spark engine**"), tables);
     }
 

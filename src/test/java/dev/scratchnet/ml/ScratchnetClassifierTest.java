@@ -317,7 +317,7 @@ class ScratchnetClassifierTest {
         long found = java.util.Arrays.stream(c.params()).filter(p -> Settings.ALL.stream()
                 .anyMatch(s -> s.isParam() && s.paramName().equals(p.name()))).count();
         assertEquals(ours, found);
-        Param<?> lr = c.param(dev.scratchnet.training.TrainingSettings.LEARNING_RATE);
+        Param<?> lr = c.settingParams().param(dev.scratchnet.training.TrainingSettings.LEARNING_RATE);
         assertEquals("stepSize", lr.name());
         assertEquals(c.uid(), lr.parent());
     }
