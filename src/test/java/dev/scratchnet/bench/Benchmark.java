@@ -57,7 +57,7 @@ import org.apache.spark.api.java.JavaSparkContext;
  * Prints a table and writes {@code target/bench/bench.json}. Run it with {@code mvn -B -Pbench verify}.
  *
  * <p>System properties: {@code bench.repeats} (3), {@code bench.parts} (comma list of
- * {@code spark,local,mllib,numpy,micro,replicate,torch,cold,cluster,tables,regression}; default all: {@code torch}
+ * {@code spark,local,mllib,numpy,micro,step,arith,replicate,torch,cold,cluster,tables,regression}; default all: {@code torch}
  * and {@code cold} are {@link UserRuns}, PyTorch and a user's cold {@code ./submit.sh} to 0.97 test accuracy;
  * {@code tables} and {@code regression} are {@link TablesBenchmark}), {@code bench.torch.coretype} (the OpenBLAS
  * kernel PyTorch's BLAS runs: by default the one the bundled OpenBLAS picked; {@code detected}: Debian's own
@@ -70,9 +70,9 @@ import org.apache.spark.api.java.JavaSparkContext;
  * {@code bench.spark} (Spark settings over the conf file's, e.g. {@code spark.broadcast.compress=false}).
  */
 public final class Benchmark {
-    static final String ALL_PARTS = "spark,local,mllib,numpy,micro,replicate,torch,cold,cluster,tables,regression";
+    static final String ALL_PARTS = "spark,local,mllib,numpy,micro,step,arith,replicate,torch,cold,cluster,tables,regression";
     /** The parts that need MNIST in memory and this JVM's SparkContext. */
-    private static final List<String> IN_CONTEXT = List.of("spark", "local", "mllib", "micro", "replicate");
+    private static final List<String> IN_CONTEXT = List.of("spark", "local", "mllib", "micro", "step", "replicate");
     private final Path projectDir;
     private final int repeats;
     private final boolean smoke;
@@ -212,6 +212,10 @@ public final class Benchmark {
             if (parts.contains("micro")) {
                 json.put("micro", micro(sc, data, spec, config));
             }
+            if (parts.contains("step")) {
+                json.put("step_cost", StepCost.measure(sc, data, spec, config, new int[] {2, 8, 32}, new int[] {1, 2},
+                        smoke ? 20 : 200, smoke ? 1 : Math.max(repeats, 5), this::row));
+            }
             if (parts.contains("replicate")) {
                 int copies = Integer.getInteger("bench.replicate", 4);
                 if (copies > 1) {
@@ -259,6 +263,9 @@ public final class Benchmark {
                 row("ratio", "scratchnet Spark / numpy book net (with eval; steps only)", fmt(r) + "; " + fmt(rs),
                         met(r, 0.5));
             }
+        }
+        if (parts.contains("arith")) {
+            json.put("arithmetic", arithmetic(parsed));
         }
         if (parts.contains("cluster") && !smoke) {
             Map<String, Object> scale = new ScaleOut(projectDir, out).run(Integer.getInteger("bench.cluster.epochs", 4));
@@ -311,6 +318,76 @@ public final class Benchmark {
         for (String[] r : rows) {
             out.printf("| %s | %s | %s | %s |%n", (Object[]) r);
         }
+    }
+
+    /**
+     * The in-process step ({@link Arithmetic}) and PyTorch's one-thread step on the same shapes
+     * ({@code torch_same_net.py --time-steps}), alternating round by round; then whether the second core adds compute.
+     */
+    private Map<String, Object> arithmetic(Configuration config) throws Exception {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Mnist.Split all = Mnist.load(projectDir.resolve("data/mnist"));
+        Mnist.Split data = smoke ? new Mnist.Split(all.train().slice(0, 3000), all.test().slice(0, 500)) : all;
+        NetworkSpec spec = NetworkSettings.spec(config, data.train().features(), data.train().classes());
+        int steps = smoke ? 3 : 30;
+        int rounds = smoke ? 1 : Math.max(repeats, 5);
+        List<Double> ours = new ArrayList<>();
+        List<Double> gemms = new ArrayList<>();
+        List<Double> torch = new ArrayList<>();
+        String missing = smoke ? "smoke run" : UserRuns.torchMissing();
+        List<String> torchArgs = UserRuns.torchArguments(config);
+        Map<String, Object> torchFacts = null;
+        String load = loadAverage();
+        for (int r = 0; r < rounds; r++) {
+            Map<String, Object> a = Arithmetic.measure(data, spec, config, steps, 1);
+            ours.add((double) a.get("step_ms"));
+            gemms.add((double) a.get("gemms_ms"));
+            m.put("batch", a.get("batch"));
+            if (missing == null && torchArgs != null) {
+                List<String> command = new ArrayList<>(List.of("/usr/bin/python3",
+                        projectDir.resolve("src/test/python/torch_same_net.py").toString(),
+                        projectDir.resolve("data/mnist").toString()));
+                command.addAll(torchArgs);
+                command.addAll(List.of("--time-steps", String.valueOf(steps), "--runs", "1"));
+                Map<String, Object> machine = cast(json.get("machine"));
+                String stdout = ScaleOut.command(projectDir, projectDir.resolve("target"), "torch-step", command,
+                        UserRuns.anchorEnvironment((String) machine.get("openblas_core")), 600);
+                torchFacts = cast(Json.mapper().readValue(stdout.strip().lines().reduce((x, y) -> y).orElse("{}"),
+                        Map.class));
+                torch.add(((Number) torchFacts.get("step_ms_median")).doubleValue());
+            }
+        }
+        double ms = median(ours);
+        double gemmMs = median(gemms);
+        m.put("step_ms", ms);
+        m.put("step_ms_runs", ours);
+        m.put("gemms_ms", gemmMs);
+        m.put("load_average_start", load);
+        m.put("load_average_end", loadAverage());
+        String what = spec.describe() + ", batch " + m.get("batch") + ", " + config.text(TrainingSettings.PRECISION)
+                + ", 1 thread (median of " + rounds + " x " + steps + " steps, load " + load + ")";
+        row("arith", "in-process step (decode, forward, backward, update): " + what, fmt(ms) + " ms",
+                "its GEMMs alone " + fmt(gemmMs) + " ms (" + pct(gemmMs / ms) + ")");
+        if (!torch.isEmpty()) {
+            double t = median(torch);
+            m.put("torch_step_ms", t);
+            m.put("torch_step_ms_runs", torch);
+            m.put("torch_blas_core", torchFacts.get("blas_core"));
+            m.put("over_torch", ms / t);
+            row("arith", "PyTorch " + torchFacts.get("torch") + " step, same shapes, 1 thread, OpenBLAS "
+                    + torchFacts.get("blas_core"), fmt(t) + " ms", "ours / PyTorch " + fmt(ms / t) + ": "
+                    + met(ms / t, 1.3));
+        } else {
+            row("arith", "PyTorch step", "skipped", missing == null ? "no PyTorch equivalent of the settings" : missing);
+        }
+        int batch = (int) m.get("batch");
+        Map<String, Object> cores = Arithmetic.secondCore(spec, batch, smoke ? 2 : 20, rounds);
+        m.put("second_core", cores);
+        row("arith", "the step's sgemm loop: one thread alone / two threads at once (total)",
+                fmt((double) cores.get("one_thread_gflops")) + " / " + fmt((double) cores.get("two_threads_total_gflops"))
+                        + " GFLOP/s", "second core adds " + pct((double) cores.get("second_core_gain") - 1) + " (load "
+                        + loadAverage() + ")");
+        return m;
     }
 
     interface EngineFactory {
