@@ -157,6 +157,7 @@ public final class SparkEngine implements GradientEngine {
         return train.bytes() + (test == null ? 0 : test.bytes());
     }
 
+    @Override
     public int partitions() {
         return train.partitions();
     }
@@ -251,6 +252,11 @@ public final class SparkEngine implements GradientEngine {
         }
     }
 
+    @Override
+    public boolean hasTest() {
+        return test != null;
+    }
+
     /** Whether epochs run in one job: asked for, or (auto) the training data is one partition. */
     @Override
     public boolean runsSteps() {
@@ -265,8 +271,7 @@ public final class SparkEngine implements GradientEngine {
      */
     @Override
     public EpochResult runSteps(EpochTask task, double[] params, Optimizer optimizer) {
-        sc.setJobDescription("train: epoch " + (task.epoch() + 1) + " steps " + (task.fromStep() + 1) + "-"
-                + task.toStep());
+        sc.setJobDescription("train: from epoch " + (task.start().epoch() + 1) + " step " + (task.start().stepInEpoch() + 1));
         Broadcast<double[]> start = sc.broadcast(params);
         Broadcast<Optimizer> startOptimizer = sc.broadcast(optimizer);
         int[] starts = train.starts();
@@ -278,12 +283,18 @@ public final class SparkEngine implements GradientEngine {
                     ? train.rdd().mapPartitions(steps::call, true).collect()
                     : barrierRun(steps);
             EpochResult first = results.get(0);
-            List<Evaluation> counts = new java.util.ArrayList<>();
-            for (EpochResult r : results) {
-                counts.add(r.training());
+            List<EpochResult.Epoch> epochs = new java.util.ArrayList<>();
+            for (int e = 0; e < first.epochs().size(); e++) {
+                List<Evaluation> counts = new java.util.ArrayList<>();
+                for (EpochResult r : results) {
+                    counts.add(r.epochs().get(e).training());
+                }
+                EpochResult.Epoch mine = first.epochs().get(e);
+                epochs.add(new EpochResult.Epoch(mine.lossSum(), mine.weightSum(), SumTree.evaluations(counts),
+                        mine.nanos()));
             }
-            return new EpochResult(first.params(), first.optimizer(), first.lossSums(), first.weightSums(),
-                    SumTree.evaluations(counts));
+            return new EpochResult(first.params(), first.optimizer(), first.end(), epochs, first.partialLoss(),
+                    first.partialWeight(), first.bestEpoch(), first.bestParams());
         } finally {
             start.destroy();
             startOptimizer.destroy();
@@ -312,8 +323,8 @@ public final class SparkEngine implements GradientEngine {
                     : sum -> SumTree.sum(GradientSumCodec.gather(sum));
             EpochResult r = EpochRunner.run(block, starts[block.partition()], task, start.value().clone(),
                     cloneOf(optimizer.value()), exchange);
-            return List.of(block.partition() == 0 ? r : new EpochResult(null, null, null, null, r.training()))
-                    .iterator();
+            return List.of(block.partition() == 0 ? r
+                    : new EpochResult(null, null, r.end(), r.epochs(), 0, 0, 0, null)).iterator();
         }
     }
 

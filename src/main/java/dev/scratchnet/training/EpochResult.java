@@ -1,12 +1,20 @@
 package dev.scratchnet.training;
 
 import java.io.Serializable;
+import java.util.List;
 
 /**
- * What a run of steps where the data is brings back: the parameters and optimizer after the last step, each step's
- * loss sum and weight sum (the driver adds them to the epoch's in the order a step-by-step run would), and the
- * counts on the training blocks when the run ended its epoch ({@link Evaluation#NONE} otherwise).
+ * What a run of steps where the data is brings back: the parameters and optimizer after its last step, where it
+ * stopped, each epoch it completed (its loss and weight sums, added step by step from where the epoch began, as the
+ * driver would, its counts on the training blocks and when it ended), the running sums of an epoch it stopped inside,
+ * and the best epoch it found with that epoch's parameters (a run of several epochs; else none).
+ *
+ * @param end the position after the last step
  */
-public record EpochResult(double[] params, Optimizer optimizer, double[] lossSums, double[] weightSums,
-                          Evaluation training) implements Serializable {
+public record EpochResult(double[] params, Optimizer optimizer, GradientEngine.StepPosition end,
+                          List<Epoch> epochs, double partialLoss, double partialWeight, int bestEpoch,
+                          double[] bestParams) implements Serializable {
+
+    /** One completed epoch (or the run's last, partial one). */
+    public record Epoch(double lossSum, double weightSum, Evaluation training, long nanos) implements Serializable {}
 }

@@ -1,45 +1,103 @@
 package dev.scratchnet.training;
 
 import dev.scratchnet.math.Matrix;
+import dev.scratchnet.network.Task;
+import dev.scratchnet.report.EpochMetrics;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
  * The steps of an {@link EpochTask} on one block, where it is cached: each step computes this block's gradient sum,
  * {@code exchange} turns it into the step's total (the block's own when it is the only one; the {@link SumTree} of
  * every partition's otherwise), and {@link StepUpdate} applies it — the same code, in the same order, as the
- * driver's step-by-step run, so the result is the same bits.
+ * driver's step-by-step run, so the result is the same bits. At the end of each epoch it counts the training
+ * blocks; a run of several epochs (one partition) also keeps the best epoch and asks the stop rule, as the driver
+ * would.
  */
 public final class EpochRunner {
     private EpochRunner() {}
 
     /**
-     * Runs {@code task}'s steps from {@code params} (modified in place) and {@code optimizer} on {@code block}, whose
-     * first example is at global position {@code start}.
+     * Runs {@code task} from {@code params} (modified in place) and {@code optimizer} on {@code block}, whose first
+     * example is at global position {@code start}.
      */
     public static EpochResult run(ExampleBlock block, int start, EpochTask task, double[] params, Optimizer optimizer,
                                   UnaryOperator<GradientSum> exchange) {
-        double[] lossSums = new double[task.steps()];
-        double[] weightSums = new double[task.steps()];
-        for (int s = task.fromStep(); s < task.toStep(); s++) {
-            int[] batch = task.schedule().batch(task.epoch(), s);
-            GradientEngine.StepPosition at = task.at(s);
-            Step step = new Step(task.spec(), task.precision(), task.seed(), at.globalStep(), batch);
-            GradientSum total = exchange.apply(PartitionStep.gradientSum(block, start, step,
-                    Parameters.forPrecision(params, task.precision())));
-            if (total.count() != batch.length) {
-                throw new IllegalStateException("step " + at.globalStep() + " summed " + total.count()
-                        + " examples, expected " + batch.length);
+        long t0 = System.nanoTime();
+        int stepsPerEpoch = task.schedule().stepsPerEpoch();
+        int epoch = task.start().epoch();
+        int s = task.start().stepInEpoch();
+        long g = task.start().globalStep();
+        double loss = task.startLoss();
+        double weight = task.startWeight();
+        List<EpochMetrics> history = new ArrayList<>(task.history());
+        List<EpochResult.Epoch> epochs = new ArrayList<>();
+        int bestEpoch = 0;
+        double[] bestParams = null;
+        while (true) {
+            for (; s < stepsPerEpoch && g < task.stopAt(); s++, g++) {
+                int[] batch = task.schedule().batch(epoch, s);
+                GradientEngine.StepPosition at = new GradientEngine.StepPosition(epoch, s, g);
+                Step step = new Step(task.spec(), task.precision(), task.seed(), g, batch);
+                GradientSum total = exchange.apply(PartitionStep.gradientSum(block, start, step,
+                        Parameters.forPrecision(params, task.precision())));
+                if (total.count() != batch.length) {
+                    throw new IllegalStateException("step " + g + " summed " + total.count() + " examples, expected "
+                            + batch.length);
+                }
+                task.update().apply(total, params, optimizer, task.rates().factor(g, stepsPerEpoch, task.warmupSteps()),
+                        at);
+                loss += total.lossSum();
+                weight += total.weightSum();
             }
-            task.update().apply(total, params, optimizer, task.rateFactors()[s - task.fromStep()], at);
-            lossSums[s - task.fromStep()] = total.lossSum();
-            weightSums[s - task.fromStep()] = total.weightSum();
+            boolean epochDone = s == stepsPerEpoch;
+            if (!epochDone && g < task.runEnd()) {
+                return new EpochResult(params, optimizer, new GradientEngine.StepPosition(epoch, s, g), epochs, loss,
+                        weight, bestEpoch, bestParams); // a checkpoint boundary inside the epoch
+            }
+            // The epoch ended, or the run ends inside it (a partial last epoch): count and record it.
+            Evaluation training = Evaluation.NONE;
+            if (task.split().fraction() > 0 || task.counted() == BlockEvaluation.Counted.VALIDATION_AND_TRAINING) {
+                Matrix p = Parameters.forPrecision(params, task.precision());
+                training = BlockEvaluation.evaluate(block, start, task.counted(), task.split(), task.spec(), p,
+                        task.evalChunk());
+            }
+            epochs.add(new EpochResult.Epoch(loss, weight, training, System.nanoTime() - t0));
+            boolean stop = false;
+            if (task.multiEpoch()) {
+                history.add(metrics(epoch + 1, g, 0, loss, weight, training, task.spec().task()));
+                if (task.stopRule().isBest(history)) {
+                    bestEpoch = epoch + 1;
+                    bestParams = params.clone();
+                }
+                stop = task.stopRule().decide(history) != null;
+            }
+            int next = epochDone ? epoch + 1 : epoch;
+            if (!epochDone || stop || next > task.lastEpoch() || g >= task.stopAt()
+                    || System.nanoTime() - t0 > task.budgetNanos()) {
+                return new EpochResult(params, optimizer,
+                        new GradientEngine.StepPosition(next, epochDone ? 0 : s, g), epochs, 0, 0, bestEpoch, bestParams);
+            }
+            epoch = next;
+            s = 0;
+            loss = 0;
+            weight = 0;
         }
-        Evaluation training = Evaluation.NONE;
-        if (task.evaluate() && (task.split().fraction() > 0 || task.counted() == BlockEvaluation.Counted.VALIDATION_AND_TRAINING)) {
-            Matrix p = Parameters.forPrecision(params, task.precision());
-            training = BlockEvaluation.evaluate(block, start, task.counted(), task.split(), task.spec(), p,
-                    task.evalChunk());
+    }
+
+    /**
+     * The metrics of an epoch from its loss sums and counts: what the driver records, and (with the test figures NaN)
+     * what a run of several epochs shows its stop rule.
+     */
+    static EpochMetrics metrics(int epoch, long step, double seconds, double lossSum, double weight, Evaluation e,
+                                Task task) {
+        double meanLoss = lossSum / Math.max(Double.MIN_VALUE, weight);
+        if (task == Task.REGRESSION) {
+            return new EpochMetrics(epoch, step, seconds, meanLoss, Double.NaN, Double.NaN, Double.NaN,
+                    e.validation().meanLoss(), e.test().meanLoss());
         }
-        return new EpochResult(params, optimizer, lossSums, weightSums, training);
+        return new EpochMetrics(epoch, step, seconds, meanLoss, e.train().accuracy(), e.validation().accuracy(),
+                e.test().accuracy(), e.validation().meanLoss(), e.test().meanLoss());
     }
 }

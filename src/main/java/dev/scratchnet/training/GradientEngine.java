@@ -6,7 +6,7 @@ package dev.scratchnet.training;
  */
 public interface GradientEngine extends AutoCloseable {
     /** Where a step is: epoch and step in it (0-based), and the global step (dropout masks depend on it). */
-    record StepPosition(int epoch, int stepInEpoch, long globalStep) {}
+    record StepPosition(int epoch, int stepInEpoch, long globalStep) implements java.io.Serializable {}
 
     /** Examples in the training set, at global positions {@code 0 .. trainSize() - 1} (validation included). */
     int trainSize();
@@ -16,6 +16,9 @@ public interface GradientEngine extends AutoCloseable {
 
     /** Which training positions are held out for validation. */
     ValidationSplit validationSplit();
+
+    /** Whether there is a test set. */
+    boolean hasTest();
 
     /** Whether some training examples are held out for validation. */
     default boolean hasValidation() {
@@ -40,6 +43,11 @@ public interface GradientEngine extends AutoCloseable {
      */
     default boolean runsSteps() {
         return false;
+    }
+
+    /** How many partitions a run of steps involves (a run of several epochs needs exactly one). */
+    default int partitions() {
+        return 1;
     }
 
     /**

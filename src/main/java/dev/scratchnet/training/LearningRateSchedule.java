@@ -17,7 +17,7 @@ import java.util.Locale;
  * @param epochs {@code step}: epochs between drops; {@code cosine}: epochs to reach the floor; {@code constant}: 0
  * @param factor {@code step}: the multiplier at each drop; {@code cosine}: the floor; {@code constant}: 1
  */
-public record LearningRateSchedule(Kind kind, int epochs, double factor) {
+public record LearningRateSchedule(Kind kind, int epochs, double factor) implements java.io.Serializable {
     /** The curves. */
     public enum Kind { CONSTANT, STEP, COSINE }
 

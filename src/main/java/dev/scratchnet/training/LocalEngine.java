@@ -51,6 +51,11 @@ public final class LocalEngine implements GradientEngine {
     }
 
     @Override
+    public boolean hasTest() {
+        return test != null;
+    }
+
+    @Override
     public ValidationSplit validationSplit() {
         return split;
     }

@@ -69,6 +69,11 @@ public final class RunOutputs implements Trainer.Listener {
     }
 
     @Override
+    public boolean wantsEveryEpoch() {
+        return dir != null || checkpointDir != null;
+    }
+
+    @Override
     public void afterStep(TrainingState state) {
         if (checkpointEvery > 0 && state.globalStep() % checkpointEvery == 0) {
             checkpoint(state);

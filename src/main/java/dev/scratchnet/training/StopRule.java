@@ -18,7 +18,8 @@ import java.util.Locale;
  * @param target the target accuracy (0: none), on the validation split, or the test set without one
  * @param patience epochs without improvement before stopping (0: no early stopping)
  */
-public record StopRule(double target, int patience, double tol, TrainingSettings.Monitor monitor, boolean validation) {
+public record StopRule(double target, int patience, double tol, TrainingSettings.Monitor monitor, boolean validation)
+        implements java.io.Serializable {
 
     /** Why a run ended. */
     public enum Reason {

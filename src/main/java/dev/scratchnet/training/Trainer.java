@@ -41,10 +41,23 @@ public final class Trainer {
 
         /** After every evaluated epoch, including a partial last one. */
         default void afterEpoch(TrainingState state, EpochMetrics metrics) {}
+
+        /**
+         * Whether this listener needs each epoch's state as the epoch ends (outputs, checkpoints); when not, a run of
+         * several epochs may report them together, with the state of the last.
+         */
+        default boolean wantsEveryEpoch() {
+            return true;
+        }
     }
 
     /** Listens to nothing. */
-    public static final Listener NO_LISTENER = new Listener() {};
+    public static final Listener NO_LISTENER = new Listener() {
+        @Override
+        public boolean wantsEveryEpoch() {
+            return false;
+        }
+    };
 
     /**
      * The outcome of a run.
@@ -125,27 +138,26 @@ public final class Trainer {
                 stop = StopRule.Reason.INTERRUPTED;
                 break;
             }
-            long start = System.nanoTime();
-            boolean converged = false;
-            Evaluation training = null;
-            if (lbfgs != null) {
-                converged = lbfgs.iterate(state, schedule);
-            } else if (engine.runsSteps()) {
-                training = runSteps(state, schedule, maxSteps);
+            if (lbfgs == null && engine.runsSteps()) {
+                stop = runEpochs(state, schedule, maxSteps, clock);
             } else {
-                step(state, schedule);
+                long start = System.nanoTime();
+                boolean converged = lbfgs != null ? lbfgs.iterate(state, schedule) : step(state, schedule);
+                clock.addStep(System.nanoTime() - start);
+                state.seconds = clock.seconds();
+                boolean epochDone = state.stepInEpoch == schedule.stepsPerEpoch();
+                if (!epochDone && state.globalStep < maxSteps) {
+                    listener.afterStep(state);
+                    progress.maybePrint(state);
+                    continue;
+                }
+                long evalStart = System.nanoTime();
+                Evaluation e = engine.evaluate(state.params, countedTraining());
+                state.seconds = clock.seconds();
+                recordEpoch(state, epochDone, e, (System.nanoTime() - evalStart) / 1e9, clock, true);
+                progress.restart();
+                stop = converged ? StopRule.Reason.CONVERGED : stopRule.decide(state.metrics);
             }
-            clock.addStep(System.nanoTime() - start);
-            state.seconds = clock.seconds();
-            boolean epochDone = state.stepInEpoch == schedule.stepsPerEpoch();
-            if (!epochDone && state.globalStep < maxSteps) {
-                listener.afterStep(state);
-                progress.maybePrint(state);
-                continue;
-            }
-            EpochMetrics m = endEpoch(state, epochDone, clock, training);
-            progress.restart();
-            stop = converged ? StopRule.Reason.CONVERGED : stopRule.decide(state.metrics);
             if (stop != null) {
                 log.println(stopRule.explain(stop, state.metrics));
             }
@@ -177,44 +189,77 @@ public final class Trainer {
     }
 
     /** One synchronous step: gradient sum over the global minibatch, one division, weight decay, one update. */
-    private void step(TrainingState state, MinibatchSchedule schedule) {
+    private boolean step(TrainingState state, MinibatchSchedule schedule) {
         int[] batch = schedule.batch(state.epoch, state.stepInEpoch);
         GradientSum sum = sum(state.params, batch, state);
         update.apply(sum, state.params, state.optimizer,
                 TrainingSettings.rateFactor(config, state.globalStep, schedule.stepsPerEpoch()), position(state));
         advance(state, sum);
+        return false;
     }
 
+    /** The work a run of several epochs in one job does before it reports back (and the driver checks for a stop). */
+    static final long EPOCHS_JOB_BUDGET_NANOS = 1_000_000_000L;
+
     /**
-     * The rest of the epoch (cut by the step limit, and by the next checkpoint when checkpoints come every so many
-     * steps) in one run where the data is; returns the training blocks' counts when the run ended the epoch.
+     * Steps in one job where the data is: the rest of the epoch (cut by the step limit, and by the next checkpoint
+     * when checkpoints come every so many steps), or — when the training data is one partition, there is no test set
+     * and nothing needs each epoch as it ends — as many epochs as the stop rule, the limits and a second of work
+     * allow. Records every epoch the job completed; returns the reason to stop, or null.
      */
-    private Evaluation runSteps(TrainingState state, MinibatchSchedule schedule, long maxSteps) {
-        int from = state.stepInEpoch;
-        long left = maxSteps - state.globalStep;
-        int to = (int) Math.min(schedule.stepsPerEpoch(), from + left);
+    private StopRule.Reason runEpochs(TrainingState state, MinibatchSchedule schedule, long maxSteps, Clock clock) {
         long every = config.get(OutputSettings.CHECKPOINT_EVERY);
-        if (every > 0) {
-            to = (int) Math.min(to, from + (every - state.globalStep % every));
-        }
-        double[] factors = new double[to - from];
-        for (int s = from; s < to; s++) {
-            factors[s - from] = TrainingSettings.rateFactor(config, state.globalStep + (s - from), schedule.stepsPerEpoch());
-        }
-        boolean endsEpoch = to == schedule.stepsPerEpoch() || state.globalStep + (to - from) == maxSteps;
+        long stopAt = every > 0 ? Math.min(maxSteps, state.globalStep + (every - state.globalStep % every)) : maxSteps;
+        boolean several = engine.partitions() == 1 && !engine.hasTest() && !listener.wantsEveryEpoch();
         EpochTask task = new EpochTask(spec, config.get(TrainingSettings.PRECISION), config.get(SEED), schedule,
-                state.epoch, from, to, state.globalStep, factors, update, engine.validationSplit(),
-                countedTraining(), config.get(TrainingSettings.BLOCK_SIZE), endsEpoch);
+                config.get(TrainingSettings.LR_SCHEDULE), config.get(TrainingSettings.WARMUP_STEPS), update,
+                engine.validationSplit(), countedTraining(), config.get(TrainingSettings.BLOCK_SIZE), stopRule,
+                position(state), state.epochLossSum, state.epochWeight, stopAt, maxSteps,
+                several ? config.get(EPOCHS) - 1 : state.epoch, several ? EPOCHS_JOB_BUDGET_NANOS : 0, state.metrics);
+        double secondsBefore = clock.seconds();
+        long start = System.nanoTime();
         EpochResult r = engine.runSteps(task, state.params, state.optimizer);
+        clock.addStep(System.nanoTime() - start);
         System.arraycopy(r.params(), 0, state.params, 0, state.params.length);
         state.optimizer.restore(r.optimizer().state());
-        for (int i = 0; i < task.steps(); i++) {
-            state.epochLossSum += r.lossSums()[i];
-            state.epochWeight += r.weightSums()[i];
-            state.globalStep++;
-            state.stepInEpoch++;
+        if (r.epochs().isEmpty()) { // a checkpoint boundary inside the epoch
+            moveTo(state, r.end(), schedule.stepsPerEpoch());
+            state.epochLossSum = r.partialLoss();
+            state.epochWeight = r.partialWeight();
+            state.seconds = clock.seconds();
+            listener.afterStep(state);
+            return null;
         }
-        return endsEpoch ? r.training() : null;
+        StopRule.Reason stop = null;
+        for (int i = 0; i < r.epochs().size(); i++) {
+            EpochResult.Epoch epoch = r.epochs().get(i);
+            boolean last = i == r.epochs().size() - 1;
+            boolean epochDone = !last || r.end().stepInEpoch() == 0;
+            state.globalStep = last ? r.end().globalStep() : (long) (state.epoch + 1) * schedule.stepsPerEpoch();
+            state.stepInEpoch = epochDone ? schedule.stepsPerEpoch() : r.end().stepInEpoch();
+            state.epochLossSum = epoch.lossSum();
+            state.epochWeight = epoch.weightSum();
+            long evalStart = System.nanoTime();
+            Evaluation e = last ? epoch.training().plus(engine.evaluateTest(state.params)) : epoch.training();
+            state.seconds = last ? clock.seconds() : secondsBefore + epoch.nanos() / 1e9;
+            if (several && last && r.bestEpoch() > 0) {
+                state.bestEpoch = r.bestEpoch();
+                state.bestParams = r.bestParams();
+            }
+            recordEpoch(state, epochDone, e, (System.nanoTime() - evalStart) / 1e9, clock, !several);
+            stop = stopRule.decide(state.metrics);
+            if (stop != null && !last) {
+                throw new IllegalStateException("a run of epochs went on past the stop rule's " + stop);
+            }
+        }
+        return stop;
+    }
+
+    /** Sets {@code state}'s position to {@code at}. */
+    private static void moveTo(TrainingState state, GradientEngine.StepPosition at, int stepsPerEpoch) {
+        state.epoch = at.epoch();
+        state.stepInEpoch = at.stepInEpoch();
+        state.globalStep = at.globalStep();
     }
 
     private static GradientEngine.StepPosition position(TrainingState state) {
@@ -320,24 +365,16 @@ public final class Trainer {
     }
 
     /**
-     * Evaluates, records and prints the epoch (or the partial epoch the run ends in), then moves to the next;
-     * {@code training} holds the training blocks' counts when a run of steps where the data is has made them.
+     * Records and prints the epoch (or the partial epoch the run ends in) with its evaluation {@code e}, then moves
+     * to the next; with {@code trackBest}, keeps the parameters when it is the best so far (a run of several epochs
+     * in one job found its best itself).
      */
-    private EpochMetrics endEpoch(TrainingState state, boolean epochDone, Clock clock, Evaluation training) {
-        long evalStart = System.nanoTime();
-        Evaluation e = training != null ? training.plus(engine.evaluateTest(state.params))
-                : engine.evaluate(state.params, countedTraining());
-        double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
-        state.seconds = clock.seconds();
-        EpochMetrics m = new EpochMetrics(state.epoch + 1, state.globalStep, state.seconds,
-                state.epochLossSum / Math.max(Double.MIN_VALUE, state.epochWeight), e.train().accuracy(),
-                e.validation().accuracy(), e.test().accuracy(), e.validation().meanLoss(), e.test().meanLoss());
-        if (spec.task() == dev.scratchnet.network.Task.REGRESSION) {
-            m = new EpochMetrics(m.epoch(), m.step(), m.seconds(), m.loss(), Double.NaN, Double.NaN, Double.NaN,
-                    m.validationLoss(), m.testLoss());
-        }
+    private void recordEpoch(TrainingState state, boolean epochDone, Evaluation e, double evalSeconds, Clock clock,
+                             boolean trackBest) {
+        EpochMetrics m = EpochRunner.metrics(state.epoch + 1, state.globalStep, state.seconds, state.epochLossSum,
+                state.epochWeight, e, spec.task());
         state.metrics.add(m);
-        if (stopRule.isBest(state.metrics)) {
+        if (trackBest && stopRule.isBest(state.metrics)) {
             state.bestEpoch = m.epoch();
             state.bestParams = state.params.clone();
         }
@@ -351,7 +388,6 @@ public final class Trainer {
         state.epochLossSum = 0;
         state.epochWeight = 0;
         listener.afterEpoch(state, m);
-        return m;
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.testing.SparkTestContext;
 import dev.scratchnet.testing.TestData;
 import dev.scratchnet.training.BlockEvaluation;
+import dev.scratchnet.training.ExampleBlock;
 import dev.scratchnet.training.GradientSum;
 import dev.scratchnet.training.LocalEngine;
 import dev.scratchnet.training.MinibatchSchedule;
@@ -196,6 +197,28 @@ class DistributedTrainingTest {
                     dev.scratchnet.ScratchnetException.class, () -> train(config, engine));
             assertTrue(e.getMessage().startsWith("spark.scratchnet.engine=epoch runs all 3 partitions' tasks at once"),
                     e.getMessage());
+        }
+    }
+
+    @Test
+    void severalEpochsInOneJobGiveTheSameRunAsTheOracle() {
+        Configuration config = partitions(config("epochs", "8", "validationFraction", "0.1", "patience", "2",
+                "tol", "0.05", "dropout", "0.1"), 1);
+        Trainer.Result oracle = train(config, new LocalEngine(spec(config), ExampleBlock.whole(data.train()), null,
+                config.get(TrainingSettings.PRECISION), config.get(TrainingSettings.SEED),
+                TrainingSettings.validationSplit(config, data.train().size()), config.get(TrainingSettings.BLOCK_SIZE)));
+        try (SparkEngine engine = SparkEngine.of(sc, spec(config), data.train(), null, config)) {
+            assertTrue(engine.runsSteps() && !engine.hasTest());
+            Trainer.Result jobs = train(config, engine);
+            assertEquals(oracle.stop(), jobs.stop());
+            assertEquals(oracle.metrics().size(), jobs.metrics().size(), "stopped after the same epoch");
+            assertEquals(oracle.modelEpoch(), jobs.modelEpoch(), "the same best epoch");
+            assertTrue(TestData.maxRelativeDifference(jobs.params(), oracle.params()) < 1e-9,
+                    "the best epoch's parameters");
+            for (int i = 0; i < jobs.metrics().size(); i++) {
+                assertEquals(oracle.metrics().get(i).validationLoss(), jobs.metrics().get(i).validationLoss(),
+                        1e-9 * oracle.metrics().get(i).validationLoss());
+            }
         }
     }
 

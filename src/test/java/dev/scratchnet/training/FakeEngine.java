@@ -70,6 +70,11 @@ class FakeEngine implements GradientEngine {
     }
 
     @Override
+    public boolean hasTest() {
+        return true;
+    }
+
+    @Override
     public ValidationSplit validationSplit() {
         return ValidationSplit.NONE;
     }
