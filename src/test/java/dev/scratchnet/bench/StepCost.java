@@ -250,12 +250,13 @@ final class StepCost {
                                    int steps) {
         double[] params = c.get(NetworkSettings.WEIGHT_INIT).initialize(spec, 1);
         Optimizer optimizer = TrainingSettings.newOptimizer(c, params.length);
-        double[] factors = new double[steps];
-        java.util.Arrays.fill(factors, 1.0);
         StepUpdate update = new StepUpdate(spec, TrainingSettings.weightDecay(c), c.text(TrainingSettings.LEARNING_RATE));
-        EpochTask task = new EpochTask(spec, c.get(TrainingSettings.PRECISION), 1, schedule, 0, 0, steps, 0, factors,
-                update, engine.validationSplit(), BlockEvaluation.Counted.VALIDATION, c.get(TrainingSettings.BLOCK_SIZE),
-                false);
+        // Stops at step `steps` of epoch 0, as at a checkpoint boundary: no evaluation.
+        EpochTask task = new EpochTask(spec, c.get(TrainingSettings.PRECISION), 1, schedule,
+                dev.scratchnet.training.LearningRateSchedule.CONSTANT, 0, update, engine.validationSplit(),
+                BlockEvaluation.Counted.VALIDATION, c.get(TrainingSettings.BLOCK_SIZE),
+                dev.scratchnet.training.StopRule.of(c, false), new GradientEngine.StepPosition(0, 0, 0), 0, 0, steps,
+                steps + 1, 0, 0, List.of());
         long t = System.nanoTime();
         engine.runSteps(task, params, optimizer);
         return (System.nanoTime() - t) / 1e6;
