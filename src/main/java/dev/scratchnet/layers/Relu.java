@@ -8,25 +8,16 @@ public final class Relu implements Layer {
 
     @Override
     public Matrix forward(Matrix x) {
-        mask = new boolean[x.size()];
+        mask = x.isAtMost(0);
         Matrix out = x.copy();
-        for (int i = 0; i < mask.length; i++) {
-            if (x.get(i) <= 0) {
-                mask[i] = true;
-                out.set(i, 0);
-            }
-        }
+        out.setWhere(mask, 0);
         return out;
     }
 
     @Override
     public Matrix backward(Matrix dout) {
         Matrix dx = dout.copy();
-        for (int i = 0; i < mask.length; i++) {
-            if (mask[i]) {
-                dx.set(i, 0);
-            }
-        }
+        dx.setWhere(mask, 0);
         return dx;
     }
 }
