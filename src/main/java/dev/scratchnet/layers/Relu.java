@@ -9,9 +9,7 @@ public final class Relu implements Layer {
     @Override
     public Matrix forward(Matrix x) {
         mask = x.isAtMost(0);
-        Matrix out = x.copy();
-        out.setWhere(mask, 0);
-        return out;
+        return x.maximum(0); // out = x.copy(); out[mask] = 0, in one pass the JIT vectorizes
     }
 
     @Override

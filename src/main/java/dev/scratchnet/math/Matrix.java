@@ -216,23 +216,40 @@ public final class Matrix {
         return mask;
     }
 
+    /**
+     * A new matrix of {@code max(x, value)} element by element (numpy's {@code np.maximum(x, value)}); for
+     * {@code value = 0}, exactly what zeroing the elements {@code <= 0} of a copy gives (also for {@code -0.0}).
+     */
+    public Matrix maximum(double value) {
+        Matrix out = zerosLike();
+        if (f != null) {
+            float v = (float) value;
+            for (int i = 0; i < out.f.length; i++) {
+                out.f[i] = Math.max(f[offset + i], v);
+            }
+        } else {
+            for (int i = 0; i < out.d.length; i++) {
+                out.d[i] = Math.max(d[offset + i], value);
+            }
+        }
+        return out;
+    }
+
     /** Sets the elements where {@code mask} is true to {@code value} (numpy's {@code x[mask] = value}), in place. */
     public void setWhere(boolean[] mask, double value) {
         if (mask.length != size()) {
             throw new IllegalArgumentException("a mask of " + mask.length + " for " + this);
         }
+        // A select rather than a branch: a ReLU mask is as often true as false, and mispredicted branches cost more
+        // than storing every element.
         if (f != null) {
             float v = (float) value;
             for (int i = 0; i < mask.length; i++) {
-                if (mask[i]) {
-                    f[offset + i] = v;
-                }
+                f[offset + i] = mask[i] ? v : f[offset + i];
             }
         } else {
             for (int i = 0; i < mask.length; i++) {
-                if (mask[i]) {
-                    d[offset + i] = value;
-                }
+                d[offset + i] = mask[i] ? value : d[offset + i];
             }
         }
     }
