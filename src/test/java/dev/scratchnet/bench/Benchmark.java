@@ -53,7 +53,8 @@ import org.apache.spark.api.java.JavaSparkContext;
  * Spark MLlib's MultilayerPerceptronClassifier and {@code ScratchnetClassifier} on the same DataFrame, the book's
  * numpy TwoLayerNet, micro-benchmarks (one synchronous step with negligible compute; BLAS rates on the layer
  * shapes), an epoch on replicated data, and {@link ScaleOut}: {@code ./submit.sh} as a user runs it, in local[2]
- * and on a standalone cluster of 1 and of 2 one-core workers (first epoch against later ones, time a step).
+ * and on a standalone cluster of 1, 2 and 4 one-core workers (first epoch against later ones, time a step, a cost
+ * model fitted to them: {@link ScalingModel}).
  * Prints a table and writes {@code target/bench/bench.json}. Run it with {@code mvn -B -Pbench verify}.
  *
  * <p>System properties: {@code bench.repeats} (3), {@code bench.parts} (comma list of
@@ -275,12 +276,25 @@ public final class Benchmark {
                 double first = (double) local.get("first_over_later_epoch");
                 row("first epoch", "first epoch / median later epoch, a fresh ./submit.sh in local[2] ("
                         + scale.get("epochs") + " epochs)", fmt(first), met(first, 1.25));
-                for (String name : List.of("local[2]", "cluster_1_worker", "cluster_2_workers")) {
+                for (String name : List.of("local[2]", "cluster_1_worker", "cluster_2_workers", "cluster_4_workers")) {
                     Map<String, Object> r = cast(scale.get(name));
                     row("scale-out", name.replace('_', ' ') + (name.startsWith("cluster") ? " x 1 core, executors in own JVMs" : "")
                             + ": later epochs (steps + eval) / a step", fmt((double) r.get("later_epoch_seconds_median"))
                             + " s / " + fmt((double) r.get("later_step_ms_median")) + " ms", "first epoch "
                             + fmt((double) r.get("first_over_later_epoch")) + "x later");
+                }
+                Map<String, Object> step = cast(json.get("step_cost"));
+                Map<String, Object> model = ScalingModel.fit(scale, step, parsed, projectDir.resolve("docs/scaling.png"));
+                json.put("scaling_model", model);
+                row("scale-out", "model: step = compute / N + fixed(N), fixed(N) = a + b N", model.get("formula").toString(),
+                        "adding executors stops paying at N = " + model.get("best_n") + "; 10x wider network: N = "
+                                + model.get("best_n_wide"));
+                if (model.containsKey("own_core_formula")) {
+                    row("scale-out", "projected, a core per executor (b: the driver's cost a partition, local empty step)",
+                            model.get("own_core_formula").toString(), "stops paying at N = " + model.get("own_core_best_n")
+                                    + "; 10x wider: N = " + model.get("own_core_best_n_wide") + "; step at 16 / 64: "
+                                    + fmt((double) model.get("own_core_step_ms_16")) + " / "
+                                    + fmt((double) model.get("own_core_step_ms_64")) + " ms");
                 }
             } else {
                 row("scale-out", "standalone cluster", "skipped", (String) scale.get("skipped"));
