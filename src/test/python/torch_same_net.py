@@ -71,6 +71,31 @@ def blas_facts():
         return {"blas_core": "not OpenBLAS (libblas.so.3 has no openblas_get_corename)"}
 
 
+def time_steps(a, sizes, xtr, ttr):
+    """The arithmetic of a step alone: a.time_steps steps over one permutation, a.runs times, after a warm-up run."""
+    torch.manual_seed(a.seed)
+    net = network(sizes, a.activation, a.init)
+    opt = optimizer(a.optimizer, net.parameters(), a.lr, a.momentum)
+    n = xtr.shape[0]
+    perm = torch.randperm(n)
+    per_step = []
+    for r in range(a.runs + 1):
+        t0 = time.perf_counter()
+        for s in range(a.time_steps):
+            k = s % (n // a.batch)
+            i = perm[k * a.batch:(k + 1) * a.batch]
+            loss = torch.nn.functional.cross_entropy(net(xtr[i]), ttr[i])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        if r > 0:
+            per_step.append(1000 * (time.perf_counter() - t0) / a.time_steps)
+    per_step.sort()
+    print(json.dumps({"torch": torch.__version__, "threads": a.threads, "network": "-".join(map(str, sizes)),
+                      "batch": a.batch, **blas_facts(), "step_ms_median": per_step[len(per_step) // 2],
+                      "step_ms_runs": per_step}))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("data_dir")
@@ -87,6 +112,9 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--seed", type=int, default=0, help="run r uses seed + r")
+    ap.add_argument("--time-steps", type=int, default=0,
+                    help="instead of training to the target: time this many steps (forward, loss, backward, optimizer) "
+                         "RUNS times after a warm-up, and print the median milliseconds a step")
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -96,6 +124,9 @@ def main():
     n = xtr.shape[0]
     sizes = [xtr.shape[1]] + [int(h) for h in a.hidden.split(",") if h] + [int(ttr.max()) + 1]
     warmup = a.warmup
+    if a.time_steps > 0:
+        time_steps(a, sizes, xtr, ttr)
+        return
     runs = []
     for r in range(a.runs):
         torch.manual_seed(a.seed + r)

@@ -34,10 +34,7 @@ public final class Affine implements Layer {
             throw new IllegalArgumentException("Affine expects " + W.rows() + " inputs, got " + x.cols());
         }
         this.x = x;
-        Matrix out = x.zerosLike(x.rows(), W.cols());
-        for (int r = 0; r < out.rows(); r++) {
-            out.view(r * out.cols(), 1, out.cols()).assign(b);
-        }
+        Matrix out = Matrix.repeatRows(b, x.rows());
         Matrix.gemm(false, false, 1, x, W, 1, out);
         return out;
     }
@@ -53,11 +50,6 @@ public final class Affine implements Layer {
     @Override
     public void backwardParameters(Matrix dout) {
         Matrix.gemm(true, false, 1, x, dout, 1, dW);
-        int cols = dout.cols();
-        for (int r = 0; r < dout.rows(); r++) {
-            for (int j = 0; j < cols; j++) {
-                db.add(j, dout.get(r * cols + j));
-            }
-        }
+        db.addColumnSums(dout);
     }
 }

@@ -8,25 +8,14 @@ public final class Relu implements Layer {
 
     @Override
     public Matrix forward(Matrix x) {
-        mask = new boolean[x.size()];
-        Matrix out = x.copy();
-        for (int i = 0; i < mask.length; i++) {
-            if (x.get(i) <= 0) {
-                mask[i] = true;
-                out.set(i, 0);
-            }
-        }
-        return out;
+        mask = x.isAtMost(0);
+        return x.maximum(0); // out = x.copy(); out[mask] = 0, in one pass the JIT vectorizes
     }
 
     @Override
     public Matrix backward(Matrix dout) {
         Matrix dx = dout.copy();
-        for (int i = 0; i < mask.length; i++) {
-            if (mask[i]) {
-                dx.set(i, 0);
-            }
-        }
+        dx.setWhere(mask, 0);
         return dx;
     }
 }

@@ -191,8 +191,102 @@ public final class Matrix {
     /** Every element as a new {@code double[]}. */
     public double[] toDoubles() {
         double[] out = new double[size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = get(i);
+        if (f != null) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = f[offset + i];
+            }
+        } else {
+            System.arraycopy(d, offset, out, 0, out.length);
+        }
+        return out;
+    }
+
+    /** For each element, whether it is at most {@code value}: numpy's {@code x <= value}, as a new mask. */
+    public boolean[] isAtMost(double value) {
+        boolean[] mask = new boolean[size()];
+        if (f != null) {
+            for (int i = 0; i < mask.length; i++) {
+                mask[i] = f[offset + i] <= value;
+            }
+        } else {
+            for (int i = 0; i < mask.length; i++) {
+                mask[i] = d[offset + i] <= value;
+            }
+        }
+        return mask;
+    }
+
+    /**
+     * A new matrix of {@code max(x, value)} element by element (numpy's {@code np.maximum(x, value)}); for
+     * {@code value = 0}, exactly what zeroing the elements {@code <= 0} of a copy gives (also for {@code -0.0}).
+     */
+    public Matrix maximum(double value) {
+        Matrix out = zerosLike();
+        if (f != null) {
+            float v = (float) value;
+            for (int i = 0; i < out.f.length; i++) {
+                out.f[i] = Math.max(f[offset + i], v);
+            }
+        } else {
+            for (int i = 0; i < out.d.length; i++) {
+                out.d[i] = Math.max(d[offset + i], value);
+            }
+        }
+        return out;
+    }
+
+    /** Sets the elements where {@code mask} is true to {@code value} (numpy's {@code x[mask] = value}), in place. */
+    public void setWhere(boolean[] mask, double value) {
+        if (mask.length != size()) {
+            throw new IllegalArgumentException("a mask of " + mask.length + " for " + this);
+        }
+        // A select rather than a branch: a ReLU mask is as often true as false, and mispredicted branches cost more
+        // than storing every element.
+        if (f != null) {
+            float v = (float) value;
+            for (int i = 0; i < mask.length; i++) {
+                f[offset + i] = mask[i] ? v : f[offset + i];
+            }
+        } else {
+            for (int i = 0; i < mask.length; i++) {
+                d[offset + i] = mask[i] ? value : d[offset + i];
+            }
+        }
+    }
+
+    /**
+     * Adds the column sums of {@code m} into this {@code 1 × m.cols()} matrix (numpy's {@code += m.sum(axis=0)}), row
+     * by row in this matrix's precision; modified in place.
+     */
+    public void addColumnSums(Matrix m) {
+        int cols = m.cols;
+        if (size() != cols || m.precision() != precision()) {
+            throw new IllegalArgumentException("cannot add the column sums of " + m + " into " + this);
+        }
+        for (int r = 0; r < m.rows; r++) {
+            int from = m.offset + r * cols;
+            if (f != null) {
+                for (int j = 0; j < cols; j++) {
+                    f[offset + j] += m.f[from + j];
+                }
+            } else {
+                for (int j = 0; j < cols; j++) {
+                    d[offset + j] += m.d[from + j];
+                }
+            }
+        }
+    }
+
+    /** A new {@code rows × b.size()} matrix whose every row is {@code b} (numpy's broadcast of a bias row). */
+    public static Matrix repeatRows(Matrix b, int rows) {
+        int cols = b.size();
+        Matrix out = zeros(b.precision(), rows, cols);
+        for (int r = 0; r < rows; r++) {
+            if (b.f != null) {
+                System.arraycopy(b.f, b.offset, out.f, r * cols, cols);
+            } else {
+                System.arraycopy(b.d, b.offset, out.d, r * cols, cols);
+            }
         }
         return out;
     }

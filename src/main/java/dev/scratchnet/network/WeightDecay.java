@@ -21,7 +21,7 @@ public record WeightDecay(double lambda) implements java.io.Serializable {
         double sum = 0;
         for (NetworkSpec.ParameterBlock b : spec.parameterBlocks()) {
             if (b.role() == LayerSpec.Role.WEIGHT) {
-                for (int i = b.offset(); i < b.offset() + b.size(); i++) {
+                for (int i = b.offset(), end = b.offset() + b.size(); i < end; i++) {
                     sum += params[i] * params[i];
                 }
             }
@@ -36,7 +36,7 @@ public record WeightDecay(double lambda) implements java.io.Serializable {
         }
         for (NetworkSpec.ParameterBlock b : spec.parameterBlocks()) {
             if (b.role() == LayerSpec.Role.WEIGHT) {
-                for (int i = b.offset(); i < b.offset() + b.size(); i++) {
+                for (int i = b.offset(), end = b.offset() + b.size(); i < end; i++) {
                     gradient[i] += lambda * params[i];
                 }
             }

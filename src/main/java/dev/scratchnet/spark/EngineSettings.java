@@ -38,15 +38,19 @@ public final class EngineSettings {
 
     public static final Setting<Mode> MODE = Setting.choice(ENGINE, "engine", Mode.class, Mode.AUTO,
             "how steps are scheduled: step (one Spark job a step), epoch (one job an epoch; with several partitions a "
-                    + "barrier stage whose tasks exchange their sums every step, all tasks at once) or auto (epoch when "
-                    + "the training data is one partition, else step); the same parameters either way");
+                    + "barrier stage whose tasks exchange their sums every step, all tasks at once, each exchange waiting "
+                    + "for Spark's barrier poll, once a second) or auto (epoch when the training data is one partition, "
+                    + "else step); the same parameters either way");
 
     public static final Setting<Integer> PARTITIONS = Setting.integerOrAuto(ENGINE, "partitions", 1, 100_000,
             "partitions of the cached training set (auto: one for a set of at most 64 MB cached, which lets a whole "
                     + "epoch run in one job; else the input's partitions; for MNIST's IDX files Spark's default "
                     + "parallelism)").param();
-    public static final Setting<Integer> TREE_DEPTH = Setting.integer(ENGINE, "treeDepth", 2, 1, 10,
-            "depth of the tree that sums the partitions' gradients, always in partition order (1: all on the driver)")
+    public static final Setting<Integer> TREE_DEPTH = Setting.integer(ENGINE, "treeDepth", 1, 1, 10,
+            "depth of Spark's treeAggregate that sums the partitions' gradients over a fixed tree (the same bits in any "
+                    + "arrival order): 1, every partition's sum to the driver (the fastest measured up to 32 partitions); "
+                    + "deeper, executor-side levels and the last addition on an executor, so the driver receives one sum "
+                    + "(shuffle stages: pays only when the driver's network is the limit)")
             .param();
     public static final Setting<Double> NO_EXECUTOR_TIMEOUT = Setting.decimal(ENGINE, "noExecutorTimeout", 120,
             "≥ 0 seconds (0: wait forever)", v -> {

@@ -24,13 +24,22 @@ final class GradientSumCodec {
         return sums;
     }
 
-    /** Count, weight sum, loss sum and the gradient's values, exactly, in Base64. */
+    /**
+     * Count, weight sum, loss sum and the gradient's values, exactly, in Base64: as floats when every value is one (a
+     * single-precision partition's sum), half the text, else as doubles.
+     */
     static String encode(GradientSum sum) {
         double[] g = sum.grad();
         int n = g == null ? -1 : g.length;
-        ByteBuffer b = ByteBuffer.allocate(8 + 8 + 8 + 4 + Math.max(0, n) * 8);
-        b.putLong(sum.count()).putDouble(sum.weightSum()).putDouble(sum.lossSum()).putInt(n);
-        if (g != null) {
+        boolean floats = g != null && GradientSum.isFloatExact(g);
+        ByteBuffer b = ByteBuffer.allocate(8 + 8 + 8 + 4 + 1 + Math.max(0, n) * (floats ? 4 : 8));
+        b.putLong(sum.count()).putDouble(sum.weightSum()).putDouble(sum.lossSum()).putInt(n).put((byte) (floats ? 1 : 0));
+        if (floats) {
+            java.nio.FloatBuffer f = b.asFloatBuffer();
+            for (double v : g) {
+                f.put((float) v);
+            }
+        } else if (g != null) {
             b.asDoubleBuffer().put(g);
         }
         return Base64.getEncoder().encodeToString(b.array());
@@ -42,11 +51,19 @@ final class GradientSumCodec {
         double weight = b.getDouble();
         double loss = b.getDouble();
         int n = b.getInt();
+        boolean floats = b.get() == 1;
         if (n < 0) {
             return count == 0 ? GradientSum.empty() : GradientSum.of(null, loss, count, weight);
         }
         double[] g = new double[n];
-        b.asDoubleBuffer().get(g);
+        if (floats) {
+            java.nio.FloatBuffer f = b.asFloatBuffer();
+            for (int i = 0; i < n; i++) {
+                g[i] = f.get(i);
+            }
+        } else {
+            b.asDoubleBuffer().get(g);
+        }
         return GradientSum.of(g, loss, count, weight);
     }
 }

@@ -162,6 +162,13 @@ public final class SparkEngine implements GradientEngine {
         return train.partitions();
     }
 
+    /**
+     * One job: a {@code treeAggregate} whose value is a set of nodes of the fixed {@link SumTree} over the partitions
+     * ({@link SumTree.Nodes}), so that the root is the same bits whatever order the tasks finish in. The depth is
+     * {@link EngineSettings#TREE_DEPTH}'s: with 1, every task's node goes to the driver, which adds them; deeper, Spark
+     * adds levels of executor-side combining and the last addition happens on an executor too
+     * ({@code finalAggregateOnExecutor}), so that the driver receives one sum, at the price of shuffle stages.
+     */
     @Override
     public GradientSum gradientSum(double[] params, int[] batch, StepPosition at) {
         sc.setJobDescription("train: epoch " + (at.epoch() + 1) + " step " + (at.stepInEpoch() + 1));
@@ -171,39 +178,54 @@ public final class SparkEngine implements GradientEngine {
         int[] starts = train.starts();
         boolean nativeBlas = this.nativeBlas;
         try {
-            JavaRDD<GradientSum> sums = train.rdd().map(block -> {
+            return train.rdd().treeAggregate(SumTree.Nodes.over(train.partitions()), (nodes, block) -> {
                 NativeBlas.install(nativeBlas);
-                return gradient.compute(block, starts[block.partition()], step, Parameters.fromWire(weights.value()));
-            });
-            return SumTree.sum(sums.collect());
+                return nodes.add(block.partition(), gradient.compute(block, starts[block.partition()], step,
+                        Parameters.fromWire(weights.value())));
+            }, SumTree.Nodes::addAll, treeDepth, treeDepth > 1).root();
         } finally {
             weights.destroy();
         }
     }
 
+    /** A partition's evaluation and its place in the order evaluations are added in. */
+    private record Counted(int order, Evaluation evaluation) implements Serializable {}
+
     /**
      * One job over the training blocks (for the validation rows, and every row when asked; skipped when neither is
-     * there) and the test blocks together.
+     * there) and the test blocks together, its counts added in partition order (training blocks, then test blocks)
+     * through a {@code treeAggregate} ({@link SumTree.InOrder}).
      */
     @Override
     public Evaluation evaluate(double[] params, BlockEvaluation.Counted counted) {
         sc.setJobDescription("evaluate");
         Broadcast<Object> weights = sc.broadcast(Parameters.wire(params, precision));
         try {
-            JavaRDD<Evaluation> counts = counted == BlockEvaluation.Counted.VALIDATION_AND_TRAINING || split.fraction() > 0
-                    ? evaluations(train, counted, weights) : null;
-            if (test != null) {
-                JavaRDD<Evaluation> tested = evaluations(test, BlockEvaluation.Counted.TEST, weights);
-                counts = counts == null ? tested : counts.union(tested);
+            JavaRDD<Counted> counts = null;
+            int parts = 0;
+            if (counted == BlockEvaluation.Counted.VALIDATION_AND_TRAINING || split.fraction() > 0) {
+                counts = evaluations(train, counted, weights, 0);
+                parts = train.partitions();
             }
-            return counts == null ? Evaluation.NONE : SumTree.evaluations(counts.collect());
+            if (test != null) {
+                JavaRDD<Counted> tested = evaluations(test, BlockEvaluation.Counted.TEST, weights, parts);
+                counts = counts == null ? tested : counts.union(tested);
+                parts += test.partitions();
+            }
+            return counts == null ? Evaluation.NONE : inOrder(counts, parts);
         } finally {
             weights.destroy();
         }
     }
 
-    private JavaRDD<Evaluation> evaluations(CachedBlocks blocks, BlockEvaluation.Counted counted,
-                                            Broadcast<Object> weights) {
+    private Evaluation inOrder(JavaRDD<Counted> counts, int parts) {
+        return counts.treeAggregate(SumTree.InOrder.over(parts), (sum, c) -> sum.add(c.order(), c.evaluation()),
+                SumTree.InOrder::addAll, treeDepth).total();
+    }
+
+    /** Each block's evaluation, placed at {@code first} + its partition. */
+    private JavaRDD<Counted> evaluations(CachedBlocks blocks, BlockEvaluation.Counted counted,
+                                         Broadcast<Object> weights, int first) {
         NetworkSpec spec = this.spec;
         ValidationSplit split = this.split;
         int chunk = this.evalChunk;
@@ -211,8 +233,8 @@ public final class SparkEngine implements GradientEngine {
         boolean nativeBlas = this.nativeBlas;
         return blocks.rdd().map(b -> {
             NativeBlas.install(nativeBlas);
-            return BlockEvaluation.evaluate(b, starts[b.partition()], counted, split, spec,
-                    Parameters.fromWire(weights.value()), chunk);
+            return new Counted(first + b.partition(), BlockEvaluation.evaluate(b, starts[b.partition()], counted, split,
+                    spec, Parameters.fromWire(weights.value()), chunk));
         });
     }
 
@@ -224,7 +246,7 @@ public final class SparkEngine implements GradientEngine {
         sc.setJobDescription("evaluate: test");
         Broadcast<Object> weights = sc.broadcast(Parameters.wire(params, precision));
         try {
-            return SumTree.evaluations(evaluations(test, BlockEvaluation.Counted.TEST, weights).collect());
+            return inOrder(evaluations(test, BlockEvaluation.Counted.TEST, weights, 0), test.partitions());
         } finally {
             weights.destroy();
         }

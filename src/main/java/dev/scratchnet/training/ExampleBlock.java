@@ -158,23 +158,52 @@ public final class ExampleBlock implements Serializable {
                 + (weights == null ? 0 : 4L * weights.length);
     }
 
-    /** The examples' rows {@code rows} (local row numbers) decoded into a new {@code rows.length × features} matrix. */
+    /**
+     * The examples' rows {@code rows} (local row numbers) decoded into a new {@code rows.length × features} matrix:
+     * a byte through its table's value, a float times the scale, each rounded once to {@code precision}.
+     */
     public Matrix rows(int[] rows, Precision precision) {
-        Matrix x = Matrix.zeros(precision, rows.length, features);
+        int n = Math.multiplyExact(rows.length, features);
+        if (precision == Precision.SINGLE) {
+            float[] x = new float[n];
+            if (bytes != null) {
+                float[] table = new float[256];
+                for (int b = 0; b < 256; b++) {
+                    table[b] = (float) byteValues[b];
+                }
+                for (int r = 0; r < rows.length; r++) {
+                    int src = rows[r] * features;
+                    int dst = r * features;
+                    for (int f = 0; f < features; f++) {
+                        x[dst + f] = table[bytes[src + f] & 0xFF];
+                    }
+                }
+            } else {
+                for (int r = 0; r < rows.length; r++) {
+                    int src = rows[r] * features;
+                    int dst = r * features;
+                    for (int f = 0; f < features; f++) {
+                        x[dst + f] = (float) (floats[src + f] * scale);
+                    }
+                }
+            }
+            return Matrix.of(rows.length, features, x);
+        }
+        double[] x = new double[n];
         for (int r = 0; r < rows.length; r++) {
             int src = rows[r] * features;
             int dst = r * features;
             if (bytes != null) {
                 for (int f = 0; f < features; f++) {
-                    x.set(dst + f, byteValues[bytes[src + f] & 0xFF]);
+                    x[dst + f] = byteValues[bytes[src + f] & 0xFF];
                 }
             } else {
                 for (int f = 0; f < features; f++) {
-                    x.set(dst + f, floats[src + f] * scale);
+                    x[dst + f] = floats[src + f] * scale;
                 }
             }
         }
-        return x;
+        return Matrix.of(rows.length, features, x);
     }
 
     /** The labels of local rows {@code rows}, in order. */

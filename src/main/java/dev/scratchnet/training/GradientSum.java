@@ -14,7 +14,7 @@ import java.nio.ByteOrder;
  * gradient array.
  */
 public final class GradientSum implements Serializable {
-    private static final long serialVersionUID = 3L;
+    private static final long serialVersionUID = 4L;
     private transient double[] grad;
     private double lossSum;
     private long count;
@@ -84,15 +84,27 @@ public final class GradientSum implements Serializable {
 
     /**
      * The gradient array as one block of bytes in the platform's order: a bulk copy each way, where Java
-     * serialization would write a double array value by value. Every task result of a step is one of these.
+     * serialization would write a double array value by value. Every task result of a step is one of these. When
+     * every value is a float (a single-precision partition's sum, before any addition), the values travel as floats:
+     * half the bytes, and the same values back.
      */
     private void writeObject(ObjectOutputStream out) throws IOException {
         out.defaultWriteObject();
         out.writeInt(grad == null ? -1 : grad.length);
         if (grad != null) {
-            ByteBuffer bytes = ByteBuffer.allocate(grad.length * Double.BYTES).order(ByteOrder.nativeOrder());
-            bytes.asDoubleBuffer().put(grad);
+            boolean floats = isFloatExact(grad);
+            ByteBuffer bytes = ByteBuffer.allocate(grad.length * (floats ? Float.BYTES : Double.BYTES))
+                    .order(ByteOrder.nativeOrder());
+            if (floats) {
+                java.nio.FloatBuffer f = bytes.asFloatBuffer();
+                for (double v : grad) {
+                    f.put((float) v);
+                }
+            } else {
+                bytes.asDoubleBuffer().put(grad);
+            }
             out.writeBoolean(ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN);
+            out.writeBoolean(floats);
             out.write(bytes.array());
         }
     }
@@ -102,11 +114,29 @@ public final class GradientSum implements Serializable {
         int n = in.readInt();
         if (n >= 0) {
             ByteOrder order = in.readBoolean() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
-            byte[] bytes = new byte[Math.multiplyExact(n, Double.BYTES)];
+            boolean floats = in.readBoolean();
+            byte[] bytes = new byte[Math.multiplyExact(n, floats ? Float.BYTES : Double.BYTES)];
             in.readFully(bytes);
             grad = new double[n];
-            ByteBuffer.wrap(bytes).order(order).asDoubleBuffer().get(grad);
+            if (floats) {
+                java.nio.FloatBuffer f = ByteBuffer.wrap(bytes).order(order).asFloatBuffer();
+                for (int i = 0; i < n; i++) {
+                    grad[i] = f.get(i);
+                }
+            } else {
+                ByteBuffer.wrap(bytes).order(order).asDoubleBuffer().get(grad);
+            }
         }
+    }
+
+    /** Whether every value is a float widened to double (so that narrowing it back loses nothing). */
+    public static boolean isFloatExact(double[] values) {
+        for (double v : values) {
+            if ((double) (float) v != v && !Double.isNaN(v)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The mean gradient, {@code sum / weightSum}, as a new array: the one division of a step. */

@@ -53,11 +53,12 @@ import org.apache.spark.api.java.JavaSparkContext;
  * Spark MLlib's MultilayerPerceptronClassifier and {@code ScratchnetClassifier} on the same DataFrame, the book's
  * numpy TwoLayerNet, micro-benchmarks (one synchronous step with negligible compute; BLAS rates on the layer
  * shapes), an epoch on replicated data, and {@link ScaleOut}: {@code ./submit.sh} as a user runs it, in local[2]
- * and on a standalone cluster of 1 and of 2 one-core workers (first epoch against later ones, time a step).
+ * and on a standalone cluster of 1, 2 and 4 one-core workers (first epoch against later ones, time a step, a cost
+ * model fitted to them: {@link ScalingModel}).
  * Prints a table and writes {@code target/bench/bench.json}. Run it with {@code mvn -B -Pbench verify}.
  *
  * <p>System properties: {@code bench.repeats} (3), {@code bench.parts} (comma list of
- * {@code spark,local,mllib,numpy,micro,replicate,torch,cold,cluster,tables,regression}; default all: {@code torch}
+ * {@code spark,local,mllib,numpy,micro,step,arith,replicate,torch,cold,cluster,tables,regression}; default all: {@code torch}
  * and {@code cold} are {@link UserRuns}, PyTorch and a user's cold {@code ./submit.sh} to 0.97 test accuracy;
  * {@code tables} and {@code regression} are {@link TablesBenchmark}), {@code bench.torch.coretype} (the OpenBLAS
  * kernel PyTorch's BLAS runs: by default the one the bundled OpenBLAS picked; {@code detected}: Debian's own
@@ -70,9 +71,9 @@ import org.apache.spark.api.java.JavaSparkContext;
  * {@code bench.spark} (Spark settings over the conf file's, e.g. {@code spark.broadcast.compress=false}).
  */
 public final class Benchmark {
-    static final String ALL_PARTS = "spark,local,mllib,numpy,micro,replicate,torch,cold,cluster,tables,regression";
+    static final String ALL_PARTS = "spark,local,mllib,numpy,micro,step,arith,replicate,torch,cold,cluster,tables,regression";
     /** The parts that need MNIST in memory and this JVM's SparkContext. */
-    private static final List<String> IN_CONTEXT = List.of("spark", "local", "mllib", "micro", "replicate");
+    private static final List<String> IN_CONTEXT = List.of("spark", "local", "mllib", "micro", "step", "replicate");
     private final Path projectDir;
     private final int repeats;
     private final boolean smoke;
@@ -212,6 +213,10 @@ public final class Benchmark {
             if (parts.contains("micro")) {
                 json.put("micro", micro(sc, data, spec, config));
             }
+            if (parts.contains("step")) {
+                json.put("step_cost", StepCost.measure(sc, data, spec, config, new int[] {2, 8, 32}, new int[] {1, 2},
+                        smoke ? 20 : 200, smoke ? 1 : Math.max(repeats, 5), this::row));
+            }
             if (parts.contains("replicate")) {
                 int copies = Integer.getInteger("bench.replicate", 4);
                 if (copies > 1) {
@@ -260,6 +265,9 @@ public final class Benchmark {
                         met(r, 0.5));
             }
         }
+        if (parts.contains("arith")) {
+            json.put("arithmetic", arithmetic(parsed));
+        }
         if (parts.contains("cluster") && !smoke) {
             Map<String, Object> scale = new ScaleOut(projectDir, out).run(Integer.getInteger("bench.cluster.epochs", 4));
             json.put("scale_out", scale);
@@ -268,12 +276,25 @@ public final class Benchmark {
                 double first = (double) local.get("first_over_later_epoch");
                 row("first epoch", "first epoch / median later epoch, a fresh ./submit.sh in local[2] ("
                         + scale.get("epochs") + " epochs)", fmt(first), met(first, 1.25));
-                for (String name : List.of("local[2]", "cluster_1_worker", "cluster_2_workers")) {
+                for (String name : List.of("local[2]", "cluster_1_worker", "cluster_2_workers", "cluster_4_workers")) {
                     Map<String, Object> r = cast(scale.get(name));
                     row("scale-out", name.replace('_', ' ') + (name.startsWith("cluster") ? " x 1 core, executors in own JVMs" : "")
                             + ": later epochs (steps + eval) / a step", fmt((double) r.get("later_epoch_seconds_median"))
                             + " s / " + fmt((double) r.get("later_step_ms_median")) + " ms", "first epoch "
                             + fmt((double) r.get("first_over_later_epoch")) + "x later");
+                }
+                Map<String, Object> step = cast(json.get("step_cost"));
+                Map<String, Object> model = ScalingModel.fit(scale, step, parsed, projectDir.resolve("docs/scaling.png"));
+                json.put("scaling_model", model);
+                row("scale-out", "model: step = compute / N + fixed(N), fixed(N) = a + b N", model.get("formula").toString(),
+                        "adding executors stops paying at N = " + model.get("best_n") + "; 10x wider network: N = "
+                                + model.get("best_n_wide"));
+                if (model.containsKey("own_core_formula")) {
+                    row("scale-out", "projected, a core per executor (b: the driver's cost a partition, local empty step)",
+                            model.get("own_core_formula").toString(), "stops paying at N = " + model.get("own_core_best_n")
+                                    + "; 10x wider: N = " + model.get("own_core_best_n_wide") + "; step at 16 / 64: "
+                                    + fmt((double) model.get("own_core_step_ms_16")) + " / "
+                                    + fmt((double) model.get("own_core_step_ms_64")) + " ms");
                 }
             } else {
                 row("scale-out", "standalone cluster", "skipped", (String) scale.get("skipped"));
@@ -311,6 +332,76 @@ public final class Benchmark {
         for (String[] r : rows) {
             out.printf("| %s | %s | %s | %s |%n", (Object[]) r);
         }
+    }
+
+    /**
+     * The in-process step ({@link Arithmetic}) and PyTorch's one-thread step on the same shapes
+     * ({@code torch_same_net.py --time-steps}), alternating round by round; then whether the second core adds compute.
+     */
+    private Map<String, Object> arithmetic(Configuration config) throws Exception {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Mnist.Split all = Mnist.load(projectDir.resolve("data/mnist"));
+        Mnist.Split data = smoke ? new Mnist.Split(all.train().slice(0, 3000), all.test().slice(0, 500)) : all;
+        NetworkSpec spec = NetworkSettings.spec(config, data.train().features(), data.train().classes());
+        int steps = smoke ? 3 : 30;
+        int rounds = smoke ? 1 : Math.max(repeats, 5);
+        List<Double> ours = new ArrayList<>();
+        List<Double> gemms = new ArrayList<>();
+        List<Double> torch = new ArrayList<>();
+        String missing = smoke ? "smoke run" : UserRuns.torchMissing();
+        List<String> torchArgs = UserRuns.torchArguments(config);
+        Map<String, Object> torchFacts = null;
+        String load = loadAverage();
+        for (int r = 0; r < rounds; r++) {
+            Map<String, Object> a = Arithmetic.measure(data, spec, config, steps, 1);
+            ours.add((double) a.get("step_ms"));
+            gemms.add((double) a.get("gemms_ms"));
+            m.put("batch", a.get("batch"));
+            if (missing == null && torchArgs != null) {
+                List<String> command = new ArrayList<>(List.of("/usr/bin/python3",
+                        projectDir.resolve("src/test/python/torch_same_net.py").toString(),
+                        projectDir.resolve("data/mnist").toString()));
+                command.addAll(torchArgs);
+                command.addAll(List.of("--time-steps", String.valueOf(steps), "--runs", "1"));
+                Map<String, Object> machine = cast(json.get("machine"));
+                String stdout = ScaleOut.command(projectDir, projectDir.resolve("target"), "torch-step", command,
+                        UserRuns.anchorEnvironment((String) machine.get("openblas_core")), 600);
+                torchFacts = cast(Json.mapper().readValue(stdout.strip().lines().reduce((x, y) -> y).orElse("{}"),
+                        Map.class));
+                torch.add(((Number) torchFacts.get("step_ms_median")).doubleValue());
+            }
+        }
+        double ms = median(ours);
+        double gemmMs = median(gemms);
+        m.put("step_ms", ms);
+        m.put("step_ms_runs", ours);
+        m.put("gemms_ms", gemmMs);
+        m.put("load_average_start", load);
+        m.put("load_average_end", loadAverage());
+        String what = spec.describe() + ", batch " + m.get("batch") + ", " + config.text(TrainingSettings.PRECISION)
+                + ", 1 thread (median of " + rounds + " x " + steps + " steps, load " + load + ")";
+        row("arith", "in-process step (decode, forward, backward, update): " + what, fmt(ms) + " ms",
+                "its GEMMs alone " + fmt(gemmMs) + " ms (" + pct(gemmMs / ms) + ")");
+        if (!torch.isEmpty()) {
+            double t = median(torch);
+            m.put("torch_step_ms", t);
+            m.put("torch_step_ms_runs", torch);
+            m.put("torch_blas_core", torchFacts.get("blas_core"));
+            m.put("over_torch", ms / t);
+            row("arith", "PyTorch " + torchFacts.get("torch") + " step, same shapes, 1 thread, OpenBLAS "
+                    + torchFacts.get("blas_core"), fmt(t) + " ms", "ours / PyTorch " + fmt(ms / t) + ": "
+                    + met(ms / t, 1.3));
+        } else {
+            row("arith", "PyTorch step", "skipped", missing == null ? "no PyTorch equivalent of the settings" : missing);
+        }
+        int batch = (int) m.get("batch");
+        Map<String, Object> cores = Arithmetic.secondCore(spec, batch, smoke ? 2 : 20, rounds);
+        m.put("second_core", cores);
+        row("arith", "the step's sgemm loop: one thread alone / two threads at once (total)",
+                fmt((double) cores.get("one_thread_gflops")) + " / " + fmt((double) cores.get("two_threads_total_gflops"))
+                        + " GFLOP/s", "second core adds " + pct((double) cores.get("second_core_gain") - 1) + " (load "
+                        + loadAverage() + ")");
+        return m;
     }
 
     interface EngineFactory {

@@ -15,9 +15,10 @@ import java.util.regex.Pattern;
 
 /**
  * The same run as a user starts it, {@code ./submit.sh} with {@code conf/spark-defaults.conf} and a fixed number
- * of epochs (no stop rule), in {@code local[2]} and on {@code src/main/sh/local-cluster.sh}'s standalone cluster
- * with 1 and with 2 workers of 1 core each (executors in their own JVMs): time per epoch and per step, read from
- * the run's own epoch lines. Each run is a fresh JVM, so its first epoch is what a user's first epoch costs.
+ * of epochs (no stop rule), in {@code local[2]} as the conf has it, and on {@code src/main/sh/local-cluster.sh}'s
+ * standalone cluster with 1, 2 and 4 workers of 1 core each (executors in their own JVMs), a partition an executor
+ * and a Spark job a step ({@code engine=step}) of {@link #CLUSTER_BATCH} examples: time per epoch and per step, read from the run's own epoch lines. Each
+ * run is a fresh JVM, so its first epoch is what a user's first epoch costs.
  */
 final class ScaleOut {
     /** {@code epoch 2 | 3.1 s (steps 1.45 s, eval 0.10 s) | step 110 | ...}. */
@@ -53,7 +54,12 @@ final class ScaleOut {
         }
     }
 
-    /** Runs local[2], then the cluster with 1 and with 2 workers, {@code epochs} epochs each. */
+    /** The cluster sizes measured. */
+    static final int[] WORKERS = {1, 2, 4};
+    /** The global batch of the cluster runs: enough compute a step for sharing it out to show. */
+    static final int CLUSTER_BATCH = 2000;
+
+    /** Runs local[2], then the cluster with 1, 2 and 4 workers, {@code epochs} epochs each. */
     Map<String, Object> run(int epochs) throws IOException, InterruptedException {
         Map<String, Object> m = new LinkedHashMap<>();
         if (!Files.isDirectory(project.resolve("target/spark-home/jars"))) {
@@ -62,8 +68,8 @@ final class ScaleOut {
         }
         Files.createDirectories(work);
         m.put("epochs", epochs);
-        m.put("local[2]", describe(submit("local", List.of("--master", "local[2]"), epochs)));
-        for (int workers : new int[] {1, 2}) {
+        m.put("local[2]", describe(submit("local", List.of("--master", "local[2]"), epochs, List.of())));
+        for (int workers : WORKERS) {
             Path state = work.resolve("cluster-" + workers);
             Map<String, String> env = Map.of("SCRATCHNET_CLUSTER_DIR", state.toString(),
                     "SCRATCHNET_WORKERS", String.valueOf(workers));
@@ -71,7 +77,7 @@ final class ScaleOut {
             try {
                 m.put("cluster_" + workers + "_worker" + (workers > 1 ? "s" : ""), describe(submit("cluster-" + workers,
                         List.of("--properties-file", state.resolve("cluster.conf").toString(), "--load-spark-defaults"),
-                        epochs)));
+                        epochs, List.of("partitions=" + workers, "engine=step", "batchSize=" + CLUSTER_BATCH))));
             } finally {
                 command("cluster-" + workers + "-stop", List.of(script(), "stop"), env, 120);
             }
@@ -94,12 +100,15 @@ final class ScaleOut {
         return m;
     }
 
-    private Epochs submit(String name, List<String> sparkArgs, int epochs) throws IOException, InterruptedException {
+    private Epochs submit(String name, List<String> sparkArgs, int epochs, List<String> settings)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(project.resolve("submit.sh").toString());
         command.addAll(sparkArgs);
-        for (String kv : List.of("epochs=" + epochs, "steps=0", "targetAccuracy=0", "progressSeconds=0",
-                "out=" + work.resolve("out-" + name))) {
+        List<String> all = new ArrayList<>(List.of("epochs=" + epochs, "steps=0", "targetAccuracy=0", "patience=0",
+                "progressSeconds=0", "out=" + work.resolve("out-" + name)));
+        all.addAll(settings);
+        for (String kv : all) {
             command.add("--conf");
             command.add("spark.scratchnet." + kv);
         }
