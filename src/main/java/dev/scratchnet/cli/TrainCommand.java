@@ -107,7 +107,8 @@ final class TrainCommand {
                 double loadSeconds = (System.nanoTime() - t2) / 1e9;
                 NetworkSpec spec;
                 try {
-                    spec = NetworkSettings.spec(config, data.features(), data.classes());
+                    spec = NetworkSettings.spec(config, DataSources.exampleShape(config, sc.hadoopConfiguration(),
+                            data.features()), data.classes());
                 } catch (Throwable e) {
                     data.close();
                     throw e;
@@ -143,8 +144,9 @@ final class TrainCommand {
         }
         TrainingSettings.batchSize(config, TrainingSettings.validationSplit(config, train[0]).trainPositions(train[0]).length,
                 train[0]);
-        TrainingRun.checkMemory(NetworkSettings.spec(config, train[1], Mnist.CLASSES), config.get(TrainingSettings.OPTIMIZER),
-                Runtime.getRuntime());
+        org.apache.hadoop.conf.Configuration hadoop = OutputFolders.hadoop(sparkConf);
+        TrainingRun.checkMemory(NetworkSettings.spec(config, DataSources.exampleShape(config, hadoop, train[1]),
+                Mnist.CLASSES), config.get(TrainingSettings.OPTIMIZER), Runtime.getRuntime());
     }
 
     /** Why a Spark run failed, in one line, when the cause is the cluster rather than the program; else null. */

@@ -3,6 +3,7 @@ package dev.scratchnet.spark;
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.data.Mnist;
+import dev.scratchnet.network.Shape;
 import java.io.IOException;
 import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
@@ -89,6 +90,19 @@ public final class DataSources {
         }
         String dir = config.get(DataSettings.DATA_DIR);
         return IdxSource.peek(hadoop, find(hadoop, dir, Mnist.FILES.get(0)), find(hadoop, dir, Mnist.FILES.get(1)));
+    }
+
+    /**
+     * The shape of one example of the configured data: for MNIST's IDX files {@code 1 × rows × columns}, as the images
+     * file's header says; for other formats a flat vector of {@code features} values (a layer list that needs an
+     * image then takes {@code inputShape}).
+     */
+    public static Shape exampleShape(Configuration config, org.apache.hadoop.conf.Configuration hadoop, int features) {
+        if (config.get(DataSettings.FORMAT) != DataSettings.Format.MNIST) {
+            return Shape.flat(features);
+        }
+        int[] size = IdxSource.imageSize(hadoop, find(hadoop, config.get(DataSettings.DATA_DIR), Mnist.FILES.get(0)));
+        return new Shape(1, size[0], size[1]);
     }
 
     private static CachedBlocks frame(SparkSession spark, Configuration config, DataSettings.Format format, String path,
