@@ -6,7 +6,8 @@ import dev.scratchnet.math.Matrix;
  * Batch normalization (§6.3, {@code common/layers.py} {@code BatchNormalization}), feature by feature as the book
  * does it (an image's {@code C·H·W} values are {@code C·H·W} features): in training,
  * {@code xn = (x − μ) / sqrt(σ² + 10e-7)} with the minibatch's mean {@code μ} and (biased) variance {@code σ²}, and
- * {@code out = γ·xn + β}; in inference the running mean and variance stand in for {@code μ} and {@code σ²}.
+ * {@code out = γ·xn + β}; in inference the running mean and variance stand in for {@code μ} and {@code σ²} (a
+ * value equal to the mean to within rounding normalizes to exactly 0, see {@link #SAME}).
  * Backward is the book's, in closed form: {@code dx = γ/std · (dout − Σdout/N − xn · Σ(dout·xn)/N)},
  * {@code dβ += Σ dout}, {@code dγ += Σ dout·xn}.
  *
@@ -21,6 +22,16 @@ import dev.scratchnet.math.Matrix;
 public final class BatchNormalization implements Layer {
     /** The book's {@code 10e-7} under the square root. */
     public static final double EPSILON = 10e-7;
+    /**
+     * A value within this distance of the mean, relative to {@code |x| + |s|} (the magnitudes its mean was summed
+     * from), is the mean: it normalizes to exactly 0. A feature that is
+     * the same in every example of the minibatch (MNIST's blank borders through a convolution) then gives exactly
+     * {@code β}, whatever order its mean was summed in; otherwise its {@code x − μ} is rounding noise amplified by
+     * {@code 1/sqrt(10e-7)}, and a ReLU after it (at its kink while {@code β = 0}) would let gradients through by the
+     * sign of that noise, which changes with the partitioning. Far above a sum's rounding (about {@code N·2⁻⁵³}),
+     * far below any real spread of values.
+     */
+    static final double SAME = 1e-9;
 
     private final Matrix gamma;
     private final Matrix beta;
@@ -104,7 +115,9 @@ public final class BatchNormalization implements Layer {
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < d; j++) {
                 int i = r * d + j;
-                double normalized = (x.get(i) - mean[j]) / std[j];
+                double centered = x.get(i) - mean[j];
+                double scale = Math.abs(x.get(i)) + Math.abs(runningMean.get(j));
+                double normalized = Math.abs(centered) <= SAME * scale ? 0 : centered / std[j];
                 xn.set(i, normalized);
                 out.set(i, gamma.get(j) * normalized + beta.get(j));
             }

@@ -18,6 +18,8 @@ public final class EpochRunner {
      */
     public static EpochResult run(ExampleBlock block, int start, EpochTask task, double[] params, Optimizer optimizer,
                                   UnaryOperator<GradientSum> exchange) {
+        dev.scratchnet.layers.BatchSums sums = BatchNormExchange.needed(task.spec())
+                ? BatchNormExchange.through(exchange) : dev.scratchnet.layers.BatchSums.LOCAL;
         double[] lossSums = new double[task.steps()];
         double[] weightSums = new double[task.steps()];
         for (int s = task.fromStep(); s < task.toStep(); s++) {
@@ -25,7 +27,7 @@ public final class EpochRunner {
             GradientEngine.StepPosition at = task.at(s);
             Step step = new Step(task.spec(), task.precision(), task.seed(), at.globalStep(), batch);
             GradientSum total = exchange.apply(PartitionStep.gradientSum(block, start, step,
-                    Parameters.forPrecision(params, task.precision())));
+                    Parameters.forPrecision(params, task.precision()), sums));
             if (total.count() != batch.length) {
                 throw new IllegalStateException("step " + at.globalStep() + " summed " + total.count()
                         + " examples, expected " + batch.length);
