@@ -292,6 +292,26 @@ class ConvolutionalLayersTest {
         return new Matrix[] {out, layer.backward(dout.view(from * 5, to - from, 5).copy())};
     }
 
+    /**
+     * Regression: a feature with the same value in every example (MNIST's blank border through a convolution)
+     * normalized to rounding noise times 1/sqrt(10e-7), so a ReLU after it passed gradients by the sign of that noise,
+     * which changed with the partitioning. It now gives exactly β.
+     */
+    @Test
+    void aFeatureConstantOverTheMinibatchNormalizesToExactlyBeta() {
+        Norm bn = norm(2);
+        bn.p.set(4, 0.731); // the running mean of feature 0: the shift, far from the values
+        Matrix x = random(9, 2, 1.0);
+        for (int r = 0; r < 9; r++) {
+            x.set(r, 0, 0.1 + 0.2); // a value whose sums do not round exactly
+        }
+        Matrix out = bn.layer(BatchSums.LOCAL, 0).forward(x);
+        for (int r = 0; r < 9; r++) {
+            assertEquals(bn.p.get(2), out.get(r, 0), 0.0, "exactly β");
+        }
+        assertTrue(out.get(0, 1) != bn.p.get(3), "a feature that varies is normalized");
+    }
+
     @Test
     void im2colRejectsWindowsLargerThanThePaddedInput() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Im2col(1, 4, 4, 5, 5, 1, 0));
