@@ -115,8 +115,8 @@ final class TrainCommand {
                 double loadSeconds = (System.nanoTime() - t2) / 1e9;
                 NetworkSpec spec;
                 try {
-                    spec = NetworkSettings.spec(config, Shape.flat(data.features()), data.classes(),
-                            data.train().labelStandardization());
+                    spec = NetworkSettings.spec(config, DataSources.exampleShape(config, sc.hadoopConfiguration(),
+                            data.features()), data.classes(), data.train().labelStandardization());
                 } catch (Throwable e) {
                     data.close();
                     throw e;
@@ -176,8 +176,9 @@ final class TrainCommand {
         }
         TrainingSettings.batchSize(config, TrainingSettings.validationSplit(config, train[0]).trainPositions(train[0]).length,
                 train[0]);
-        TrainingRun.checkMemory(NetworkSettings.spec(config, train[1], Mnist.CLASSES), config.get(TrainingSettings.OPTIMIZER),
-                Runtime.getRuntime());
+        org.apache.hadoop.conf.Configuration hadoop = OutputFolders.hadoop(sparkConf);
+        TrainingRun.checkMemory(NetworkSettings.spec(config, DataSources.exampleShape(config, hadoop, train[1]),
+                Mnist.CLASSES), config.get(TrainingSettings.OPTIMIZER), Runtime.getRuntime());
     }
 
     /** Why a Spark run failed, in one line, when the cause is the cluster rather than the program; else null. */

@@ -1,10 +1,14 @@
 package dev.scratchnet.network;
 
 import dev.scratchnet.layers.Affine;
+import dev.scratchnet.layers.BatchNormalization;
+import dev.scratchnet.layers.Convolution;
 import dev.scratchnet.layers.Dropout;
 import dev.scratchnet.layers.Layer;
+import dev.scratchnet.layers.Pooling;
 import dev.scratchnet.layers.Relu;
 import dev.scratchnet.layers.Sigmoid;
+import dev.scratchnet.math.Im2col;
 import dev.scratchnet.math.Matrix;
 import dev.scratchnet.math.SplitMix;
 import java.io.Serializable;
@@ -14,7 +18,8 @@ import java.util.Locale;
 
 /**
  * One layer of a network description, as users write it in a layer list ({@code affine:100}, {@code relu},
- * {@code sigmoid}, {@code dropout:0.5}, {@code affine} for the output layer): what it is and its hyper-parameters.
+ * {@code sigmoid}, {@code dropout:0.5}, {@code conv:30:5x5}, {@code pool:2x2}, {@code batchnorm}, {@code affine} for
+ * the output layer): what it is and its hyper-parameters.
  * Its shapes and parameters follow from the shape of its input; {@link NetworkSpec} chains them. Small and
  * serializable: what crosses the wire, never a bound {@link Layer}.
  */
@@ -38,8 +43,13 @@ public sealed interface LayerSpec extends Serializable {
     /** A working layer on {@code input} bound to this layer's parameter (and gradient) views. */
     Layer newLayer(Shape input, Binding binding);
 
-    /** What kind of parameter a block is: the optimizer trains weights and biases; weight decay acts on weights. */
-    enum Role { WEIGHT, BIAS }
+    /**
+     * What kind of parameter a block is: the optimizer trains weights, biases and scales; weight decay acts on
+     * weights; weights start random, scales at 1, the rest at 0. A statistic (batch normalization's running mean and
+     * variance) is not trained: its gradient slot carries the step's sums of the statistic to the driver, which
+     * moves it ({@code training.BatchNormStatistics}).
+     */
+    enum Role { WEIGHT, BIAS, SCALE, STATISTIC }
 
     /** One parameter block of a layer: its name's prefix ({@code W}, {@code b}), its shape and its role. */
     record Parameter(String prefix, int[] shape, Role role) implements Serializable {
@@ -69,7 +79,8 @@ public sealed interface LayerSpec extends Serializable {
     }
 
     /**
-     * Parses one layer ({@code affine:100}, {@code affine}, {@code relu}, {@code sigmoid}, {@code dropout:0.5}).
+     * Parses one layer ({@code affine:100}, {@code affine}, {@code relu}, {@code sigmoid}, {@code dropout:0.5},
+     * {@code conv:30:5x5[:s1][:p0]}, {@code pool:2x2[:s2][:p0]}, {@code batchnorm}).
      *
      * @throws IllegalArgumentException saying what is wrong
      */
@@ -96,8 +107,31 @@ public sealed interface LayerSpec extends Serializable {
                     }
                     yield new DropoutSpec(Double.parseDouble(p[1]));
                 }
+                case "conv" -> {
+                    if (p.length < 3) {
+                        throw new IllegalArgumentException("conv needs filters and a size: " + ConvSpec.FORM);
+                    }
+                    int[] size = size(p[2], "conv");
+                    int[] sp = strideAndPad(p, 3, 1, ConvSpec.FORM);
+                    yield new ConvSpec(positive(p[1], "conv's filters"), size[0], size[1], sp[0], sp[1]);
+                }
+                case "pool" -> {
+                    if (p.length < 2) {
+                        throw new IllegalArgumentException("pool needs a size: " + PoolSpec.FORM);
+                    }
+                    int[] size = size(p[1], "pool");
+                    int[] sp = strideAndPad(p, 2, size[0], PoolSpec.FORM);
+                    yield new PoolSpec(size[0], size[1], sp[0], sp[1]);
+                }
+                case "batchnorm" -> {
+                    if (p.length != 1) {
+                        throw new IllegalArgumentException("batchnorm takes no arguments");
+                    }
+                    yield new BatchNormSpec();
+                }
                 default -> throw new IllegalArgumentException("unknown layer '" + p[0]
-                        + "' (known: affine[:<outputs>], relu, sigmoid, dropout:<ratio>)");
+                        + "' (known: affine[:<outputs>], relu, sigmoid, dropout:<ratio>, " + ConvSpec.FORM + ", "
+                        + PoolSpec.FORM + ", batchnorm)");
             };
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a number in '" + text.trim() + "'");
@@ -116,6 +150,57 @@ public sealed interface LayerSpec extends Serializable {
             }
         }
         return List.copyOf(layers);
+    }
+
+    /** {@code 5x5} (or {@code 5}: square) as {@code {height, width}}. */
+    private static int[] size(String text, String layer) {
+        String[] hw = text.trim().split("x", -1);
+        if (hw.length > 2) {
+            throw new IllegalArgumentException(layer + "'s size must be <height>x<width>, got '" + text + "'");
+        }
+        int h = positive(hw[0], layer + "'s height");
+        return new int[] {h, hw.length == 1 ? h : positive(hw[1], layer + "'s width")};
+    }
+
+    /** The optional {@code s<stride>} and {@code p<pad>} items from {@code p[from]} on. */
+    private static int[] strideAndPad(String[] p, int from, int defaultStride, String form) {
+        int stride = defaultStride;
+        int pad = 0;
+        boolean strideSeen = false;
+        boolean padSeen = false;
+        for (int i = from; i < p.length; i++) {
+            String item = p[i].trim();
+            if (item.startsWith("s") && !strideSeen && !padSeen) {
+                stride = positive(item.substring(1), "the stride");
+                strideSeen = true;
+            } else if (item.startsWith("p") && !padSeen) {
+                pad = Integer.parseInt(item.substring(1).trim());
+                if (pad < 0) {
+                    throw new IllegalArgumentException("the padding must be ≥ 0");
+                }
+                padSeen = true;
+            } else {
+                throw new IllegalArgumentException("'" + item + "' is neither s<stride> nor p<pad> (" + form + ")");
+            }
+        }
+        return new int[] {stride, pad};
+    }
+
+    /** The windows of a layer of {@code fh × fw} on {@code input}, or a message saying what does not fit. */
+    private static Im2col windows(Shape input, int fh, int fw, int stride, int pad, String what) {
+        if (input.isFlat() && input.width() > 1 && fh > 1) {
+            throw new IllegalArgumentException(what + " needs an image, got a flat vector of " + input.size()
+                    + " values: give its shape C x H x W (" + NetworkSettings.INPUT_SHAPE.key() + ", e.g. 1x28x28)");
+        }
+        if (input.height() + 2 * pad < fh || input.width() + 2 * pad < fw) {
+            throw new IllegalArgumentException(fh + "x" + fw + " windows do not fit its " + input.height() + "x"
+                    + input.width() + " images" + (pad == 0 ? "" : " padded by " + pad));
+        }
+        return new Im2col(input.channels(), input.height(), input.width(), fh, fw, stride, pad);
+    }
+
+    private static String strideAndPadText(int stride, int defaultStride, int pad) {
+        return (stride == defaultStride ? "" : ":s" + stride) + (pad == 0 ? "" : ":p" + pad);
     }
 
     private static int positive(String text, String what) {
@@ -219,6 +304,113 @@ public sealed interface LayerSpec extends Serializable {
                 keys[r] = SplitMix.key(layerKey, pass.positions()[r]);
             }
             return new Dropout(ratio, keys);
+        }
+    }
+
+    /**
+     * Convolution ({@link Convolution}): {@code filters} filters of {@code height × width} with {@code stride} and
+     * {@code pad}; weights {@code W} of {@code filters × C × height × width} (the book's layout), biases {@code b} of
+     * {@code filters}.
+     */
+    record ConvSpec(int filters, int height, int width, int stride, int pad) implements LayerSpec {
+        static final String FORM = "conv:<filters>:<height>x<width>[:s<stride>][:p<pad>]";
+
+        public ConvSpec {
+            if (filters < 1 || height < 1 || width < 1 || stride < 1 || pad < 0) {
+                throw new IllegalArgumentException("conv needs positive filters, size and stride and a padding ≥ 0");
+            }
+        }
+
+        @Override
+        public String text() {
+            return "conv:" + filters + ":" + height + "x" + width + strideAndPadText(stride, 1, pad);
+        }
+
+        Im2col windows(Shape input) {
+            return LayerSpec.windows(input, height, width, stride, pad, "conv");
+        }
+
+        @Override
+        public Shape output(Shape input) {
+            Im2col w = windows(input);
+            return new Shape(filters, w.outHeight(), w.outWidth());
+        }
+
+        @Override
+        public List<Parameter> parameters(Shape input) {
+            return List.of(new Parameter("W", new int[] {filters, input.channels(), height, width}, Role.WEIGHT),
+                    new Parameter("b", new int[] {filters}, Role.BIAS));
+        }
+
+        @Override
+        public Layer newLayer(Shape input, Binding binding) {
+            return new Convolution(binding.param(0), binding.param(1), binding.grad(0), binding.grad(1), windows(input));
+        }
+    }
+
+    /** Max pooling ({@link Pooling}) over {@code height × width} windows with {@code stride} (default: the height). */
+    record PoolSpec(int height, int width, int stride, int pad) implements LayerSpec {
+        static final String FORM = "pool:<height>x<width>[:s<stride>][:p<pad>]";
+
+        public PoolSpec {
+            if (height < 1 || width < 1 || stride < 1 || pad < 0) {
+                throw new IllegalArgumentException("pool needs positive size and stride and a padding ≥ 0");
+            }
+        }
+
+        @Override
+        public String text() {
+            return "pool:" + height + "x" + width + strideAndPadText(stride, height, pad);
+        }
+
+        Im2col windows(Shape input) {
+            return LayerSpec.windows(input, height, width, stride, pad, "pool");
+        }
+
+        @Override
+        public Shape output(Shape input) {
+            Im2col w = windows(input);
+            return new Shape(input.channels(), w.outHeight(), w.outWidth());
+        }
+
+        @Override
+        public Layer newLayer(Shape input, Binding binding) {
+            return new Pooling(windows(input));
+        }
+    }
+
+    /**
+     * Batch normalization ({@link BatchNormalization}) of each of the input's values: {@code gamma} (a scale,
+     * starting at 1), {@code beta} (a bias), and the running mean and variance (statistics), one value a feature.
+     */
+    record BatchNormSpec() implements LayerSpec {
+        /** The book's momentum of the running statistics. */
+        public static final double MOMENTUM = 0.9;
+
+        @Override
+        public String text() {
+            return "batchnorm";
+        }
+
+        @Override
+        public Shape output(Shape input) {
+            return input;
+        }
+
+        @Override
+        public List<Parameter> parameters(Shape input) {
+            int[] d = {input.size()};
+            return List.of(new Parameter("gamma", d, Role.SCALE), new Parameter("beta", d, Role.BIAS),
+                    new Parameter("running_mean", d, Role.STATISTIC), new Parameter("running_var", d, Role.STATISTIC));
+        }
+
+        @Override
+        public Layer newLayer(Shape input, Binding binding) {
+            Pass pass = binding.pass();
+            Matrix[] grads = binding.grads() == null ? null
+                    : new Matrix[] {binding.grad(0), binding.grad(1), binding.grad(2), binding.grad(3)};
+            return new BatchNormalization(binding.param(0), binding.param(1), binding.param(2), binding.param(3), grads,
+                    pass.training() ? pass.batchSums() : null, pass.batchCount());
         }
     }
 }

@@ -58,7 +58,9 @@ public final class Network {
      * Forward and backward over the batch, <em>adding</em> the gradient of the summed loss
      * {@code Σ_i w_i · loss_i} into {@code grads} ({@code 1 × parameterCount}, the parameters' precision). Returns
      * that sum. Dividing by the weights' sum is left to the caller, once, so that sums from many partitions add up
-     * exactly; weight decay is left to the caller too (it is added once per step).
+     * exactly; weight decay is left to the caller too (it is added once per step). The slots of statistics (batch
+     * normalization's running mean and variance) receive this batch's sums of them instead of a gradient, for the
+     * driver to move the running statistics with.
      *
      * @param t one target per row: a class index, or the value to regress on
      * @param w one weight per row, or null for weights of 1
@@ -98,11 +100,19 @@ public final class Network {
         return gradient(x, t, Pass.training(0, x.rows()));
     }
 
-    /** The backprop gradient of {@link #loss(Matrix, double[], Pass)}. */
+    /**
+     * The backprop gradient of {@link #loss(Matrix, double[], Pass)}; 0 for statistics (batch normalization's running
+     * mean and variance: the loss of a training pass does not depend on them).
+     */
     public double[] gradient(Matrix x, double[] t, Pass pass) {
         Matrix grads = params.zerosLike();
         accumulateGradient(x, t, null, pass, grads);
         double[] grad = grads.toDoubles();
+        for (NetworkSpec.ParameterBlock b : spec.parameterBlocks()) {
+            if (b.role() == LayerSpec.Role.STATISTIC) {
+                java.util.Arrays.fill(grad, b.offset(), b.offset() + b.size(), 0.0);
+            }
+        }
         double scale = 1.0 / x.rows();
         for (int i = 0; i < grad.length; i++) {
             grad[i] *= scale;

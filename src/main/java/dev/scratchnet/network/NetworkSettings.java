@@ -32,9 +32,12 @@ public final class NetworkSettings {
     public static final Setting<List<LayerSpec>> LAYERS = Setting.<List<LayerSpec>>custom(NETWORK, "network",
             List.<LayerSpec>of(), text -> text.isEmpty() ? List.<LayerSpec>of() : LayerSpec.parseList(text),
             (List<LayerSpec> list) -> String.join(",", list.stream().map(LayerSpec::text).toList()),
-            "empty, or a comma list of affine:<outputs>, relu, sigmoid, dropout:<ratio>, ending in affine",
-            "the network as a layer list, e.g. affine:100,relu,dropout:0.5,affine (empty: hidden, activation and "
-                    + "dropout build a fully connected one)").trajectory().param();
+            "empty, or a comma list of affine:<outputs>, relu, sigmoid, dropout:<ratio>, "
+                    + "conv:<filters>:<h>x<w>[:s<stride>][:p<pad>], pool:<h>x<w>[:s<stride>][:p<pad>], batchnorm, "
+                    + "ending in affine",
+            "the network as a layer list, e.g. affine:100,relu,dropout:0.5,affine or the book's SimpleConvNet "
+                    + "conv:30:5x5,relu,pool:2x2,affine:100,relu,affine (empty: hidden, activation and dropout build a "
+                    + "fully connected one)").trajectory().param();
     public static final Setting<String> INPUT_SHAPE = Setting.text(NETWORK, "inputShape", "auto",
             "auto, or C x H x W (e.g. 1x28x28)", v -> {
                 if (!v.equalsIgnoreCase("auto")) {

@@ -15,8 +15,10 @@ import java.util.stream.Collectors;
  * output Affine layer ({@code classes} outputs, or 1 for a regression).
  *
  * <p>Parameters live in one flat array, layer after layer and block after block: {@code W1} (for an Affine layer
- * {@code in × out}, row-major), {@code b1}, {@code W2}, {@code b2}, …, numbered by the layers that hold weights, as
- * the book names them. This object is small and serializable: it is what crosses the wire, never a bound
+ * {@code in × out}, row-major; for a convolution the book's {@code FN × C × FH × FW}), {@code b1}, {@code W2},
+ * {@code b2}, …, numbered by the layers that hold weights, as the book names them; batch normalization's
+ * {@code gamma1}, {@code beta1}, {@code running_mean1}, {@code running_var1}, … are numbered by the batch-normalization
+ * layers (as the book's {@code MultiLayerNetExtend} numbers them when one follows each hidden Affine layer). This object is small and serializable: it is what crosses the wire, never a bound
  * {@link Network}. Every shape is checked when it is built, so a list that does not fit its input fails before
  * anything runs.
  */
@@ -212,14 +214,21 @@ public final class NetworkSpec implements Serializable {
         return found == null ? Activation.RELU : found;
     }
 
-    /** Floating-point operations of one forward + backward example (multiply-adds counted as 2). */
+    /**
+     * Floating-point operations of one forward + backward example in the matrix products (multiply-adds counted as 2):
+     * an Affine layer's {@code in × out} weights once, a convolution's filters once per output position.
+     */
     public long flopsPerTrainingExample() {
         long flops = 0;
         boolean first = true;
-        for (ParameterBlock b : parameterBlocks()) {
-            if (b.role() == LayerSpec.Role.WEIGHT) {
-                flops += 2L * b.size() * (first ? 2 : 3); // forward, dW, and dX except for the first layer
-                first = false;
+        for (int i = 0; i < layers.size(); i++) {
+            for (ParameterBlock b : blocksOf(i)) {
+                if (b.role() == LayerSpec.Role.WEIGHT) {
+                    Shape out = layers.get(i).output(inputOf(i));
+                    long uses = layers.get(i) instanceof LayerSpec.ConvSpec ? (long) out.height() * out.width() : 1;
+                    flops += 2L * b.size() * uses * (first ? 2 : 3); // forward, dW, and dX except for the first layer
+                    first = false;
+                }
             }
         }
         return flops;
@@ -279,6 +288,7 @@ public final class NetworkSpec implements Serializable {
         Shape shape = input;
         long offset = 0;
         int weighted = 0;
+        int normalized = 0;
         for (int i = 0; i < layers.size(); i++) {
             LayerSpec layer = layers.get(i);
             inputs[i] = shape;
@@ -286,11 +296,14 @@ public final class NetworkSpec implements Serializable {
                 Shape out = layer.output(shape);
                 List<Parameter> params = layer.parameters(shape);
                 List<ParameterBlock> mine = new ArrayList<>();
-                if (!params.isEmpty()) {
-                    weighted++;
+                int number = 0;
+                if (layer instanceof LayerSpec.BatchNormSpec) {
+                    number = ++normalized;
+                } else if (!params.isEmpty()) {
+                    number = ++weighted;
                 }
                 for (Parameter p : params) {
-                    ParameterBlock b = new ParameterBlock(p.prefix() + weighted, (int) Math.min(offset, Integer.MAX_VALUE),
+                    ParameterBlock b = new ParameterBlock(p.prefix() + number, (int) Math.min(offset, Integer.MAX_VALUE),
                             p.shape().clone(), p.role());
                     offset += p.size();
                     if (offset > Integer.MAX_VALUE - 8) {

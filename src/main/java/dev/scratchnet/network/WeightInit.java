@@ -7,7 +7,9 @@ import java.util.Random;
  * How weights start (the book's §6.2): Gaussian with a fixed std (the book's {@code weight_init_std=0.01}), He
  * ({@code std = sqrt(2 / fanIn)}, for ReLU), Xavier ({@code std = sqrt(1 / fanIn)}, for sigmoid), or {@code auto}:
  * He for a network with ReLU layers, Xavier for one with sigmoid layers only, as the book's {@code MultiLayerNet}
- * chooses by activation. {@code fanIn} is a weight's inputs: {@code in} for an Affine layer. Biases start at 0.
+ * chooses by activation. {@code fanIn} is a weight's inputs: {@code in} for an Affine layer, {@code C·FH·FW} for a
+ * convolution's filters. Biases start at 0; batch normalization's {@code gamma} at 1, its running mean and variance
+ * at 0 (the book's {@code np.zeros}).
  */
 public record WeightInit(Kind kind, double std) {
 
@@ -79,12 +81,18 @@ public record WeightInit(Kind kind, double std) {
         };
     }
 
-    /** Fresh parameters for {@code spec}: weights drawn block by block, in array order, from {@code new Random(seed)}. */
+    /**
+     * Fresh parameters for {@code spec}: weights drawn block by block, in array order, from {@code new Random(seed)}
+     * (so a network without scales draws what it always drew), scales 1, the rest 0.
+     */
     public double[] initialize(NetworkSpec spec, long seed) {
         WeightInit rule = resolve(spec);
         double[] params = new double[spec.parameterCount()];
         Random random = new Random(seed);
         for (NetworkSpec.ParameterBlock block : spec.parameterBlocks()) {
+            if (block.role() == LayerSpec.Role.SCALE) {
+                java.util.Arrays.fill(params, block.offset(), block.offset() + block.size(), 1.0);
+            }
             if (block.role() != LayerSpec.Role.WEIGHT) {
                 continue;
             }

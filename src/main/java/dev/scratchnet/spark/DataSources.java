@@ -6,6 +6,7 @@ import dev.scratchnet.data.Labels;
 import dev.scratchnet.data.Mnist;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.Task;
+import dev.scratchnet.network.Shape;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -186,6 +187,19 @@ public final class DataSources {
         IdxSource.checkSameSize(hadoop, find(hadoop, dir, Mnist.FILES.get(2)), images);
         CachedBlocks.checkPartitions(config.get(EngineSettings.PARTITIONS), train[0], images);
         return train;
+    }
+
+    /**
+     * The shape of one example of the configured data: for MNIST's IDX files {@code 1 × rows × columns}, as the images
+     * file's header says; for other formats a flat vector of {@code features} values (a layer list that needs an
+     * image then takes {@code inputShape}).
+     */
+    public static Shape exampleShape(Configuration config, org.apache.hadoop.conf.Configuration hadoop, int features) {
+        if (config.get(DataSettings.FORMAT) != DataSettings.Format.MNIST) {
+            return Shape.flat(features);
+        }
+        int[] size = IdxSource.imageSize(hadoop, find(hadoop, config.get(DataSettings.DATA_DIR), Mnist.FILES.get(0)));
+        return new Shape(1, size[0], size[1]);
     }
 
     /** The name of the column in which Spark's CSV reader puts a line it found malformed (of another width). */

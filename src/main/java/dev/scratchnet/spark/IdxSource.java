@@ -100,6 +100,12 @@ final class IdxSource {
         return train.header.dims()[0];
     }
 
+    /** The {@code {rows, columns}} of an images file's images, from its header (read on the driver). */
+    static int[] imageSize(org.apache.hadoop.conf.Configuration conf, String images) {
+        Idx img = open(new SerializableConfiguration(conf), images, 3, "images");
+        return new int[] {img.header.dims()[1], img.header.dims()[2]};
+    }
+
     /** Reads the header on the driver; for a raw file also checks that its length is what the header says. */
     private static Idx open(SerializableConfiguration hadoop, String file, int dims, String what) {
         try {

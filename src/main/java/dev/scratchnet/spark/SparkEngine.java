@@ -6,6 +6,7 @@ import dev.scratchnet.math.NativeBlas;
 import dev.scratchnet.math.Precision;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.math.Matrix;
+import dev.scratchnet.training.BatchNormExchange;
 import dev.scratchnet.training.BlockEvaluation;
 import dev.scratchnet.training.EpochResult;
 import dev.scratchnet.training.EpochRunner;
@@ -172,6 +173,10 @@ public final class SparkEngine implements GradientEngine {
     @Override
     public GradientSum gradientSum(double[] params, int[] batch, StepPosition at) {
         sc.setJobDescription("train: epoch " + (at.epoch() + 1) + " step " + (at.stepInEpoch() + 1));
+        if (BatchNormExchange.needed(spec)) {
+            return BatchNormRounds.gradientSum(sc, train, new Step(spec, precision, seed, at.globalStep(), batch),
+                    Parameters.wire(params, precision), nativeBlas);
+        }
         Broadcast<Object> weights = sc.broadcast(Parameters.wire(params, precision));
         Step step = new Step(spec, precision, seed, at.globalStep(), batch);
         BlockGradient gradient = this.gradient;

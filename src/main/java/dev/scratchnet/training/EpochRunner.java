@@ -1,5 +1,6 @@
 package dev.scratchnet.training;
 
+import dev.scratchnet.layers.BatchSums;
 import dev.scratchnet.math.Matrix;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.network.Task;
@@ -25,6 +26,8 @@ public final class EpochRunner {
      */
     public static EpochResult run(ExampleBlock block, int start, EpochTask task, double[] params, Optimizer optimizer,
                                   UnaryOperator<GradientSum> exchange) {
+        BatchSums sums = BatchNormExchange.needed(task.spec())
+                ? BatchNormExchange.through(exchange) : BatchSums.LOCAL;
         long t0 = System.nanoTime();
         int stepsPerEpoch = task.schedule().stepsPerEpoch();
         int epoch = task.start().epoch();
@@ -42,7 +45,7 @@ public final class EpochRunner {
                 GradientEngine.StepPosition at = new GradientEngine.StepPosition(epoch, s, g);
                 Step step = new Step(task.spec(), task.precision(), task.seed(), g, batch);
                 GradientSum total = exchange.apply(PartitionStep.gradientSum(block, start, step,
-                        Parameters.forPrecision(params, task.precision())));
+                        Parameters.forPrecision(params, task.precision()), sums));
                 if (total.count() != batch.length) {
                     throw new IllegalStateException("step " + g + " summed " + total.count() + " examples, expected "
                             + batch.length);

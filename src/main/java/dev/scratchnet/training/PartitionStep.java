@@ -1,5 +1,6 @@
 package dev.scratchnet.training;
 
+import dev.scratchnet.layers.BatchSums;
 import dev.scratchnet.math.Matrix;
 import dev.scratchnet.network.Network;
 import dev.scratchnet.network.Pass;
@@ -18,8 +19,19 @@ public final class PartitionStep {
      * with {@code params} in the step's precision; an empty share is {@link GradientSum#empty()}.
      */
     public static GradientSum gradientSum(ExampleBlock block, int start, Step step, Matrix params) {
+        return gradientSum(block, start, step, params, BatchSums.LOCAL);
+    }
+
+    /**
+     * The same, batch normalization taking the totals over every share of the step from {@code sums}
+     * ({@link BatchNormExchange}); a share with no rows still makes its exchanges, with zeros.
+     */
+    public static GradientSum gradientSum(ExampleBlock block, int start, Step step, Matrix params, BatchSums sums) {
         int[] rows = block.share(step.batch(), start);
         if (rows.length == 0) {
+            if (sums != BatchSums.LOCAL) {
+                BatchNormExchange.idle(step.spec(), sums);
+            }
             return GradientSum.empty();
         }
         Matrix xBatch = block.rows(rows, step.precision());
@@ -32,7 +44,7 @@ public final class PartitionStep {
         Network network = new Network(step.spec(), params, WeightDecay.NONE);
         Matrix grads = params.zerosLike();
         double lossSum = network.accumulateGradient(xBatch, tBatch, wBatch,
-                Pass.training(step.seed(), step.globalStep(), positions), grads);
+                Pass.training(step.seed(), step.globalStep(), positions).share(sums, step.batch().length), grads);
         return GradientSum.of(grads.toDoubles(), lossSum, rows.length, weightSum(wBatch, rows.length));
     }
 

@@ -10,7 +10,8 @@ import java.util.Locale;
 /**
  * The driver's half of one synchronous step, as one piece of code wherever it runs (on the driver, or in every
  * task of an epoch run where the data is): the mean gradient (the one division), the weight decay, the checks that
- * stop a diverging run before it touches a checkpoint, and the optimizer's update at the scheduled rate.
+ * stop a diverging run before it touches a checkpoint, the optimizer's update at the scheduled rate, and batch
+ * normalization's running statistics ({@link BatchNormStatistics}).
  *
  * @param learningRate the configured rate's text, for the message that stops a diverging run
  */
@@ -32,9 +33,11 @@ public record StepUpdate(NetworkSpec spec, WeightDecay weightDecay, String learn
     public void apply(GradientSum sum, double[] params, Optimizer optimizer, double rateFactor,
                       GradientEngine.StepPosition at) {
         double[] gradient = sum.meanGradient(params.length);
+        var statistics = BatchNormStatistics.moved(spec, sum, params, gradient);
         weightDecay.addGradient(spec, params, gradient);
         check(at, sum.lossSum() / sum.weightSum(), gradient, "the gradient");
         optimizer.update(params, gradient, rateFactor);
+        BatchNormStatistics.set(statistics, params);
         check(at, 0, params, "the updated parameters");
     }
 

@@ -106,6 +106,7 @@ public final class Trainer {
         this.weightDecay = TrainingSettings.weightDecay(config);
         this.update = new StepUpdate(spec, weightDecay, config.text(TrainingSettings.LEARNING_RATE));
         this.stopRule = StopRule.of(config, engine.hasValidation());
+        BatchNormStatistics.check(spec, config.get(TrainingSettings.OPTIMIZER));
     }
 
     /** The minibatch size a run of {@code config} on {@code engine}'s data takes (all of it for l-bfgs). */

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Seconds per epoch of conf/convnet.conf's SimpleConvNet and of the default fully connected net
+# (conf/spark-defaults.conf) on 1, 2 and 4 one-core workers of src/main/sh/local-cluster.sh (executors in their own
+# JVMs), a fixed number of epochs each (no stop rule), as ./submit.sh runs them; prints each run's epoch lines.
+#   src/test/sh/convnet-scale-out.sh            # EPOCHS=2 WORKERS_LIST="1 2 4"
+# For docs/convnet.md; not run by CI. Outputs in target/bench/convnet-scale.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+cd "$ROOT"
+EPOCHS="${EPOCHS:-2}"
+WORK="$ROOT/target/bench/convnet-scale"
+mkdir -p "$WORK"
+unset SPARK_HOME SPARK_CONF_DIR
+fixed=(--conf spark.scratchnet.epochs="$EPOCHS" --conf spark.scratchnet.steps=0 --conf spark.scratchnet.targetAccuracy=0
+  --conf spark.scratchnet.progressSeconds=0)
+for n in ${WORKERS_LIST:-1 2 4}; do
+  state="$WORK/cluster-$n"
+  export SCRATCHNET_CLUSTER_DIR="$state" SCRATCHNET_WORKERS="$n"
+  src/main/sh/local-cluster.sh start
+  # The cluster's properties (its secret included, so the file stays 0600) and the conv net's, in one file:
+  # conf/spark-defaults.conf (--load-spark-defaults) would set hidden, which a layer list refuses.
+  (umask 077; cat "$state/cluster.conf" conf/convnet.conf > "$state/convnet.conf")
+  echo "== load $(cut -d' ' -f1-3 /proc/loadavg) | $n worker(s): convnet"
+  ./submit.sh --properties-file "$state/convnet.conf" "${fixed[@]}" --conf spark.scratchnet.out="$WORK/out-conv-$n" \
+    train > "$WORK/conv-$n.out" 2> "$WORK/conv-$n.err" || echo "conv run failed: $WORK/conv-$n.err"
+  grep -E '^(network|data|epoch) ' "$WORK/conv-$n.out" || true
+  echo "== load $(cut -d' ' -f1-3 /proc/loadavg) | $n worker(s): fully connected default"
+  ./submit.sh --properties-file "$state/cluster.conf" --load-spark-defaults "${fixed[@]}" \
+    --conf spark.scratchnet.out="$WORK/out-fc-$n" train > "$WORK/fc-$n.out" 2> "$WORK/fc-$n.err" \
+    || echo "fc run failed: $WORK/fc-$n.err"
+  grep -E '^(network|data|epoch) ' "$WORK/fc-$n.out" || true
+  src/main/sh/local-cluster.sh stop
+done
