@@ -3,18 +3,20 @@ package dev.scratchnet.cli;
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.network.GradientCheck;
-import dev.scratchnet.spark.DataSettings;
+import dev.scratchnet.settings.DataSettings;
+import dev.scratchnet.settings.Settings;
 import dev.scratchnet.spark.SparkEngine;
 import dev.scratchnet.training.PartitionStep;
-import dev.scratchnet.spark.Settings;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code scratchnet [train | gradcheck | evaluate --model PATH | fetch-data]}, run by spark-submit
@@ -114,7 +116,11 @@ public final class Main implements Callable<Integer> {
         static SparkEngine.BlockGradient gradient;
 
         static Configuration settings() {
-            return Settings.of(conf);
+            Map<String, String> properties = new LinkedHashMap<>();
+            for (scala.Tuple2<String, String> kv : conf.getAll()) {
+                properties.put(kv._1(), kv._2());
+            }
+            return Settings.parse(properties); // the spark.scratchnet.* keys; Spark's own are ignored
         }
 
         private Context() {}

@@ -5,7 +5,7 @@ import dev.scratchnet.config.Configuration;
 import dev.scratchnet.data.Mnist;
 import dev.scratchnet.data.MnistFetcher;
 import dev.scratchnet.report.AtomicFiles;
-import dev.scratchnet.spark.DataSettings;
+import dev.scratchnet.settings.DataSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.scratchnet.cli;
 
+import dev.scratchnet.Resources;
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.data.Mnist;
@@ -7,10 +8,10 @@ import dev.scratchnet.math.NativeBlas;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.network.Shape;
+import dev.scratchnet.settings.DataSettings;
+import dev.scratchnet.settings.EngineSettings;
 import dev.scratchnet.spark.CachedCleanSparkContext;
-import dev.scratchnet.spark.DataSettings;
 import dev.scratchnet.spark.DataSources;
-import dev.scratchnet.spark.EngineSettings;
 import dev.scratchnet.spark.ExecutorWatchdog;
 import dev.scratchnet.spark.SparkEngine;
 import dev.scratchnet.training.EngineFacts;
@@ -106,29 +107,10 @@ final class TrainCommand {
         long t1 = System.nanoTime();
         JavaSparkContext sc = startSpark(conf, config, out);
         double startupSeconds = (System.nanoTime() - t1) / 1e9;
+        // Spark is stopped whatever happens; an exception is first explained while Spark can still say why.
         try (ExecutorWatchdog watchdog = new ExecutorWatchdog(sc, config.get(EngineSettings.NO_EXECUTOR_TIMEOUT))) {
             try {
-                Interrupts.stopIfRequested("while Spark started");
-                SparkSession spark = SparkConsole.session(sc);
-                long t2 = System.nanoTime();
-                DataSources.Loaded data = load(sc, spark, config, out);
-                double loadSeconds = (System.nanoTime() - t2) / 1e9;
-                NetworkSpec spec;
-                try {
-                    spec = NetworkSettings.spec(config, DataSources.exampleShape(config, sc.hadoopConfiguration(),
-                            data.features()), data.classes(), data.train().labelStandardization());
-                } catch (Throwable e) {
-                    data.close();
-                    throw e;
-                }
-                TrainingRun run = new TrainingRun(config, spec, outputs(folders, config, spec), out)
-                        .interruptible(Interrupts::requested);
-                try (SparkEngine engine = new SparkEngine(sc, spec, data.train(), data.test(), config, gradient)) {
-                    TrainingState state = run.startingState(engine);
-                    EngineFacts facts = new EngineFacts(engine.describe(), sc.master(), sc.version(), engine.partitions(),
-                            engine.cachedBytes(), startupSeconds, loadSeconds);
-                    return run.run(engine, state, facts).summary();
-                }
+                return train(sc, config, folders, gradient, out, startupSeconds);
             } catch (Exception e) { // Spark's SparkException is checked in Java's eyes but thrown unchecked
                 ScratchnetException explained = explain(e, sc, config, folders, watchdog);
                 if (explained != null) {
@@ -138,6 +120,28 @@ final class TrainCommand {
             }
         } finally {
             SparkConsole.stopQuietly(sc);
+        }
+    }
+
+    /** The run on a started Spark: the data read and cached, the network resolved against it, the training. */
+    private static RunSummary train(JavaSparkContext sc, Configuration config, OutputFolders folders,
+                                    SparkEngine.BlockGradient gradient, PrintStream out, double startupSeconds) {
+        Interrupts.stopIfRequested("while Spark started");
+        SparkSession spark = SparkConsole.session(sc);
+        long t2 = System.nanoTime();
+        DataSources.Loaded data = load(sc, spark, config, out);
+        double loadSeconds = (System.nanoTime() - t2) / 1e9;
+        NetworkSpec spec = Resources.closeOnFailure(data::close, () -> NetworkSettings.spec(config,
+                DataSources.exampleShape(config, sc.hadoopConfiguration(), data.features()), data.classes(),
+                data.train().labelStandardization()));
+        TrainingRun run = new TrainingRun(config, spec, outputs(folders, config, spec), out)
+                .interruptible(Interrupts::requested);
+        // The engine owns the cached data from here on: closing it releases the blocks.
+        try (SparkEngine engine = new SparkEngine(sc, spec, data.train(), data.test(), config, gradient)) {
+            TrainingState state = run.startingState(engine);
+            EngineFacts facts = new EngineFacts(engine.describe(), sc.master(), sc.version(), engine.partitions(),
+                    engine.cachedBytes(), startupSeconds, loadSeconds);
+            return run.run(engine, state, facts).summary();
         }
     }
 

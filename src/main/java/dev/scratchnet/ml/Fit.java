@@ -1,5 +1,6 @@
 package dev.scratchnet.ml;
 
+import dev.scratchnet.Resources;
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.data.Labels;
@@ -9,9 +10,9 @@ import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.network.Shape;
 import dev.scratchnet.network.Task;
 import dev.scratchnet.report.EpochMetrics;
+import dev.scratchnet.settings.DataSettings;
+import dev.scratchnet.settings.EngineSettings;
 import dev.scratchnet.spark.CachedBlocks;
-import dev.scratchnet.spark.DataSettings;
-import dev.scratchnet.spark.EngineSettings;
 import dev.scratchnet.spark.FrameSource;
 import dev.scratchnet.spark.SparkEngine;
 import dev.scratchnet.training.EngineFacts;
@@ -57,34 +58,21 @@ final class Fit {
 
     private static Trained fit(ScratchnetParams<?> estimator, Dataset<?> dataset, Task task, String featuresCol,
                                String labelCol) {
-        Configuration config = estimator.settingParams().configuration(estimator)
+        Configuration given = estimator.settingParams().configuration(estimator)
                 .withDefault(NetworkSettings.TASK, task);
-        NativeBlas.install(config.get(EngineSettings.NATIVE_BLAS));
+        NativeBlas.install(given.get(EngineSettings.NATIVE_BLAS));
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
         int declaredClasses = task == Task.CLASSIFICATION ? declaredClasses(dataset, labelCol) : 0;
         long t0 = System.nanoTime();
         CachedBlocks blocks = FrameSource.cache(dataset.toDF(), featuresCol, labelCol, weightColumn(estimator),
-                task == Task.CLASSIFICATION, config.get(DataSettings.SCALE), config.get(EngineSettings.PARTITIONS),
+                task == Task.CLASSIFICATION, given.get(DataSettings.SCALE), given.get(EngineSettings.PARTITIONS),
                 "scratchnet-fit-" + estimator.uid());
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
-        NetworkSpec spec;
-        double[] initial;
-        try {
-            int outputs = task == Task.CLASSIFICATION ? Math.max(declaredClasses, blocks.maxLabel() + 1) : 1;
-            if (task == Task.CLASSIFICATION) {
-                LogStream.logger(estimator.getClass()).info(Labels.describe(outputs, blocks.classCounts()));
-                String empty = Labels.emptyClassesWarning(outputs, blocks.classCounts());
-                if (empty != null) {
-                    LogStream.logger(estimator.getClass()).warn(empty);
-                }
-            }
-            config = withLayers(estimator, config, blocks.features(), outputs);
-            spec = NetworkSettings.spec(config, Shape.flat(blocks.features()), outputs, blocks.labelStandardization());
-            initial = initialWeights(estimator, spec);
-        } catch (Throwable e) {
-            blocks.close();
-            throw e;
-        }
+        Resolved network = Resources.closeOnFailure(blocks::close,
+                () -> network(estimator, given, blocks, task, declaredClasses));
+        Configuration config = network.config();
+        NetworkSpec spec = network.spec();
+        double[] initial = network.initial();
         String dir = config.get(OutputSettings.CHECKPOINT_DIR);
         RunOutputs outputs = RunOutputs.checkpointsOnly(dir.isEmpty() ? null : Path.of(dir), config, spec);
         try (PrintStream log = new LogStream(estimator.getClass());
@@ -95,6 +83,25 @@ final class Fit {
                     sc.version(), engine.partitions(), engine.cachedBytes(), null, loadSeconds));
             return new Trained(spec, done.model(), done.summary().metrics(), done.summary());
         }
+    }
+
+    /** The network a fit trains: the settings with MLlib's {@code layers} applied, its spec, MLlib's initial weights. */
+    private record Resolved(Configuration config, NetworkSpec spec, double[] initial) {}
+
+    private static Resolved network(ScratchnetParams<?> estimator, Configuration settings, CachedBlocks blocks, Task task,
+                                   int declaredClasses) {
+        int outputs = task == Task.CLASSIFICATION ? Math.max(declaredClasses, blocks.maxLabel() + 1) : 1;
+        if (task == Task.CLASSIFICATION) {
+            LogStream.logger(estimator.getClass()).info(Labels.describe(outputs, blocks.classCounts()));
+            String empty = Labels.emptyClassesWarning(outputs, blocks.classCounts());
+            if (empty != null) {
+                LogStream.logger(estimator.getClass()).warn(empty);
+            }
+        }
+        Configuration config = withLayers(estimator, settings, blocks.features(), outputs);
+        NetworkSpec spec = NetworkSettings.spec(config, Shape.flat(blocks.features()), outputs,
+                blocks.labelStandardization());
+        return new Resolved(config, spec, initialWeights(estimator, spec));
     }
 
     /**

@@ -3,12 +3,13 @@ package dev.scratchnet.ml;
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.config.Setting;
-import dev.scratchnet.spark.Settings;
+import dev.scratchnet.settings.Settings;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntArrayParam;
@@ -16,7 +17,6 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
-import org.apache.spark.ml.linalg.Vector;
 import scala.runtime.AbstractFunction1;
 
 /**
@@ -159,6 +159,7 @@ public final class SettingParams implements Serializable {
     /** A Param validator that runs the setting's validation; serializable, as Params travel with models. */
     static final class Check extends AbstractFunction1<Object, Object> implements Serializable {
         private static final long serialVersionUID = 1L;
+        private static final Configuration DEFAULTS = Settings.defaults();
         private final String key;
 
         Check(String key) {
@@ -167,7 +168,7 @@ public final class SettingParams implements Serializable {
 
         @Override
         public Object apply(Object value) {
-            Setting<?> s = Settings.byKey(key);
+            Setting<?> s = DEFAULTS.byKey(key);
             try {
                 fromParam(s, value);
                 return true;

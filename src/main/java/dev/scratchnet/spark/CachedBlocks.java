@@ -4,6 +4,7 @@ import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.data.Dataset;
 import dev.scratchnet.data.Labels;
 import dev.scratchnet.network.Standardization;
+import dev.scratchnet.settings.EngineSettings;
 import dev.scratchnet.training.ExampleBlock;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,12 +1,15 @@
 package dev.scratchnet.spark;
 
+import dev.scratchnet.Resources;
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.data.Labels;
 import dev.scratchnet.data.Mnist;
 import dev.scratchnet.network.NetworkSettings;
-import dev.scratchnet.network.Task;
 import dev.scratchnet.network.Shape;
+import dev.scratchnet.network.Task;
+import dev.scratchnet.settings.DataSettings;
+import dev.scratchnet.settings.EngineSettings;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -76,12 +79,9 @@ public final class DataSources {
             CachedBlocks.checkPartitions(parts, count, trainImages);
             int n = parts == 0 ? sc.defaultParallelism() : parts;
             train = IdxSource.cache(sc, trainImages, find(hadoop, dir, Mnist.FILES.get(1)), n, "train-blocks");
-            try {
-                test = IdxSource.cache(sc, testImages, find(hadoop, dir, Mnist.FILES.get(3)), n, "test-blocks");
-            } catch (Throwable e) { // SparkException too: checked in Java, thrown undeclared by Scala
-                train.close();
-                throw e;
-            }
+            CachedBlocks cachedTrain = train;
+            test = Resources.closeOnFailure(cachedTrain::close,
+                    () -> IdxSource.cache(sc, testImages, find(hadoop, dir, Mnist.FILES.get(3)), n, "test-blocks"));
             declaredClasses = Mnist.CLASSES;
         } else {
             String trainPath = qualify(spark, config.get(DataSettings.TRAIN), DataSettings.TRAIN.key());
@@ -96,12 +96,9 @@ public final class DataSources {
                 train = frame(spark, config, format, trainPath, DataSettings.TRAIN.key(), parts, "train-blocks", columns);
                 declaredClasses = columns[0].declaredClasses();
                 if (testPath != null) {
-                    try {
-                        test = frame(spark, config, format, testPath, DataSettings.TEST.key(), 0, "test-blocks", columns);
-                    } catch (Throwable e) { // SparkException too: checked in Java, thrown undeclared by Scala
-                        train.close();
-                        throw e;
-                    }
+                    CachedBlocks cachedTrain = train;
+                    test = Resources.closeOnFailure(cachedTrain::close, () -> frame(spark, config, format, testPath,
+                            DataSettings.TEST.key(), 0, "test-blocks", columns));
                     if (test.features() != train.features()) {
                         CachedBlocks.closeBoth(train, test);
                         throw new ScratchnetException(DataSettings.TEST.key() + ": " + testPath + " has "
@@ -136,41 +133,45 @@ public final class DataSources {
                                          int parts) {
         double scale = config.get(DataSettings.SCALE);
         LibSvmSource.Lines trainLines = LibSvmSource.Lines.open(spark, trainPath);
-        CachedBlocks train;
-        LibSvmSource.Width width;
-        try {
-            width = LibSvmSource.scan(trainLines, scale);
-            SparkContext sc = spark.sparkContext();
-            if (sc.isLocal()) {
-                LibSvmSource.checkDense(width, Runtime.getRuntime().maxMemory(), String.format(Locale.ROOT,
-                        "the driver's %.1f GB heap (local mode; --driver-memory)", Runtime.getRuntime().maxMemory() / 1e9));
-            } else {
-                long executor = sc.getConf().getSizeAsBytes("spark.executor.memory", "1g");
-                LibSvmSource.checkDense(width, executor, String.format(Locale.ROOT,
-                        "an executor's %.1f GB (spark.executor.memory)", executor / 1e9));
-            }
-            CachedBlocks.checkPartitions(parts, width.examples(), trainPath);
-            train = LibSvmSource.cache(trainLines, width.features(), null, scale, "train-blocks");
-        } catch (Throwable e) { // SparkException too: checked in Java, thrown undeclared by Scala
-            trainLines.close();
-            throw e;
-        }
-        if (parts > 0) {
-            train = train.repartition(parts, "train-blocks", trainPath);
-        }
+        LibSvmSource.Width width = Resources.closeOnFailure(trainLines::close,
+                () -> checkedWidth(spark, trainLines, scale, parts, trainPath));
+        CachedBlocks cached = Resources.closeOnFailure(trainLines::close,
+                () -> LibSvmSource.cache(trainLines, width.features(), null, scale, "train-blocks"));
+        CachedBlocks train = parts > 0 ? cached.repartition(parts, "train-blocks", trainPath) : cached;
         if (testPath == null) {
             return new CachedBlocks[] {train, null};
         }
         LibSvmSource.Lines testLines = LibSvmSource.Lines.open(spark, testPath);
-        try {
-            String widthFrom = "which has " + width.features() + " features (its largest index, on " + width.where() + ")";
-            return new CachedBlocks[] {train, LibSvmSource.cache(testLines, width.features(), widthFrom, scale, "test-blocks")};
-        } catch (Throwable e) { // SparkException too: checked in Java, thrown undeclared by Scala
-            testLines.close();
-            train.close();
-            throw e;
-        }
+        String widthFrom = "which has " + width.features() + " features (its largest index, on " + width.where() + ")";
+        return new CachedBlocks[] {train, Resources.closeOnFailure(() -> {
+            try {
+                testLines.close();
+            } finally {
+                train.close();
+            }
+        }, () -> LibSvmSource.cache(testLines, width.features(), widthFrom, scale, "test-blocks"))};
     }
+
+    /**
+     * The LibSVM training data's width (its first pass), checked against the memory one partition's dense block needs
+     * and against the partition count, before anything is cached.
+     */
+    private static LibSvmSource.Width checkedWidth(SparkSession spark, LibSvmSource.Lines lines, double scale, int parts,
+                                                   String path) {
+        LibSvmSource.Width width = LibSvmSource.scan(lines, scale);
+        SparkContext sc = spark.sparkContext();
+        if (sc.isLocal()) {
+            LibSvmSource.checkDense(width, Runtime.getRuntime().maxMemory(), String.format(Locale.ROOT,
+                    "the driver's %.1f GB heap (local mode; --driver-memory)", Runtime.getRuntime().maxMemory() / 1e9));
+        } else {
+            long executor = sc.getConf().getSizeAsBytes("spark.executor.memory", "1g");
+            LibSvmSource.checkDense(width, executor, String.format(Locale.ROOT,
+                    "an executor's %.1f GB (spark.executor.memory)", executor / 1e9));
+        }
+        CachedBlocks.checkPartitions(parts, width.examples(), path);
+        return width;
+    }
+
     /**
      * The size of MNIST's training set and its examples' width, from the IDX headers alone (no Spark), or null
      * for formats whose size only reading tells; first checks what the settings and the headers tell: the paths

@@ -4,6 +4,7 @@ import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.data.CsvFields;
 import dev.scratchnet.data.Labels;
 import dev.scratchnet.data.Values;
+import dev.scratchnet.settings.EngineSettings;
 import dev.scratchnet.training.ExampleBlock;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,11 +1,13 @@
 package dev.scratchnet.spark;
 
+import dev.scratchnet.Resources;
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.data.Dataset;
+import dev.scratchnet.math.Matrix;
 import dev.scratchnet.math.NativeBlas;
 import dev.scratchnet.math.Precision;
 import dev.scratchnet.network.NetworkSpec;
-import dev.scratchnet.math.Matrix;
+import dev.scratchnet.settings.EngineSettings;
 import dev.scratchnet.training.BatchNormExchange;
 import dev.scratchnet.training.BlockEvaluation;
 import dev.scratchnet.training.EpochResult;
@@ -16,10 +18,10 @@ import dev.scratchnet.training.ExampleBlock;
 import dev.scratchnet.training.GradientEngine;
 import dev.scratchnet.training.GradientSum;
 import dev.scratchnet.training.Optimizer;
-import dev.scratchnet.training.SumTree;
 import dev.scratchnet.training.Parameters;
 import dev.scratchnet.training.PartitionStep;
 import dev.scratchnet.training.Step;
+import dev.scratchnet.training.SumTree;
 import dev.scratchnet.training.TrainingSettings;
 import dev.scratchnet.training.ValidationSplit;
 import java.io.Serializable;
@@ -86,12 +88,7 @@ public final class SparkEngine implements GradientEngine {
         if (arithmeticC2) {
             ArithmeticJit.apply();
         }
-        try {
-            this.executorBlas = loadBlas(train, nativeBlas, arithmeticC2);
-        } catch (Throwable e) { // SparkException too: checked in Java, thrown undeclared by Scala
-            close();
-            throw e;
-        }
+        this.executorBlas = Resources.closeOnFailure(this::close, () -> loadBlas(train, nativeBlas, arithmeticC2));
     }
 
     /**
@@ -122,14 +119,11 @@ public final class SparkEngine implements GradientEngine {
                                  Configuration config, BlockGradient gradient) {
         int parts = partitions(sc, config);
         CachedBlocks trainBlocks = CachedBlocks.of(sc, train, parts, "train-blocks");
-        try {
+        return Resources.closeOnFailure(trainBlocks::close, () -> {
             CachedBlocks testBlocks = test == null ? null
                     : CachedBlocks.of(sc, test, Math.min(parts, test.size()), "test-blocks");
             return new SparkEngine(sc, spec, trainBlocks, testBlocks, config, gradient);
-        } catch (Throwable e) { // SparkException too: checked in Java, thrown undeclared by Scala
-            trainBlocks.close();
-            throw e;
-        }
+        });
     }
 
     /** The configured partition count, {@code auto} resolved to Spark's default parallelism. */

@@ -38,10 +38,6 @@ public final class MinibatchSchedule implements Serializable {
         this.seed = seed;
     }
 
-    public int batchSize() {
-        return batchSize;
-    }
-
     /** {@code floor(n / batchSize)}: the synchronous steps in one epoch. */
     public int stepsPerEpoch() {
         return n / batchSize;

@@ -44,11 +44,6 @@ public final class RunOutputs implements Trainer.Listener {
         this.remotes = List.copyOf(remotes);
     }
 
-    /** Every output into {@code out}, checkpoints into the configured checkpoint folder (local paths). */
-    public static RunOutputs folder(Path out, Configuration config, NetworkSpec spec) {
-        return new RunOutputs(out, config, spec, Path.of(OutputSettings.checkpointFolder(config)), List.of());
-    }
-
     /**
      * Every output into {@code out} and checkpoints into {@code checkpointDir}, local folders that {@code remotes}
      * publish elsewhere after every write (staging folders of outputs on a Hadoop file system).

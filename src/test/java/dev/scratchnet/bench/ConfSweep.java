@@ -4,12 +4,12 @@ import dev.scratchnet.data.Mnist;
 import dev.scratchnet.math.NativeBlas;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.report.EpochMetrics;
 import dev.scratchnet.training.LocalEngine;
 import dev.scratchnet.training.RunOutputs;
 import dev.scratchnet.training.Trainer;
 import dev.scratchnet.training.TrainingRun;
 import dev.scratchnet.training.TrainingState;
-import dev.scratchnet.report.EpochMetrics;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -45,7 +45,7 @@ public final class ConfSweep {
                     String[] p = kv.split("=", 2);
                     m.put("spark.scratchnet." + p[0], p[1]);
                 }
-                var config = dev.scratchnet.spark.Settings.parse(m);
+                var config = dev.scratchnet.settings.Settings.parse(m);
                 NetworkSpec spec = NetworkSettings.spec(config, 784, 10);
                 LocalEngine engine = LocalEngine.of(spec, data.train(), data.test(), config);
                 PrintStream quiet = new PrintStream(new ByteArrayOutputStream());

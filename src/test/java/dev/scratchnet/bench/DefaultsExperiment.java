@@ -4,7 +4,7 @@ import dev.scratchnet.config.Configuration;
 import dev.scratchnet.math.NativeBlas;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
-import dev.scratchnet.spark.Settings;
+import dev.scratchnet.settings.Settings;
 import dev.scratchnet.training.ExampleBlock;
 import dev.scratchnet.training.LocalEngine;
 import dev.scratchnet.training.RunOutputs;

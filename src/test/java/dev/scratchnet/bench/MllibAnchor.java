@@ -7,7 +7,7 @@ import dev.scratchnet.data.Mnist;
 import dev.scratchnet.ml.ScratchnetClassificationModel;
 import dev.scratchnet.ml.ScratchnetClassifier;
 import dev.scratchnet.report.EpochMetrics;
-import dev.scratchnet.spark.DataSettings;
+import dev.scratchnet.settings.DataSettings;
 import dev.scratchnet.training.ExampleBlock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

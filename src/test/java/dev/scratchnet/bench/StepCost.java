@@ -5,7 +5,7 @@ import dev.scratchnet.data.Mnist;
 import dev.scratchnet.math.Precision;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
-import dev.scratchnet.spark.EngineSettings;
+import dev.scratchnet.settings.EngineSettings;
 import dev.scratchnet.spark.SparkEngine;
 import dev.scratchnet.training.BlockEvaluation;
 import dev.scratchnet.training.EpochTask;

@@ -10,7 +10,7 @@ import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.report.MetricsCsv;
 import dev.scratchnet.report.Sha256;
-import dev.scratchnet.spark.Settings;
+import dev.scratchnet.settings.Settings;
 import dev.scratchnet.testing.BlockingFileSystem;
 import dev.scratchnet.testing.Exports;
 import dev.scratchnet.testing.SparkTestContext;

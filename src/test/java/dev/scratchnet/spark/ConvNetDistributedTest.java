@@ -1,5 +1,7 @@
 package dev.scratchnet.spark;
 
+import dev.scratchnet.settings.EngineSettings;
+import dev.scratchnet.settings.Settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

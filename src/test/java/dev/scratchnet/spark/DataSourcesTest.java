@@ -1,5 +1,7 @@
 package dev.scratchnet.spark;
 
+import dev.scratchnet.settings.EngineSettings;
+import dev.scratchnet.settings.Settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,9 +19,9 @@ import dev.scratchnet.training.Evaluation;
 import dev.scratchnet.training.ExampleBlock;
 import dev.scratchnet.training.GradientEngine;
 import dev.scratchnet.training.GradientSum;
-import dev.scratchnet.training.PartitionStep;
 import dev.scratchnet.training.LocalEngine;
 import dev.scratchnet.training.MinibatchSchedule;
+import dev.scratchnet.training.PartitionStep;
 import dev.scratchnet.training.RunOutputs;
 import dev.scratchnet.training.Trainer;
 import dev.scratchnet.training.TrainingRun;

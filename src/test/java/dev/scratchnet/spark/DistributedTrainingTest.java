@@ -1,5 +1,7 @@
 package dev.scratchnet.spark;
 
+import dev.scratchnet.settings.EngineSettings;
+import dev.scratchnet.settings.Settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,14 +13,14 @@ import dev.scratchnet.testing.SparkTestContext;
 import dev.scratchnet.testing.TestData;
 import dev.scratchnet.training.BlockEvaluation;
 import dev.scratchnet.training.ExampleBlock;
+import dev.scratchnet.training.GradientEngine;
 import dev.scratchnet.training.GradientSum;
 import dev.scratchnet.training.LocalEngine;
 import dev.scratchnet.training.MinibatchSchedule;
-import dev.scratchnet.training.GradientEngine;
 import dev.scratchnet.training.RunOutputs;
+import dev.scratchnet.training.Trainer;
 import dev.scratchnet.training.TrainingRun;
 import dev.scratchnet.training.TrainingSettings;
-import dev.scratchnet.training.Trainer;
 import dev.scratchnet.training.TrainingState;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

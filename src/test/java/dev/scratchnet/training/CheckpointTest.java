@@ -6,15 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
-import dev.scratchnet.spark.Settings;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scratchnet.report.Json;
 import dev.scratchnet.report.NdArray;
 import dev.scratchnet.report.Npz;
+import dev.scratchnet.settings.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

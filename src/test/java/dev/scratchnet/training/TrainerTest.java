@@ -15,7 +15,7 @@ import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.network.Shape;
 import dev.scratchnet.network.Task;
 import dev.scratchnet.report.EpochMetrics;
-import dev.scratchnet.spark.Settings;
+import dev.scratchnet.settings.Settings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.scratchnet.spark;
+package dev.scratchnet.settings;
 
 import static dev.scratchnet.config.Setting.Group.DATA;
 

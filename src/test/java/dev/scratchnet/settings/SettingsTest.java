@@ -1,4 +1,4 @@
-package dev.scratchnet.spark;
+package dev.scratchnet.settings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

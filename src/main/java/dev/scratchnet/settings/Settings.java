@@ -1,4 +1,4 @@
-package dev.scratchnet.spark;
+package dev.scratchnet.settings;
 
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.config.Setting;
@@ -6,15 +6,13 @@ import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.training.OutputSettings;
 import dev.scratchnet.training.TrainingSettings;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.SparkConf;
-import scala.Tuple2;
 
 /**
  * Every scratchnet setting, gathered from the packages that own them: the one list the command line, the
- * README's tables and the estimator's Params are derived from.
+ * README's tables and the estimator's Params are derived from. It lives apart from the Spark engine so that every
+ * front end (the command line, the estimator, the in-process trainer and its tests) reaches it without Spark.
  */
 public final class Settings {
     private Settings() {}
@@ -40,25 +38,6 @@ public final class Settings {
     /** The {@code spark.scratchnet.*} keys of {@code properties} over the defaults; other keys are ignored. */
     public static Configuration parse(Map<String, String> properties) {
         return Configuration.parse(ALL, properties);
-    }
-
-    /** The {@code spark.scratchnet.*} keys of a Spark configuration. */
-    public static Configuration of(SparkConf conf) {
-        Map<String, String> properties = new LinkedHashMap<>();
-        for (Tuple2<String, String> kv : conf.getAll()) {
-            properties.put(kv._1(), kv._2());
-        }
-        return parse(properties);
-    }
-
-    /** The setting with the full key {@code key}, or null. */
-    public static Setting<?> byKey(String key) {
-        for (Setting<?> s : ALL) {
-            if (s.key().equals(key)) {
-                return s;
-            }
-        }
-        return null;
     }
 
     /** The README's settings tables. */

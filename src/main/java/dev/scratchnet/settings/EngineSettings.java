@@ -1,11 +1,11 @@
-package dev.scratchnet.spark;
+package dev.scratchnet.settings;
 
 import static dev.scratchnet.config.Setting.Group.ENGINE;
 
 import dev.scratchnet.config.Choice;
 import dev.scratchnet.config.Setting;
-import java.util.Locale;
 import java.util.List;
+import java.util.Locale;
 
 /** The knobs of the Spark engine: how the data is partitioned, how gradients are summed, how the driver waits. */
 public final class EngineSettings {
