@@ -1,7 +1,7 @@
 package dev.scratchnet.cli;
 
 import dev.scratchnet.config.Configuration;
-import dev.scratchnet.data.Dataset;
+import dev.scratchnet.data.ImageSet;
 import dev.scratchnet.data.Mnist;
 import dev.scratchnet.math.Matrix;
 import dev.scratchnet.math.NativeBlas;
@@ -31,7 +31,7 @@ final class GradCheckCommand {
         NativeBlas.install(config.get(EngineSettings.NATIVE_BLAS));
         RunLog.header(out, "gradcheck", config);
         Mnist.Split data = MnistData.load(config, out, "gradcheck");
-        Dataset train = data.train();
+        ImageSet train = data.train();
         if (examples < 1 || examples > train.size()) {
             throw new dev.scratchnet.ScratchnetException("--examples must be between 1 and " + train.size() + ", got " + examples);
         }

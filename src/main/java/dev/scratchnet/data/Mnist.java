@@ -10,8 +10,8 @@ import java.util.List;
  * Loads MNIST (the book's {@code dataset/mnist.py}) from the four original IDX files in one folder.
  *
  * <p>Each file may be raw ({@code train-images-idx3-ubyte}), gzip-compressed ({@code ...-ubyte.gz}) or use
- * the common dotted spelling ({@code train-images.idx3-ubyte}). Images become {@link Dataset}s of unsigned
- * bytes with 10 classes; scaling to {@code [0, 1]} happens later, in {@link Dataset#copyScaled}.
+ * the common dotted spelling ({@code train-images.idx3-ubyte}). Images become {@link ImageSet}s of unsigned
+ * bytes with 10 classes; scaling to {@code [0, 1]} happens later, in {@link ImageSet#copyScaled}.
  */
 public final class Mnist {
     /** MNIST's number of classes, the digits 0..9. */
@@ -26,7 +26,7 @@ public final class Mnist {
      * @param train the training set
      * @param test  the test set
      */
-    public record Split(Dataset train, Dataset test) {
+    public record Split(ImageSet train, ImageSet test) {
     }
 
     private Mnist() {
@@ -49,8 +49,8 @@ public final class Mnist {
         }
         Path trainImages = find(dir, FILES.get(0));
         Path testImages = find(dir, FILES.get(2));
-        Dataset train = loadPair(trainImages, find(dir, FILES.get(1)), CLASSES);
-        Dataset test = loadPair(testImages, find(dir, FILES.get(3)), CLASSES);
+        ImageSet train = loadPair(trainImages, find(dir, FILES.get(1)), CLASSES);
+        ImageSet test = loadPair(testImages, find(dir, FILES.get(3)), CLASSES);
         checkSameSize(testImages, test.rows(), test.cols(), trainImages, train.rows(), train.cols());
         return new Split(train, test);
     }
@@ -62,7 +62,7 @@ public final class Mnist {
      * @throws ScratchnetException naming the file(s) if either is unreadable, the counts disagree or a label
      *                             is out of range
      */
-    public static Dataset loadPair(Path images, Path labels, int classes) {
+    public static ImageSet loadPair(Path images, Path labels, int classes) {
         if (classes < 1 || classes > 256) {
             throw new ScratchnetException(labels + ": classes must be in 1..256 for byte labels, got " + classes);
         }
@@ -77,7 +77,7 @@ public final class Mnist {
                     + ", expected at least 1x1");
         }
         Labels.checkIdx(lab, 1, classes, labels);
-        return Dataset.of(img.pixels(), lab, img.rows(), img.cols(), classes);
+        return ImageSet.of(img.pixels(), lab, img.rows(), img.cols(), classes);
     }
 
     /**

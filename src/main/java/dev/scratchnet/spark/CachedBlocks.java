@@ -1,7 +1,7 @@
 package dev.scratchnet.spark;
 
 import dev.scratchnet.ScratchnetException;
-import dev.scratchnet.data.Dataset;
+import dev.scratchnet.data.ImageSet;
 import dev.scratchnet.data.Labels;
 import dev.scratchnet.network.Standardization;
 import dev.scratchnet.settings.EngineSettings;
@@ -131,7 +131,7 @@ public final class CachedBlocks implements AutoCloseable {
     }
 
     /** {@code data} (in the driver's memory) broadcast once and cut into {@code parts} contiguous blocks. */
-    public static CachedBlocks of(JavaSparkContext sc, Dataset data, int parts, String name) {
+    public static CachedBlocks of(JavaSparkContext sc, ImageSet data, int parts, String name) {
         Broadcast<byte[][]> broadcast = sc.broadcast(new byte[][] {data.pixels(), data.labels()});
         int features = data.features();
         List<int[]> ranges = ExampleBlock.ranges(data.size(), parts);

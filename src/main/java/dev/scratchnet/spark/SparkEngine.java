@@ -2,7 +2,7 @@ package dev.scratchnet.spark;
 
 import dev.scratchnet.Resources;
 import dev.scratchnet.config.Configuration;
-import dev.scratchnet.data.Dataset;
+import dev.scratchnet.data.ImageSet;
 import dev.scratchnet.math.Matrix;
 import dev.scratchnet.math.NativeBlas;
 import dev.scratchnet.math.Precision;
@@ -109,13 +109,13 @@ public final class SparkEngine implements GradientEngine {
      * In-memory data sets (tests, benchmarks) broadcast and cached as {@link EngineSettings#PARTITIONS} blocks
      * ({@code auto}: Spark's default parallelism).
      */
-    public static SparkEngine of(JavaSparkContext sc, NetworkSpec spec, Dataset train, Dataset test,
+    public static SparkEngine of(JavaSparkContext sc, NetworkSpec spec, ImageSet train, ImageSet test,
                                  Configuration config) {
         return of(sc, spec, train, test, config, PartitionStep::gradientSum);
     }
 
     /** As above, each task computing its share of a step with {@code gradient}. */
-    public static SparkEngine of(JavaSparkContext sc, NetworkSpec spec, Dataset train, Dataset test,
+    public static SparkEngine of(JavaSparkContext sc, NetworkSpec spec, ImageSet train, ImageSet test,
                                  Configuration config, BlockGradient gradient) {
         int parts = partitions(sc, config);
         CachedBlocks trainBlocks = CachedBlocks.of(sc, train, parts, "train-blocks");

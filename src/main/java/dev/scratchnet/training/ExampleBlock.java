@@ -1,6 +1,6 @@
 package dev.scratchnet.training;
 
-import dev.scratchnet.data.Dataset;
+import dev.scratchnet.data.ImageSet;
 import dev.scratchnet.math.Matrix;
 import dev.scratchnet.math.Precision;
 import java.io.Serializable;
@@ -70,7 +70,7 @@ public final class ExampleBlock implements Serializable {
     }
 
     /** The whole data set as one block of partition 0, pixels decoding as the book's {@code x / 255} (pixels shared). */
-    public static ExampleBlock whole(Dataset data) {
+    public static ExampleBlock whole(ImageSet data) {
         double[] labels = new double[data.size()];
         for (int i = 0; i < labels.length; i++) {
             labels[i] = data.label(i);
@@ -95,7 +95,7 @@ public final class ExampleBlock implements Serializable {
     private static double[] pixels() {
         double[] t = new double[256];
         for (int b = 0; b < 256; b++) {
-            t[b] = Dataset.scaled((byte) b);
+            t[b] = ImageSet.scaled((byte) b);
         }
         return t;
     }

@@ -1,6 +1,6 @@
 package dev.scratchnet.training;
 
-import dev.scratchnet.data.Dataset;
+import dev.scratchnet.data.ImageSet;
 import dev.scratchnet.math.Precision;
 import dev.scratchnet.network.NetworkSpec;
 
@@ -34,7 +34,7 @@ public final class LocalEngine implements GradientEngine {
     }
 
     /** MNIST-like data sets in memory, with the settings of {@code config}. */
-    public static LocalEngine of(NetworkSpec spec, Dataset train, Dataset test, dev.scratchnet.config.Configuration config) {
+    public static LocalEngine of(NetworkSpec spec, ImageSet train, ImageSet test, dev.scratchnet.config.Configuration config) {
         return new LocalEngine(spec, ExampleBlock.whole(train), test == null ? null : ExampleBlock.whole(test),
                 config.get(TrainingSettings.PRECISION), config.get(TrainingSettings.SEED),
                 TrainingSettings.validationSplit(config, train.size()), config.get(TrainingSettings.BLOCK_SIZE));

@@ -1,7 +1,7 @@
 package dev.scratchnet.bench;
 
 import dev.scratchnet.config.Configuration;
-import dev.scratchnet.data.Dataset;
+import dev.scratchnet.data.ImageSet;
 import dev.scratchnet.data.Mnist;
 import dev.scratchnet.data.MnistFetcher;
 import dev.scratchnet.math.Blas;

@@ -2,7 +2,7 @@ package dev.scratchnet.bench;
 
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.config.Setting;
-import dev.scratchnet.data.Dataset;
+import dev.scratchnet.data.ImageSet;
 import dev.scratchnet.data.Mnist;
 import dev.scratchnet.ml.ScratchnetClassificationModel;
 import dev.scratchnet.ml.ScratchnetClassifier;
@@ -130,7 +130,7 @@ final class MllibAnchor {
     }
 
     /** label (double) and features (dense vector in [0, 1]), built on the executors from one broadcast. */
-    private static org.apache.spark.sql.Dataset<Row> frame(JavaSparkContext sc, SparkSession spark, Dataset data) {
+    private static org.apache.spark.sql.Dataset<Row> frame(JavaSparkContext sc, SparkSession spark, ImageSet data) {
         Broadcast<byte[][]> bytes = sc.broadcast(new byte[][] {data.pixels(), data.labels()});
         int features = data.features();
         JavaRDD<Row> rows = sc.parallelize(ExampleBlock.ranges(data.size(), sc.defaultParallelism()),

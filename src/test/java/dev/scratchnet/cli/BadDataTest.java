@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.scratchnet.data.Dataset;
+import dev.scratchnet.data.ImageSet;
 import dev.scratchnet.data.Mnist;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
@@ -132,10 +132,10 @@ class BadDataTest {
     }
 
     /** {@code d} with label {@code index} (from 0) set to {@code label}, which may be beyond 0 … 9. */
-    static Dataset withLabel(Dataset d, int index, int label) {
+    static ImageSet withLabel(ImageSet d, int index, int label) {
         byte[] labels = d.labels().clone();
         labels[index] = (byte) label;
-        return Dataset.of(d.pixels(), labels, d.rows(), d.cols(), 256);
+        return ImageSet.of(d.pixels(), labels, d.rows(), d.cols(), 256);
     }
 
     @BeforeAll
@@ -147,7 +147,7 @@ class BadDataTest {
         idx("idx-train-label-12", new Mnist.Split(withLabel(data.train(), 5, 12), data.test()));
         idx("idx-test-label-12", new Mnist.Split(data.train(), withLabel(data.test(), 5, 12)));
         byte[] wide = Arrays.copyOf(data.test().pixels(), 100 * 28 * 29);
-        idx("idx-test-28x29", new Mnist.Split(data.train(), Dataset.of(wide, data.test().labels(), 28, 29, 10)));
+        idx("idx-test-28x29", new Mnist.Split(data.train(), ImageSet.of(wide, data.test().labels(), 28, 29, 10)));
         try (JavaSparkContext sc = SparkTestContext.start()) {
             SparkSession spark = SparkTestContext.session(sc);
             StructType schema = new StructType()

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.scratchnet.data.Dataset;
+import dev.scratchnet.data.ImageSet;
 import dev.scratchnet.data.Mnist;
 import dev.scratchnet.report.Sha256;
 import dev.scratchnet.testing.Exports;
@@ -41,7 +41,7 @@ class RunFailuresTest {
             pixels[i] = (byte) (255 - (pixels[i] & 0xFF));
         }
         inverted = tmp.resolve("inverted");
-        Exports.idx(Dataset.of(pixels, split.train().labels().clone(), 28, 28, 10), inverted, "train", false);
+        Exports.idx(ImageSet.of(pixels, split.train().labels().clone(), 28, 28, 10), inverted, "train", false);
         Exports.idx(split.test(), inverted, "t10k", false);
     }
 

@@ -100,7 +100,7 @@ class MnistTest {
     void loadPairReadsOtherClassificationSets() {
         Path imgs = write(dir.resolve("letters-images.gz"), gzip(images(2, 1, 3, ramp(6, 250))));
         Path labs = write(dir.resolve("letters-labels.gz"), gzip(labels(new byte[] {25, 0})));
-        Dataset d = Mnist.loadPair(imgs, labs, 26);
+        ImageSet d = Mnist.loadPair(imgs, labs, 26);
         assertEquals(26, d.classes());
         assertEquals(25, d.label(0));
         assertFails(() -> Mnist.loadPair(imgs, labs, 10), labs, ": record 1: label 25 is outside 0 … 9 (10 classes)");

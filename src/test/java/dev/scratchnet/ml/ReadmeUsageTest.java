@@ -3,7 +3,7 @@ package dev.scratchnet.ml;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.scratchnet.data.Dataset;
+import dev.scratchnet.data.ImageSet;
 import dev.scratchnet.data.Mnist;
 import dev.scratchnet.testing.ClassPaths;
 import dev.scratchnet.testing.Exports;
@@ -91,7 +91,7 @@ class ReadmeUsageTest {
      * MNIST images downsampled to 7×7 = 49 numeric columns {@code c0 … c48} (mean of each 4×4 square, 0 … 1),
      * the digit as a word in column {@code digit}: a table of raw numeric columns and a text label.
      */
-    static Path digitsCsv(Dataset images, int n, Path file) throws IOException {
+    static Path digitsCsv(ImageSet images, int n, Path file) throws IOException {
         String[] words = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"};
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             StringBuilder header = new StringBuilder("digit");

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.config.Setting;
-import dev.scratchnet.data.Dataset;
+import dev.scratchnet.data.ImageSet;
 import dev.scratchnet.data.Mnist;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
@@ -237,7 +237,7 @@ class ScratchnetClassifierTest {
     }
 
     /** MNIST downsampled to 7×7 = 49 numeric columns {@code c0 … c48}, the digit as a word in {@code digit}. */
-    static org.apache.spark.sql.Dataset<Row> wordsAndColumns(Dataset images, int n) {
+    static org.apache.spark.sql.Dataset<Row> wordsAndColumns(ImageSet images, int n) {
         String[] words = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"};
         StructType schema = new StructType().add("digit", DataTypes.StringType);
         for (int c = 0; c < 49; c++) {

@@ -1,6 +1,6 @@
 package dev.scratchnet.testing;
 
-import dev.scratchnet.data.Dataset;
+import dev.scratchnet.data.ImageSet;
 import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,7 +36,7 @@ public final class Exports {
     private Exports() {}
 
     /** IDX images and labels files, raw or gzip-compressed, into {@code dir} with MNIST's file names for {@code prefix}. */
-    public static void idx(Dataset data, Path dir, String prefix, boolean gzip) {
+    public static void idx(ImageSet data, Path dir, String prefix, boolean gzip) {
         ByteBuffer images = ByteBuffer.allocate(16 + data.pixels().length);
         images.putInt(0x0803).putInt(data.size()).putInt(data.rows()).putInt(data.cols()).put(data.pixels());
         ByteBuffer labels = ByteBuffer.allocate(8 + data.size());
@@ -47,7 +47,7 @@ public final class Exports {
     }
 
     /** One LibSVM file; the last feature is always written (even as 0), so Spark infers every data set's width. */
-    public static Path libsvm(Dataset data, Path file) {
+    public static Path libsvm(ImageSet data, Path file) {
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (int i = 0; i < data.size(); i++) {
                 StringBuilder line = new StringBuilder().append(data.label(i));
@@ -66,7 +66,7 @@ public final class Exports {
     }
 
     /** One Parquet file in folder {@code dir}: {@code label} (double) and {@code features} (a dense vector). */
-    public static Path parquet(SparkSession spark, Dataset data, Path dir) {
+    public static Path parquet(SparkSession spark, ImageSet data, Path dir) {
         List<Row> rows = new ArrayList<>(data.size());
         for (int i = 0; i < data.size(); i++) {
             double[] v = new double[data.features()];
@@ -89,7 +89,7 @@ public final class Exports {
      * time from {@code data} broadcast once, so no list of rows is ever built: the heap needs the data set and
      * about one Parquet row group per running task.
      */
-    public static Path parquetCopies(SparkSession spark, Dataset data, int copies, int files, Path dir) {
+    public static Path parquetCopies(SparkSession spark, ImageSet data, int copies, int files, Path dir) {
         long n = (long) copies * data.size();
         List<long[]> ranges = new ArrayList<>(files);
         for (int k = 0; k < files; k++) {
@@ -130,7 +130,7 @@ public final class Exports {
     }
 
     /** A CSV file with a header {@code label,p0,p1,…} and the raw pixel values. */
-    public static Path csv(Dataset data, Path file) {
+    public static Path csv(ImageSet data, Path file) {
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             StringBuilder header = new StringBuilder("label");
             for (int f = 0; f < data.features(); f++) {

@@ -1,6 +1,6 @@
 package dev.scratchnet.testing;
 
-import dev.scratchnet.data.Dataset;
+import dev.scratchnet.data.ImageSet;
 import dev.scratchnet.data.Mnist;
 import dev.scratchnet.data.MnistFetcher;
 import java.nio.file.Path;
@@ -82,7 +82,7 @@ public final class TestData {
     }
 
     /** Tiny in-memory data set with random pixels, for tests that need no real images. */
-    public static Dataset random(int n, int features, int classes, long seed) {
+    public static ImageSet random(int n, int features, int classes, long seed) {
         java.util.Random r = new java.util.Random(seed);
         byte[] pixels = new byte[n * features];
         r.nextBytes(pixels);
@@ -90,6 +90,6 @@ public final class TestData {
         for (int i = 0; i < n; i++) {
             labels[i] = (byte) r.nextInt(classes);
         }
-        return Dataset.of(pixels, labels, 1, features, classes);
+        return ImageSet.of(pixels, labels, 1, features, classes);
     }
 }

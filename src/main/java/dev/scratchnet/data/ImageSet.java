@@ -16,7 +16,7 @@ import java.util.Objects;
  * <p>Immutable by convention: the constructor and {@link #of} take ownership of the arrays, and
  * {@link #pixels()} / {@link #labels()} return the backing arrays, which callers must not modify.
  */
-public final class Dataset {
+public final class ImageSet {
     private static final double[] SCALED = new double[256];
 
     static {
@@ -33,7 +33,7 @@ public final class Dataset {
     private final byte[] pixels;
     private final byte[] labels;
 
-    private Dataset(byte[] pixels, byte[] labels, int rows, int cols, int classes) {
+    private ImageSet(byte[] pixels, byte[] labels, int rows, int cols, int classes) {
         this.pixels = pixels;
         this.labels = labels;
         this.rows = rows;
@@ -50,7 +50,7 @@ public final class Dataset {
      * @param labels  one class index per example, each in {@code [0, classes)}
      * @throws ScratchnetException if a shape is not positive, the lengths disagree, or a label is out of range
      */
-    public static Dataset of(byte[] pixels, byte[] labels, int rows, int cols, int classes) {
+    public static ImageSet of(byte[] pixels, byte[] labels, int rows, int cols, int classes) {
         Objects.requireNonNull(pixels, "pixels");
         Objects.requireNonNull(labels, "labels");
         if (rows <= 0 || cols <= 0 || classes <= 0) {
@@ -63,7 +63,7 @@ public final class Dataset {
                     + labels.length + " images of " + rows + "x" + cols);
         }
         Labels.checkIdx(labels, 1, classes, "dataset");
-        return new Dataset(pixels, labels, rows, cols, classes);
+        return new ImageSet(pixels, labels, rows, cols, classes);
     }
 
     /** Number of examples. */
@@ -144,9 +144,9 @@ public final class Dataset {
     }
 
     /** A copy of examples {@code [from, to)}. */
-    public Dataset slice(int from, int to) {
+    public ImageSet slice(int from, int to) {
         Objects.checkFromToIndex(from, to, size);
-        return new Dataset(Arrays.copyOfRange(pixels, from * features, to * features),
+        return new ImageSet(Arrays.copyOfRange(pixels, from * features, to * features),
                 Arrays.copyOfRange(labels, from, to), rows, cols, classes);
     }
 
@@ -156,7 +156,7 @@ public final class Dataset {
      *
      * @throws ScratchnetException if {@code copies < 1} or the result would exceed an array's capacity
      */
-    public Dataset replicate(int copies) {
+    public ImageSet replicate(int copies) {
         if (copies < 1) {
             throw new ScratchnetException("dataset: replicate needs at least 1 copy, got " + copies);
         }
@@ -170,11 +170,11 @@ public final class Dataset {
             System.arraycopy(pixels, 0, p, k * pixels.length, pixels.length);
             System.arraycopy(labels, 0, l, k * labels.length, labels.length);
         }
-        return new Dataset(p, l, rows, cols, classes);
+        return new ImageSet(p, l, rows, cols, classes);
     }
 
     @Override
     public String toString() {
-        return "Dataset[" + size + " × " + rows + "x" + cols + ", " + classes + " classes]";
+        return "ImageSet[" + size + " × " + rows + "x" + cols + ", " + classes + " classes]";
     }
 }

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.scratchnet.ScratchnetException;
 import org.junit.jupiter.api.Test;
 
-class DatasetTest {
+class ImageSetTest {
     /** Three 2x2 images; pixel values chosen to hit 0, 255 and the signed-byte boundary. */
-    private final Dataset d = Dataset.of(
+    private final ImageSet d = ImageSet.of(
             new byte[] {0, (byte) 255, (byte) 128, 1, 10, 20, 30, 40, 50, 60, 70, 80},
             new byte[] {7, 2, 9}, 2, 2, 10);
 
@@ -42,7 +42,7 @@ class DatasetTest {
 
     @Test
     void sliceCopiesARange() {
-        Dataset s = d.slice(1, 3);
+        ImageSet s = d.slice(1, 3);
         assertEquals(2, s.size());
         assertArrayEquals(new byte[] {10, 20, 30, 40, 50, 60, 70, 80}, s.pixels());
         assertArrayEquals(new byte[] {2, 9}, s.labels());
@@ -51,7 +51,7 @@ class DatasetTest {
 
     @Test
     void replicateConcatenates() {
-        Dataset r = d.replicate(3);
+        ImageSet r = d.replicate(3);
         assertEquals(9, r.size());
         for (int k = 0; k < 3; k++) {
             for (int i = 0; i < 3; i++) {
@@ -65,10 +65,10 @@ class DatasetTest {
     @Test
     void ofValidatesLengthsAndLabels() {
         ScratchnetException len = assertThrows(ScratchnetException.class,
-                () -> Dataset.of(new byte[7], new byte[2], 2, 2, 10));
+                () -> ImageSet.of(new byte[7], new byte[2], 2, 2, 10));
         assertTrue(len.getMessage().contains("7 pixel bytes do not hold 2 images of 2x2"), len.getMessage());
         ScratchnetException lab = assertThrows(ScratchnetException.class,
-                () -> Dataset.of(new byte[8], new byte[] {1, 10}, 2, 2, 10));
+                () -> ImageSet.of(new byte[8], new byte[] {1, 10}, 2, 2, 10));
         assertEquals("dataset: record 2: label 10 is outside 0 … 9 (10 classes)", lab.getMessage());
     }
 }
