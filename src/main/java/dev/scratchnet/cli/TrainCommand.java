@@ -6,6 +6,7 @@ import dev.scratchnet.config.Configuration;
 import dev.scratchnet.data.Mnist;
 import dev.scratchnet.math.NativeBlas;
 import dev.scratchnet.network.NetworkSettings;
+import dev.scratchnet.report.AccuracyChart;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.network.Shape;
 import dev.scratchnet.settings.DataSettings;
@@ -49,6 +50,9 @@ final class TrainCommand {
     private static int runIn(OutputFolders folders, SparkConf sparkConf, Configuration config, boolean inProcess,
                              SparkEngine.BlockGradient gradient, PrintStream out) {
         String outDir = config.get(OutputSettings.OUT);
+        if (folders.out != null) {
+            AccuracyChart.warmUpInBackground(); // while Spark starts, not inside the first epoch's clock
+        }
         NativeBlas.install(config.get(EngineSettings.NATIVE_BLAS));
         RunLog.header(out, inProcess ? "train --in-process" : "train", config);
         RunSummary summary;

@@ -53,6 +53,29 @@ public final class AccuracyChart {
     }
 
     /**
+     * Renders a small chart into memory on a daemon thread, so that the one-time start-up of AWT, its fonts and
+     * the chart classes (about a second on a fresh JVM) overlaps whatever the caller does next (Spark starting,
+     * the data loading) instead of delaying the first epoch's chart. Nothing is written; a failure is ignored here
+     * and reported by the first {@link #write}.
+     */
+    public static void warmUpInBackground() {
+        Thread t = new Thread(() -> {
+            try {
+                if (System.getProperty("java.awt.headless") == null) {
+                    System.setProperty("java.awt.headless", "true");
+                }
+                JFreeChart chart = chart(List.of(new EpochMetrics(1, 1, 0, 1, 0.5, Double.NaN, 0.5),
+                        new EpochMetrics(2, 2, 0, 1, 0.6, Double.NaN, 0.6)), "warm-up");
+                ChartUtils.writeChartAsPNG(java.io.OutputStream.nullOutputStream(), chart, WIDTH, HEIGHT);
+            } catch (Throwable e) { // LinkageError, InternalError, IOException: the real write reports it
+                // nothing to do
+            }
+        }, "scratchnet-chart-warm-up");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
      * Renders {@code metrics} to {@code png} atomically.
      *
      * @param title the chart title, or {@code null} / blank for none (the book's figure has none)
