@@ -108,6 +108,22 @@ class ScratchnetClassifierTest {
         IllegalArgumentException opt = assertThrows(IllegalArgumentException.class, () -> c.setSolver("rmsprop"));
         assertTrue(opt.getMessage().startsWith("solver: unknown optimizer, got 'rmsprop'"), opt.getMessage());
         assertThrows(IllegalArgumentException.class, () -> c.setHidden(0));
+        // Every Param a setting declares: a bad value is one line naming the Param (not the conf key), at the setter.
+        Map<String, org.junit.jupiter.api.function.Executable> bad = new java.util.LinkedHashMap<>();
+        bad.put("dropout", () -> c.setDropout(1.5));
+        bad.put("regParam", () -> c.setRegParam(-1));
+        bad.put("batchSize", () -> c.setBatchSize(-5)); // 0 is auto
+        bad.put("maxIter", () -> c.setMaxIter(0));
+        bad.put("lrSchedule", () -> c.setLrSchedule("step:0:2"));
+        bad.put("validationFraction", () -> c.setValidationFraction(1.5));
+        bad.put("patience", () -> c.setPatience(-1));
+        bad.put("tol", () -> c.setTol(-1));
+        bad.put("monitor", () -> c.setMonitor("f1"));
+        bad.forEach((param, call) -> {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call, param);
+            assertTrue(e.getMessage().startsWith(param + ": ") && !e.getMessage().contains("\n")
+                    && !e.getMessage().contains("spark.scratchnet."), param + ": " + e.getMessage());
+        });
         ScratchnetClassifier copy = small().copy(ParamMap.empty());
         assertEquals(small().configuration().effective(), copy.configuration().effective());
     }
