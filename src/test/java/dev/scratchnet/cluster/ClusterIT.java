@@ -160,7 +160,9 @@ class ClusterIT {
         Runs.Proc p = Runs.start(logs, "cluster-task-failure", args, Map.of("SCRATCHNET_FAIL_ONCE_MARKER", marker.toString()));
         assertEquals(0, p.waitFor(300), p.err());
         assertTrue(Files.exists(marker), "a task failed once");
-        assertTrue(p.err().contains("Lost task"), "the driver saw the failed attempt");
+        assertTrue(p.log().contains("Lost task"), "the driver saw the failed attempt (its log file)");
+        assertFalse(p.err().contains("Lost task"), "Spark's task-failure lines go to the log file, not the console:\n"
+                + p.err());
         Runs.assertSameParams(reference, out);
     }
 

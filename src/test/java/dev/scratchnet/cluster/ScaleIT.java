@@ -147,8 +147,8 @@ class ScaleIT {
         int n = copies * TestData.mnist().train().size();
         JsonNode summary = Json.readTree(out.resolve("summary.json"));
         assertEquals((long) epochs * (n / BATCH), summary.path("steps").asLong(), "steps: every example, once an epoch");
-        assertEquals((long) n * (784 + 4), summary.path("cached_data_bytes").asLong(),
-                "cached: " + n + " examples as one byte a pixel and an int label");
+        assertEquals((long) n * (784 + 8), summary.path("cached_data_bytes").asLong(),
+                "cached: " + n + " examples as one byte a pixel and a double label (a class index or a target)");
         assertEquals(epochs, summary.path("metrics").size());
         for (String file : List.of("model.npz", "metrics.csv", "accuracy.png")) {
             assertTrue(Files.size(out.resolve(file)) > 0, file);
