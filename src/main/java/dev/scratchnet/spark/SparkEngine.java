@@ -363,7 +363,9 @@ public final class SparkEngine implements GradientEngine {
 
     @Override
     public String describe() {
-        return "spark " + sc.master() + ", " + partitions() + " partitions, sum tree depth " + treeDepth
+        int parts = partitions();
+        return "spark " + sc.master() + ", " + parts + (parts == 1 ? " partition" : " partitions")
+                + ", treeAggregate depth " + treeDepth
                 + ", " + precision.id() + " precision | executors' BLAS: " + String.join("; ", executorBlas);
     }
 
