@@ -1,5 +1,9 @@
 package dev.scratchnet.layers;
 
+import static dev.scratchnet.layers.LayerGradientCheckTest.assertClose;
+import static dev.scratchnet.layers.LayerGradientCheckTest.dot;
+import static dev.scratchnet.layers.LayerGradientCheckTest.maxAbsDiff;
+import static dev.scratchnet.layers.LayerGradientCheckTest.numerical;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -317,43 +321,6 @@ class ConvolutionalLayersTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Im2col(1, 4, 4, 5, 5, 1, 0));
         assertEquals("5x5 windows do not fit a 4x4 input", e.getMessage());
         assertEquals(2, new Im2col(1, 4, 4, 5, 5, 1, 1).outHeight(), "padding 1 makes it fit: (4 + 2 − 5) / 1 + 1");
-    }
-
-    /** Central differences of {@code f} with respect to each entry of {@code d}, which {@code f} reads. */
-    private static double[] numerical(DoubleSupplier f, double[] d) {
-        double[] grad = new double[d.length];
-        for (int i = 0; i < d.length; i++) {
-            double saved = d[i];
-            d[i] = saved + H;
-            double plus = f.getAsDouble();
-            d[i] = saved - H;
-            double minus = f.getAsDouble();
-            d[i] = saved;
-            grad[i] = (plus - minus) / (2 * H);
-        }
-        return grad;
-    }
-
-    private static void assertClose(double[] expected, double[] actual, String what) {
-        double diff = maxAbsDiff(expected, actual);
-        assertTrue(diff < TOLERANCE, what + ": max |numerical - backprop| = " + diff);
-    }
-
-    private static double maxAbsDiff(double[] a, double[] b) {
-        assertEquals(a.length, b.length);
-        double max = 0;
-        for (int i = 0; i < a.length; i++) {
-            max = Math.max(max, Math.abs(a[i] - b[i]));
-        }
-        return max;
-    }
-
-    private static double dot(Matrix a, Matrix b) {
-        double s = 0;
-        for (int i = 0; i < a.size(); i++) {
-            s += a.get(i) * b.get(i);
-        }
-        return s;
     }
 
     private Matrix random(int rows, int cols, double scale) {

@@ -205,8 +205,11 @@ class LayerGradientCheckTest {
         return numerical(() -> f.applyAsDouble(x), x.data());
     }
 
-    /** Central differences of {@code f} with respect to each entry of {@code d}, which {@code f} reads. */
-    private static double[] numerical(java.util.function.DoubleSupplier f, double[] d) {
+    /**
+     * Central differences of {@code f} with respect to each entry of {@code d}, which {@code f} reads (also for
+     * {@link ConvolutionalLayersTest}: the helpers below are the layer tests' one gradient check).
+     */
+    static double[] numerical(java.util.function.DoubleSupplier f, double[] d) {
         double[] grad = new double[d.length];
         for (int i = 0; i < d.length; i++) {
             double saved = d[i];
@@ -220,12 +223,12 @@ class LayerGradientCheckTest {
         return grad;
     }
 
-    private static void assertClose(double[] expected, double[] actual, String what) {
+    static void assertClose(double[] expected, double[] actual, String what) {
         double diff = maxAbsDiff(expected, actual);
         assertTrue(diff < TOLERANCE, what + ": max |numerical - backprop| = " + diff);
     }
 
-    private static double maxAbsDiff(double[] a, double[] b) {
+    static double maxAbsDiff(double[] a, double[] b) {
         assertEquals(a.length, b.length);
         double max = 0;
         for (int i = 0; i < a.length; i++) {
@@ -234,7 +237,7 @@ class LayerGradientCheckTest {
         return max;
     }
 
-    private static double dot(Matrix a, Matrix b) {
+    static double dot(Matrix a, Matrix b) {
         double s = 0;
         for (int i = 0; i < a.size(); i++) {
             s += a.get(i) * b.get(i);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scratchnet.math.Matrix;
-import dev.scratchnet.math.Precision;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -103,25 +102,8 @@ class ConvNetworkTest {
 
     @Test
     void singlePrecisionConvNetGradientsAgreeWithDoubleToFloatRounding() {
-        NetworkSpec spec = spec("1x12x12", "conv:4:5x5,batchnorm,relu,pool:2x2,affine:10,relu,affine", 5);
-        double[] params = WeightInit.he().initialize(spec, 9);
-        Random random = new Random(4);
-        Matrix x = Matrix.zeros(20, spec.inputSize());
-        for (int i = 0; i < x.size(); i++) {
-            x.set(i, random.nextInt(256) / 255.0);
-        }
-        double[] labels = random.ints(20, 0, 5).asDoubleStream().toArray();
-        double[] exact = new Network(spec, params).gradient(x, labels);
-        Matrix p32 = Matrix.of(1, params.length, params).to(Precision.SINGLE);
-        double[] single = new Network(spec, p32, WeightDecay.NONE).gradient(x.to(Precision.SINGLE), labels);
-        double scale = 0;
-        double maxDiff = 0;
-        for (int i = 0; i < exact.length; i++) {
-            scale = Math.max(scale, Math.abs(exact[i]));
-            maxDiff = Math.max(maxDiff, Math.abs(exact[i] - single[i]));
-        }
-        assertTrue(maxDiff < 1e-4 * scale, "single vs double: " + maxDiff + " of " + scale);
-        assertTrue(maxDiff > 0, "single precision really ran");
+        NetworkTest.assertSingleAgreesWithDouble(
+                spec("1x12x12", "conv:4:5x5,batchnorm,relu,pool:2x2,affine:10,relu,affine", 5), 20, 5, 1e-4);
     }
 
     @Test
