@@ -13,13 +13,16 @@ public final class EngineSettings {
 
     /** How the Spark engine schedules the steps. */
     public enum Mode implements Choice {
-        /** Epochs in one job when the training data is one partition, else a job a step. */
+        /**
+         * Epochs in one job when every partition's task can run at once (no more partitions than Spark has task
+         * slots), else a job a step.
+         */
         AUTO,
         /** One Spark job a step: the partitions' gradient sums come to the driver, which updates. */
         STEP,
         /**
-         * One Spark job an epoch: every task takes every step, the partitions exchanging their sums each step
-         * through Spark's barrier execution ({@code BarrierTaskContext.allGather}) when there are several.
+         * One Spark job an epoch: every task takes every step; with several partitions, a barrier stage whose tasks
+         * hand their sums to the driver each step over Spark's RPC and get the total back.
          */
         EPOCH;
 
@@ -37,10 +40,10 @@ public final class EngineSettings {
     public static final long SMALL_DATA_BYTES = 64L << 20;
 
     public static final Setting<Mode> MODE = Setting.choice(ENGINE, "engine", Mode.class, Mode.AUTO,
-            "how steps are scheduled: step (one Spark job a step), epoch (one job an epoch; with several partitions a "
-                    + "barrier stage whose tasks exchange their sums every step, all tasks at once, each exchange waiting "
-                    + "for Spark's barrier poll, once a second) or auto (epoch when the training data is one partition, "
-                    + "else step); the same parameters either way");
+            "how steps are scheduled: step (one Spark job a step: a broadcast, a treeAggregate), epoch (one job an "
+                    + "epoch: every partition's task runs at once, takes every step and hands its sum to the driver over "
+                    + "Spark's RPC each step, one round trip, and applies the total it gets back) or auto (epoch when "
+                    + "there are no more partitions than Spark's task slots, else step); the same parameters either way");
 
     public static final Setting<Integer> PARTITIONS = Setting.integerOrAuto(ENGINE, "partitions", 1, 100_000,
             "partitions of the cached training set (auto: one for a set of at most 64 MB cached, which lets a whole "
@@ -52,6 +55,13 @@ public final class EngineSettings {
                     + "deeper, executor-side levels and the last addition on an executor, so the driver receives one sum "
                     + "(shuffle stages: pays only when the driver's network is the limit)")
             .param();
+    public static final Setting<Double> SYNC_TIMEOUT = Setting.decimal(ENGINE, "syncTimeout", 300,
+            "≥ 0 seconds (0: wait forever)", v -> {
+                if (v < 0) {
+                    throw new IllegalArgumentException("must be ≥ 0");
+                }
+            }, "in an epoch run of several partitions, end the run with one line naming the partition and its "
+                    + "executor when a step waits this long for a partition's sum while the others have sent theirs");
     public static final Setting<Double> NO_EXECUTOR_TIMEOUT = Setting.decimal(ENGINE, "noExecutorTimeout", 120,
             "≥ 0 seconds (0: wait forever)", v -> {
                 if (v < 0) {
@@ -75,5 +85,5 @@ public final class EngineSettings {
 
     /** In the order the README lists them. */
     public static final List<Setting<?>> ALL = List.of(PARTITIONS, MODE, TREE_DEPTH, NATIVE_BLAS, C2_FOR_ARITHMETIC_ONLY,
-            NO_EXECUTOR_TIMEOUT, CLOSURE_CHECK_CACHE);
+            SYNC_TIMEOUT, NO_EXECUTOR_TIMEOUT, CLOSURE_CHECK_CACHE);
 }

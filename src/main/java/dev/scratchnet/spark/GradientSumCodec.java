@@ -2,51 +2,50 @@ package dev.scratchnet.spark;
 
 import dev.scratchnet.training.GradientSum;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
-import org.apache.spark.BarrierTaskContext;
 
 /**
- * A {@link GradientSum} as the text {@code BarrierTaskContext.allGather} carries, and the exchange of one step of an
- * epoch run: every task sends its partition's sum and receives every partition's, in partition order.
+ * A {@link GradientSum} as bytes, exactly: count, weight sum, loss sum and the gradient's values, as floats when
+ * every value is one (a single-precision partition's sum: half the bytes), else as doubles. What a step's exchange
+ * ({@link StepSync}) carries between the tasks and the driver.
  */
 final class GradientSumCodec {
     private GradientSumCodec() {}
 
-    /** Every partition's sum of this step, in partition order (this task's among them). */
-    static List<GradientSum> gather(GradientSum mine) {
-        String[] all = BarrierTaskContext.get().allGather(encode(mine));
-        List<GradientSum> sums = new ArrayList<>(all.length);
-        for (String s : all) {
-            sums.add(decode(s));
-        }
-        return sums;
+    /** Bytes of the header {@link #write} puts before the values. */
+    static final int HEADER = 8 + 8 + 8 + 4 + 1;
+
+    /** The bytes {@link #write} takes for {@code sum}. */
+    static int size(GradientSum sum) {
+        double[] g = sum.grad();
+        return HEADER + (g == null ? 0 : g.length * (GradientSum.isFloatExact(g) ? 4 : 8));
     }
 
-    /**
-     * Count, weight sum, loss sum and the gradient's values, exactly, in Base64: as floats when every value is one (a
-     * single-precision partition's sum), half the text, else as doubles.
-     */
-    static String encode(GradientSum sum) {
+    /** Writes {@code sum} at {@code b}'s position, advancing it. */
+    static void write(GradientSum sum, ByteBuffer b) {
         double[] g = sum.grad();
         int n = g == null ? -1 : g.length;
         boolean floats = g != null && GradientSum.isFloatExact(g);
-        ByteBuffer b = ByteBuffer.allocate(8 + 8 + 8 + 4 + 1 + Math.max(0, n) * (floats ? 4 : 8));
         b.putLong(sum.count()).putDouble(sum.weightSum()).putDouble(sum.lossSum()).putInt(n).put((byte) (floats ? 1 : 0));
         if (floats) {
             java.nio.FloatBuffer f = b.asFloatBuffer();
             for (double v : g) {
                 f.put((float) v);
             }
+            b.position(b.position() + 4 * n);
         } else if (g != null) {
             b.asDoubleBuffer().put(g);
+            b.position(b.position() + 8 * n);
         }
-        return Base64.getEncoder().encodeToString(b.array());
     }
 
-    static GradientSum decode(String text) {
-        ByteBuffer b = ByteBuffer.wrap(Base64.getDecoder().decode(text));
+    static byte[] encode(GradientSum sum) {
+        ByteBuffer b = ByteBuffer.allocate(size(sum));
+        write(sum, b);
+        return b.array();
+    }
+
+    /** Reads a sum at {@code b}'s position, advancing it. */
+    static GradientSum read(ByteBuffer b) {
         long count = b.getLong();
         double weight = b.getDouble();
         double loss = b.getDouble();
@@ -61,9 +60,15 @@ final class GradientSumCodec {
             for (int i = 0; i < n; i++) {
                 g[i] = f.get(i);
             }
+            b.position(b.position() + 4 * n);
         } else {
             b.asDoubleBuffer().get(g);
+            b.position(b.position() + 8 * n);
         }
         return GradientSum.of(g, loss, count, weight);
+    }
+
+    static GradientSum decode(byte[] bytes) {
+        return read(ByteBuffer.wrap(bytes));
     }
 }

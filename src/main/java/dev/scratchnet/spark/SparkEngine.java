@@ -46,9 +46,7 @@ public final class SparkEngine implements GradientEngine {
      * for tests, which wrap it to make a task fail.
      */
     @FunctionalInterface
-    public interface BlockGradient extends Serializable {
-        GradientSum compute(ExampleBlock block, int start, Step step, Matrix params);
-    }
+    public interface BlockGradient extends EpochRunner.Gradient, Serializable {}
 
     private final JavaSparkContext sc;
     private final NetworkSpec spec;
@@ -64,6 +62,7 @@ public final class SparkEngine implements GradientEngine {
     private final boolean nativeBlas;
     private final EngineSettings.Mode mode;
     private final List<String> executorBlas;
+    private final double syncTimeout;
 
     /**
      * Trains on {@code train} and evaluates on it and on {@code test} (null: no test set); both are closed with
@@ -82,6 +81,7 @@ public final class SparkEngine implements GradientEngine {
         this.split = TrainingSettings.validationSplit(config, train.count());
         this.gradient = gradient;
         this.mode = config.get(EngineSettings.MODE);
+        this.syncTimeout = config.get(EngineSettings.SYNC_TIMEOUT);
         this.trainPositions = split.trainPositions(train.count());
         this.nativeBlas = config.get(EngineSettings.NATIVE_BLAS);
         boolean arithmeticC2 = config.get(EngineSettings.C2_FOR_ARITHMETIC_ONLY);
@@ -180,7 +180,7 @@ public final class SparkEngine implements GradientEngine {
             return train.rdd().treeAggregate(SumTree.Nodes.over(train.partitions()), (nodes, block) -> {
                 NativeBlas.install(nativeBlas);
                 return nodes.add(block.partition(), gradient.compute(block, starts[block.partition()], step,
-                        Parameters.fromWire(weights.value())));
+                        Parameters.fromWire(weights.value()), dev.scratchnet.layers.BatchSums.LOCAL));
             }, SumTree.Nodes::addAll, treeDepth, treeDepth > 1).root();
         } finally {
             weights.destroy();
@@ -256,37 +256,52 @@ public final class SparkEngine implements GradientEngine {
         return test != null;
     }
 
-    /** Whether epochs run in one job: asked for, or (auto) the training data is one partition. */
+    /**
+     * Whether epochs run in one job: asked for, or (auto) every partition's task can run at once (no more partitions
+     * than Spark's task slots).
+     */
     @Override
     public boolean runsSteps() {
-        return mode == EngineSettings.Mode.EPOCH || (mode == EngineSettings.Mode.AUTO && train.partitions() == 1);
+        return mode == EngineSettings.Mode.EPOCH
+                || (mode == EngineSettings.Mode.AUTO && train.partitions() <= sc.defaultParallelism());
     }
 
     /**
      * One job for {@code task}'s steps: each partition's task takes every step, with the step's total its own
-     * gradient sum when it is the only partition, else the {@link SumTree} of every partition's, gathered each step
-     * through Spark's barrier execution ({@code BarrierTaskContext.allGather}). Partition 0 returns the parameters and
-     * the optimizer; every partition its counts.
+     * gradient sum when it is the only partition, else the {@link SumTree} of every partition's, which the driver adds
+     * and hands back each step ({@link StepSync}) to the tasks of a barrier stage (they run at once, and fail and are
+     * retried together). Partition 0 returns the parameters and the optimizer; every partition its counts. When
+     * {@code stopRequested} turns true, the driver's answer to the next step ends the job after that step.
      */
     @Override
-    public EpochResult runSteps(EpochTask task, double[] params, Optimizer optimizer) {
+    public EpochResult runSteps(EpochTask task, double[] params, Optimizer optimizer,
+                                java.util.function.BooleanSupplier stopRequested) {
         sc.setJobDescription("train: from epoch " + (task.start().epoch() + 1) + " step " + (task.start().stepInEpoch() + 1));
+        int parts = train.partitions();
         Broadcast<double[]> start = sc.broadcast(params);
         Broadcast<Optimizer> startOptimizer = sc.broadcast(optimizer);
-        int[] starts = train.starts();
-        boolean nativeBlas = this.nativeBlas;
-        int parts = train.partitions();
+        String tag = "scratchnet-steps-" + java.util.UUID.randomUUID();
+        StepSync sync = parts == 1 ? null
+                : StepSync.start(parts, stopRequested, syncTimeout, () -> sc.sc().cancelJobsWithTag(tag));
         try {
-            EpochSteps steps = new EpochSteps(task, start, startOptimizer, starts, nativeBlas, parts);
-            List<EpochResult> results = parts == 1
-                    ? train.rdd().mapPartitions(steps::call, true).collect()
-                    : barrierRun(steps);
-            EpochResult first = results.get(0);
+            EpochSteps steps = new EpochSteps(task, start, startOptimizer, train.starts(), nativeBlas,
+                    sync == null ? null : sync.name(), syncTimeout, gradient);
+            List<Indexed> results;
+            try {
+                results = parts == 1 ? train.rdd().mapPartitions(steps::call, true).collect() : barrierRun(steps, tag);
+            } catch (RuntimeException e) {
+                if (sync != null && sync.failure() != null) {
+                    throw new dev.scratchnet.ScratchnetException(sync.failure(), e);
+                }
+                throw e;
+            }
+            results = results.stream().sorted(java.util.Comparator.comparingInt(Indexed::partition)).toList();
+            EpochResult first = results.get(0).result();
             List<EpochResult.Epoch> epochs = new java.util.ArrayList<>();
             for (int e = 0; e < first.epochs().size(); e++) {
                 List<Evaluation> counts = new java.util.ArrayList<>();
-                for (EpochResult r : results) {
-                    counts.add(r.epochs().get(e).training());
+                for (Indexed r : results) {
+                    counts.add(r.result().epochs().get(e).training());
                 }
                 EpochResult.Epoch mine = first.epochs().get(e);
                 epochs.add(new EpochResult.Epoch(mine.lossSum(), mine.weightSum(), SumTree.evaluations(counts),
@@ -295,41 +310,59 @@ public final class SparkEngine implements GradientEngine {
             return new EpochResult(first.params(), first.optimizer(), first.end(), epochs, first.partialLoss(),
                     first.partialWeight(), first.bestEpoch(), first.bestParams());
         } finally {
+            if (sync != null) {
+                sync.close();
+            }
             start.destroy();
             startOptimizer.destroy();
         }
     }
 
-    private List<EpochResult> barrierRun(EpochSteps steps) {
-        if (steps.parts > sc.defaultParallelism()) {
-            throw new dev.scratchnet.ScratchnetException(EngineSettings.MODE.key() + "=epoch runs all " + steps.parts
-                    + " partitions' tasks at once, and the cluster has fewer free task slots: use as many partitions "
-                    + "as slots (" + EngineSettings.PARTITIONS.key() + ") or " + EngineSettings.MODE.key() + "=step");
+    /**
+     * The barrier stage, ended by a shuffle into one partition as XGBoost's does: a failed barrier stage is retried
+     * whole by Spark when it is a shuffle map stage (a failed barrier result stage aborts the job).
+     */
+    private List<Indexed> barrierRun(EpochSteps steps, String tag) {
+        int parts = train.partitions();
+        if (parts > sc.defaultParallelism()) {
+            throw new dev.scratchnet.ScratchnetException(EngineSettings.MODE.key() + "=epoch runs all " + parts
+                    + " partitions' tasks at once, and the cluster has fewer task slots (" + sc.defaultParallelism()
+                    + "): use as many partitions as slots (" + EngineSettings.PARTITIONS.key() + ") or "
+                    + EngineSettings.MODE.key() + "=step");
         }
-        scala.reflect.ClassTag<EpochResult> tag = scala.reflect.ClassTag$.MODULE$.apply(EpochResult.class);
-        org.apache.spark.rdd.RDD<EpochResult> out = train.rdd().rdd().barrier().mapPartitions(
-                new BarrierSteps(steps), true, tag);
-        return new JavaRDD<>(out, tag).collect();
+        scala.reflect.ClassTag<Indexed> type = scala.reflect.ClassTag$.MODULE$.apply(Indexed.class);
+        org.apache.spark.rdd.RDD<Indexed> out = train.rdd().rdd().barrier().mapPartitions(
+                new BarrierSteps(steps), true, type);
+        sc.sc().addJobTag(tag);
+        try {
+            return new JavaRDD<>(out, type).repartition(1).collect();
+        } finally {
+            sc.sc().removeJobTag(tag);
+        }
     }
+
+    /** A partition's result of a run of steps. */
+    record Indexed(int partition, EpochResult result) implements Serializable {}
 
     /** One partition's task of an epoch run (serializable: it travels with the task). */
     private record EpochSteps(EpochTask task, Broadcast<double[]> start, Broadcast<Optimizer> optimizer, int[] starts,
-                              boolean nativeBlas, int parts) implements Serializable {
-        java.util.Iterator<EpochResult> call(java.util.Iterator<ExampleBlock> blocks) {
+                              boolean nativeBlas, String sync, double syncTimeout, BlockGradient gradient)
+            implements Serializable {
+        java.util.Iterator<Indexed> call(java.util.Iterator<ExampleBlock> blocks) {
             ExampleBlock block = blocks.next();
             NativeBlas.install(nativeBlas);
-            java.util.function.UnaryOperator<GradientSum> exchange = parts == 1 ? sum -> sum
-                    : sum -> SumTree.sum(GradientSumCodec.gather(sum));
+            dev.scratchnet.training.StepExchange exchange = sync == null ? dev.scratchnet.training.StepExchange.ALONE
+                    : new SyncClient(sync, block.partition(), syncTimeout);
             EpochResult r = EpochRunner.run(block, starts[block.partition()], task, start.value().clone(),
-                    cloneOf(optimizer.value()), exchange);
-            return List.of(block.partition() == 0 ? r
-                    : new EpochResult(null, null, r.end(), r.epochs(), 0, 0, 0, null)).iterator();
+                    cloneOf(optimizer.value()), exchange, gradient);
+            return List.of(new Indexed(block.partition(), block.partition() == 0 ? r
+                    : new EpochResult(null, null, r.end(), r.epochs(), 0, 0, 0, null))).iterator();
         }
     }
 
     /** {@link EpochSteps} as the Scala function a barrier stage takes. */
     private static final class BarrierSteps
-            extends scala.runtime.AbstractFunction1<scala.collection.Iterator<ExampleBlock>, scala.collection.Iterator<EpochResult>>
+            extends scala.runtime.AbstractFunction1<scala.collection.Iterator<ExampleBlock>, scala.collection.Iterator<Indexed>>
             implements Serializable {
         private static final long serialVersionUID = 1L;
         private final EpochSteps steps;
@@ -339,7 +372,7 @@ public final class SparkEngine implements GradientEngine {
         }
 
         @Override
-        public scala.collection.Iterator<EpochResult> apply(scala.collection.Iterator<ExampleBlock> blocks) {
+        public scala.collection.Iterator<Indexed> apply(scala.collection.Iterator<ExampleBlock> blocks) {
             return scala.jdk.javaapi.CollectionConverters.asScala(steps.call(
                     scala.jdk.javaapi.CollectionConverters.asJava(blocks)));
         }

@@ -13,8 +13,8 @@ import java.util.List;
  * except a first layer's (its {@code dx} is never computed). Each is {@code 2·D} values for a layer of {@code D}
  * features. A step's statistics are those of the whole minibatch, so the result does not depend on the partitioning.
  *
- * <p>Two ways to exchange: tasks that run at once pass each sum to every other (a barrier stage's
- * {@code allGather}, {@link #through}); or one round trip per exchange, each round recomputing the pass up to the next
+ * <p>Two ways to exchange: tasks that run at once hand each sum to the driver, which answers every
+ * task with the total ({@link StepExchange}, {@link #through}); or one round trip per exchange, each round recomputing the pass up to the next
  * exchange with the totals of the earlier ones ({@link Replay}) — {@code K} exchanges cost {@code K + 1} jobs a step.
  */
 public final class BatchNormExchange {
@@ -49,9 +49,9 @@ public final class BatchNormExchange {
         }
     }
 
-    /** Sums exchanged through {@code exchange} (a step's sum of every share's {@link GradientSum}). */
-    static BatchSums through(java.util.function.UnaryOperator<GradientSum> exchange) {
-        return partial -> exchange.apply(GradientSum.of(partial.clone(), 0, 0)).grad();
+    /** Sums exchanged through {@code exchange}. */
+    static BatchSums through(StepExchange exchange) {
+        return partial -> exchange.batchNormTotal(partial.clone());
     }
 
     /**

@@ -7,12 +7,11 @@ import dev.scratchnet.network.Task;
 import dev.scratchnet.report.EpochMetrics;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
 
 /**
  * The steps of an {@link EpochTask} on one block, where it is cached: each step computes this block's gradient sum,
  * {@code exchange} turns it into the step's total (the block's own when it is the only one; the {@link SumTree} of
- * every partition's otherwise), and {@link StepUpdate} applies it — the same code, in the same order, as the
+ * every partition's otherwise, {@link StepExchange}), and {@link StepUpdate} applies it — the same code, in the same order, as the
  * driver's step-by-step run, so the result is the same bits. At the end of each epoch it counts the training
  * blocks; a run of several epochs (one partition) also keeps the best epoch and asks the stop rule, as the driver
  * would.
@@ -20,12 +19,24 @@ import java.util.function.UnaryOperator;
 public final class EpochRunner {
     private EpochRunner() {}
 
+    /** What computes a block's share of a step: {@link PartitionStep#gradientSum} (tests wrap it to make it fail). */
+    @FunctionalInterface
+    public interface Gradient {
+        GradientSum compute(ExampleBlock block, int start, Step step, Matrix params, BatchSums sums);
+    }
+
     /**
      * Runs {@code task} from {@code params} (modified in place) and {@code optimizer} on {@code block}, whose first
      * example is at global position {@code start}.
      */
     public static EpochResult run(ExampleBlock block, int start, EpochTask task, double[] params, Optimizer optimizer,
-                                  UnaryOperator<GradientSum> exchange) {
+                                  StepExchange exchange) {
+        return run(block, start, task, params, optimizer, exchange, PartitionStep::gradientSum);
+    }
+
+    /** As above, each step's share computed by {@code gradient}. */
+    public static EpochResult run(ExampleBlock block, int start, EpochTask task, double[] params, Optimizer optimizer,
+                                  StepExchange exchange, Gradient gradient) {
         BatchSums sums = BatchNormExchange.needed(task.spec())
                 ? BatchNormExchange.through(exchange) : BatchSums.LOCAL;
         long t0 = System.nanoTime();
@@ -44,7 +55,7 @@ public final class EpochRunner {
                 int[] batch = task.schedule().batch(epoch, s);
                 GradientEngine.StepPosition at = new GradientEngine.StepPosition(epoch, s, g);
                 Step step = new Step(task.spec(), task.precision(), task.seed(), g, batch);
-                GradientSum total = exchange.apply(PartitionStep.gradientSum(block, start, step,
+                GradientSum total = exchange.stepTotal(gradient.compute(block, start, step,
                         Parameters.forPrecision(params, task.precision()), sums));
                 if (total.count() != batch.length) {
                     throw new IllegalStateException("step " + g + " summed " + total.count() + " examples, expected "
@@ -54,6 +65,14 @@ public final class EpochRunner {
                         at);
                 loss += total.lossSum();
                 weight += total.weightSum();
+                if (exchange.stopAfterStep() && s + 1 < stepsPerEpoch) {
+                    // The driver was asked to stop (an interrupt): end here, as at a checkpoint boundary. A stop that
+                    // comes with an epoch's last step lets the epoch end as usual; the driver stops before the next.
+                    s++;
+                    g++;
+                    return new EpochResult(params, optimizer, new GradientEngine.StepPosition(epoch, s, g), epochs,
+                            loss, weight, bestEpoch, bestParams);
+                }
             }
             boolean epochDone = s == stepsPerEpoch;
             if (!epochDone && g < task.runEnd()) {

@@ -219,7 +219,7 @@ public final class Trainer {
                 several ? config.get(EPOCHS) - 1 : state.epoch, several ? EPOCHS_JOB_BUDGET_NANOS : 0, state.metrics);
         double secondsBefore = clock.seconds();
         long start = System.nanoTime();
-        EpochResult r = engine.runSteps(task, state.params, state.optimizer);
+        EpochResult r = engine.runSteps(task, state.params, state.optimizer, stopRequested);
         clock.addStep(System.nanoTime() - start);
         System.arraycopy(r.params(), 0, state.params, 0, state.params.length);
         state.optimizer.restore(r.optimizer().state());

@@ -258,7 +258,7 @@ final class StepCost {
                 dev.scratchnet.training.StopRule.of(c, false), new GradientEngine.StepPosition(0, 0, 0), 0, 0, steps,
                 steps + 1, 0, 0, List.of());
         long t = System.nanoTime();
-        engine.runSteps(task, params, optimizer);
+        engine.runSteps(task, params, optimizer, () -> false);
         return (System.nanoTime() - t) / 1e6;
     }
 

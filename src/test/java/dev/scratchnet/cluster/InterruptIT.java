@@ -25,12 +25,30 @@ class InterruptIT {
     static Path logs;
     static Path reference;
 
-    /** 4 epochs of 60 steps, progress every second, so that a signal lands mid-run. */
+    /** The step whose checkpoint tells the test to send its signal: epoch 2, step 10. */
+    static final long SIGNAL_AFTER = 70;
+
+    /**
+     * 6 epochs of 60 steps with a checkpoint every {@value #SIGNAL_AFTER} steps: the signal goes when the first
+     * checkpoint is on disk (a file written at a known step, however fast or slow the steps are), and 290 steps are
+     * still to come, so it lands mid-run.
+     */
     static List<String> run(Path out, String... extra) {
         List<String> args = new ArrayList<>(List.of("--master", "local[2]"));
-        args.addAll(Runs.shortRun(out, "--conf", "spark.scratchnet.steps=0", "--conf", "spark.scratchnet.epochs=4"));
+        args.addAll(Runs.shortRun(out, "--conf", "spark.scratchnet.steps=0", "--conf", "spark.scratchnet.epochs=6",
+                "--conf", "spark.scratchnet.checkpoint.every=" + SIGNAL_AFTER));
         args.addAll(List.of(extra));
         return args;
+    }
+
+    /** The global step of the checkpoint in {@code out}, or -1 when there is none yet. */
+    static long checkpointStep(Path out) {
+        Path json = out.resolve("checkpoint/checkpoint.json");
+        try {
+            return Files.exists(json) ? Json.readTree(json).path("global_step").asLong(-1) : -1;
+        } catch (RuntimeException e) {
+            return -1;
+        }
     }
 
     @BeforeAll
@@ -45,17 +63,18 @@ class InterruptIT {
     void stopsOnSignalAndResumesBitForBit(String signal, int code) throws Exception {
         Path out = tmp.resolve("signal-" + signal);
         Runs.Proc p = Runs.submitInterruptible(logs, "signal-" + signal, run(out));
-        p.await("progress in epoch 2", 300, () -> p.out().contains("  epoch 2 step "));
+        p.await("the checkpoint of step " + SIGNAL_AFTER, 300, () -> checkpointStep(out) >= SIGNAL_AFTER);
         p.signal(signal);
         assertEquals(code, p.waitFor(300), p.err());
         String last = Runs.tail(p.err(), 1);
         System.out.printf("SIG%s after %.1f s: %s%n", signal, p.seconds(), last);
-        assertTrue(last.matches("scratchnet: SIG" + signal + ": interrupted at epoch 2 step \\d+ \\(global step \\d+\\); "
+        assertTrue(last.matches("scratchnet: SIG" + signal + ": interrupted at epoch \\d step \\d+ \\(global step \\d+\\); "
                 + "the checkpoint in .*/checkpoint continues with spark.scratchnet.resume=true"), last);
         assertFalse(p.err().contains("\tat "), "no stack trace on the console:\n" + p.err());
         assertFalse(Files.exists(out.resolve("model.npz")), "an interrupted run writes no model");
         long step = Json.readTree(out.resolve("checkpoint/checkpoint.json")).path("global_step").asLong();
         assertTrue(last.contains("(global step " + step + ")"), "the checkpoint is where the run stopped: " + step);
+        assertTrue(step >= SIGNAL_AFTER && step < 360, "stopped mid-run, after the signal: " + step);
 
         Runs.Proc resumed = Runs.submit(logs, "resumed-" + signal, run(out, "--conf", "spark.scratchnet.resume=true"));
         assertEquals(0, resumed.waitFor(600), resumed.err());

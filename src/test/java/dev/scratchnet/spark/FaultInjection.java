@@ -17,11 +17,11 @@ public final class FaultInjection {
      */
     public static SparkEngine.BlockGradient failOnce(Path marker) {
         String path = marker.toString();
-        return (block, start, step, params) -> {
+        return (block, start, step, params, sums) -> {
             try {
                 Files.createFile(Path.of(path));
             } catch (FileAlreadyExistsException e) {
-                return PartitionStep.gradientSum(block, start, step, params);
+                return PartitionStep.gradientSum(block, start, step, params, sums);
             } catch (IOException e) {
                 throw new IllegalStateException("cannot create fault marker " + path, e);
             }

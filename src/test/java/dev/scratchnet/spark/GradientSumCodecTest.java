@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** What an epoch run's tasks exchange each step comes back exactly, and a single-precision sum as floats. */
 class GradientSumCodecTest {
     @Test
-    void sumsComeBackBitForBitAndFloatsTakeHalfTheText() {
+    void sumsComeBackBitForBitAndFloatsTakeHalfTheBytes() {
         Random random = new Random(9);
         double[] floats = new double[4000];
         for (int i = 0; i < floats.length; i++) {
@@ -27,9 +27,9 @@ class GradientSumCodecTest {
             assertEquals(7, back.count());
             assertEquals(6.5, back.weightSum());
         }
-        int f = GradientSumCodec.encode(GradientSum.of(floats, 0, 1)).length();
-        int d = GradientSumCodec.encode(GradientSum.of(doubles, 0, 1)).length();
-        assertTrue(f < 0.55 * d, f + " characters as floats, " + d + " as doubles");
+        int f = GradientSumCodec.encode(GradientSum.of(floats, 0, 1)).length;
+        int d = GradientSumCodec.encode(GradientSum.of(doubles, 0, 1)).length;
+        assertTrue(f < 0.55 * d, f + " bytes as floats, " + d + " as doubles");
         GradientSum empty = GradientSumCodec.decode(GradientSumCodec.encode(GradientSum.empty()));
         assertNull(empty.grad());
         assertEquals(0, empty.count());

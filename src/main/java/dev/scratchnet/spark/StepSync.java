@@ -1,0 +1,210 @@
+package dev.scratchnet.spark;
+
+import dev.scratchnet.training.GradientSum;
+import dev.scratchnet.training.SumTree;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.rpc.RpcCallContext;
+import org.apache.spark.rpc.RpcEnv;
+import org.apache.spark.rpc.ThreadSafeRpcEndpoint;
+import scala.runtime.AbstractPartialFunction;
+import scala.runtime.BoxedUnit;
+
+/**
+ * The driver's side of a run of steps in several partitions: an endpoint on Spark's own RPC environment (the one
+ * the scheduler and {@code BarrierCoordinator} use, so authenticated and encrypted as Spark's settings say) that
+ * every task of the run hands its partition's sum to, each step ({@link SyncClient}). When every partition's sum of
+ * a round is in, it adds them over the fixed {@link SumTree} in partition order — the same bits whatever order they
+ * arrived in — and answers every task with the total, and with whether to stop after this step (an interrupt: the
+ * same answer for all). No Spark job a step, no sleep: a round costs one round trip to the driver.
+ *
+ * <p>Rounds are numbered by the tasks, from 0, within a stage attempt; a later attempt (Spark retrying the stage
+ * after a task or an executor was lost) starts afresh and the earlier attempt's late messages are refused. A round
+ * that some partitions joined and others did not within {@code timeoutSeconds} ends the run with one line naming
+ * the missing partitions and the executors they last ran on.
+ */
+final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
+    /** A round's kind: a step's gradient sums (which may carry the stop) or a batch-normalization exchange. */
+    static final byte STEP = 0;
+    static final byte BATCH_NORM = 1;
+
+    private static final java.util.concurrent.atomic.AtomicLong RUNS = new java.util.concurrent.atomic.AtomicLong();
+
+    private final RpcEnv rpcEnv;
+    private final String name;
+    private final int parts;
+    private final BooleanSupplier stopRequested;
+    private final double timeoutSeconds;
+    private final Runnable onTimeout;
+    private final ScheduledExecutorService watchdog;
+
+    private int attempt = -1;
+    private int round = -1;
+    private SumTree.Nodes nodes;
+    private final RpcCallContext[] waiting;
+    private final String[] executors;
+    private int arrived;
+    private long roundStart;
+    private volatile String failure;
+
+    private StepSync(RpcEnv rpcEnv, int parts, BooleanSupplier stopRequested, double timeoutSeconds, Runnable onTimeout) {
+        this.rpcEnv = rpcEnv;
+        this.name = "scratchnet-steps-" + RUNS.incrementAndGet();
+        this.parts = parts;
+        this.stopRequested = stopRequested;
+        this.timeoutSeconds = timeoutSeconds;
+        this.onTimeout = onTimeout;
+        this.waiting = new RpcCallContext[parts];
+        this.executors = new String[parts];
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name + "-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Registers an endpoint for a run of {@code parts} partitions on this driver's RPC environment; {@code onTimeout}
+     * (e.g. cancelling the run's job) runs once if a round is left incomplete for {@code timeoutSeconds}.
+     */
+    static StepSync start(int parts, BooleanSupplier stopRequested, double timeoutSeconds, Runnable onTimeout) {
+        StepSync sync = new StepSync(SparkEnv.get().rpcEnv(), parts, stopRequested, timeoutSeconds, onTimeout);
+        sync.rpcEnv.setupEndpoint(sync.name, sync);
+        if (timeoutSeconds > 0) {
+            sync.watchdog.scheduleWithFixedDelay(sync::checkTimeout, 1, 1, TimeUnit.SECONDS);
+        }
+        return sync;
+    }
+
+    /** The endpoint's name, which the tasks look it up by. */
+    String name() {
+        return name;
+    }
+
+    /** Why the run was ended (a round left incomplete), or null. */
+    String failure() {
+        return failure;
+    }
+
+    @Override
+    public RpcEnv rpcEnv() {
+        return rpcEnv;
+    }
+
+    @Override
+    public scala.PartialFunction<Object, BoxedUnit> receiveAndReply(RpcCallContext context) {
+        return new AbstractPartialFunction<>() {
+            @Override
+            public boolean isDefinedAt(Object message) {
+                return message instanceof byte[];
+            }
+
+            @Override
+            public BoxedUnit apply(Object message) {
+                receive((byte[]) message, context);
+                return BoxedUnit.UNIT;
+            }
+        };
+    }
+
+    /** A message from a task: header ({@link #header}) then its partition's sum. */
+    private synchronized void receive(byte[] message, RpcCallContext context) {
+        ByteBuffer b = ByteBuffer.wrap(message);
+        int attempt = b.getInt();
+        int round = b.getInt();
+        int partition = b.getInt();
+        byte kind = b.get();
+        byte[] executor = new byte[b.getShort()];
+        b.get(executor);
+        if (failure != null || attempt < this.attempt) {
+            context.sendFailure(new IllegalStateException(failure != null ? failure
+                    : "stage attempt " + attempt + " was superseded by attempt " + this.attempt));
+            return;
+        }
+        if (attempt > this.attempt) { // Spark retries the stage: every task starts again from the run's start
+            reset();
+            this.attempt = attempt;
+            this.round = -1;
+        }
+        if (arrived == 0) {
+            this.round = round;
+            this.nodes = SumTree.Nodes.over(parts);
+            this.roundStart = System.nanoTime();
+        } else if (round != this.round || waiting[partition] != null) {
+            context.sendFailure(new IllegalStateException("partition " + partition + " sent round " + round
+                    + " during round " + this.round));
+            return;
+        }
+        executors[partition] = new String(executor, StandardCharsets.UTF_8);
+        waiting[partition] = context;
+        nodes.add(partition, GradientSumCodec.read(b));
+        if (++arrived < parts) {
+            return;
+        }
+        GradientSum total = nodes.root();
+        boolean stop = kind == STEP && stopRequested.getAsBoolean();
+        ByteBuffer reply = ByteBuffer.allocate(1 + GradientSumCodec.size(total));
+        reply.put((byte) (stop ? 1 : 0));
+        GradientSumCodec.write(total, reply);
+        byte[] answer = reply.array();
+        for (int p = 0; p < parts; p++) {
+            waiting[p].reply(answer);
+            waiting[p] = null;
+        }
+        arrived = 0;
+        nodes = null;
+    }
+
+    /** A task's message: its stage attempt, round, partition, the round's kind and its executor; then the sum. */
+    static ByteBuffer header(int attempt, int round, int partition, byte kind, String executor, int payload) {
+        byte[] id = executor.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(4 + 4 + 4 + 1 + 2 + id.length + payload);
+        return b.putInt(attempt).putInt(round).putInt(partition).put(kind).putShort((short) id.length).put(id);
+    }
+
+    /** Fails the waiting tasks of an abandoned round. */
+    private void reset() {
+        for (int p = 0; p < parts; p++) {
+            if (waiting[p] != null) {
+                waiting[p].sendFailure(new IllegalStateException("the stage attempt was superseded"));
+                waiting[p] = null;
+            }
+        }
+        arrived = 0;
+        nodes = null;
+    }
+
+    private synchronized void checkTimeout() {
+        if (failure != null || arrived == 0 || (System.nanoTime() - roundStart) / 1e9 < timeoutSeconds) {
+            return;
+        }
+        StringBuilder missing = new StringBuilder();
+        for (int p = 0; p < parts; p++) {
+            if (waiting[p] == null) {
+                missing.append(missing.length() == 0 ? "" : ", ").append(p)
+                        .append(executors[p] == null ? "" : " (executor " + executors[p] + ")");
+            }
+        }
+        failure = String.format(Locale.ROOT, "partition%s %s sent nothing for round %d of stage attempt %d within %.0f s "
+                        + "while the others waited (%s): a task that hangs, or an executor that stopped answering",
+                parts - arrived == 1 ? "" : "s", missing, round, attempt, timeoutSeconds,
+                dev.scratchnet.settings.EngineSettings.SYNC_TIMEOUT.key());
+        reset();
+        onTimeout.run();
+    }
+
+    @Override
+    public void close() {
+        watchdog.shutdownNow();
+        synchronized (this) {
+            reset();
+        }
+        stop();
+    }
+}
