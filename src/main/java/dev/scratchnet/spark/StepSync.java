@@ -49,6 +49,7 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
     private SumTree.Nodes nodes;
     private final RpcCallContext[] waiting;
     private final String[] executors;
+    private final boolean[] wantsBytes;
     private int arrived;
     private long roundStart;
     private volatile String failure;
@@ -62,6 +63,7 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
         this.onTimeout = onTimeout;
         this.waiting = new RpcCallContext[parts];
         this.executors = new String[parts];
+        this.wantsBytes = new boolean[parts];
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, name + "-watchdog");
             t.setDaemon(true);
@@ -102,26 +104,41 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
         return new AbstractPartialFunction<>() {
             @Override
             public boolean isDefinedAt(Object message) {
-                return message instanceof byte[];
+                return message instanceof byte[] || message instanceof Local;
             }
 
             @Override
             public BoxedUnit apply(Object message) {
-                receive((byte[]) message, context);
+                if (message instanceof Local m) {
+                    receive(m.attempt(), m.round(), m.partition(), m.kind(), m.executor(), m.sum(), context, false);
+                } else {
+                    ByteBuffer b = ByteBuffer.wrap((byte[]) message);
+                    int attempt = b.getInt();
+                    int round = b.getInt();
+                    int partition = b.getInt();
+                    byte kind = b.get();
+                    byte[] executor = new byte[b.getShort()];
+                    b.get(executor);
+                    receive(attempt, round, partition, kind, new String(executor, StandardCharsets.UTF_8),
+                            GradientSumCodec.read(b), context, true);
+                }
                 return BoxedUnit.UNIT;
             }
         };
     }
 
-    /** A message from a task: header ({@link #header}) then its partition's sum. */
-    private synchronized void receive(byte[] message, RpcCallContext context) {
-        ByteBuffer b = ByteBuffer.wrap(message);
-        int attempt = b.getInt();
-        int round = b.getInt();
-        int partition = b.getInt();
-        byte kind = b.get();
-        byte[] executor = new byte[b.getShort()];
-        b.get(executor);
+    /**
+     * A task's message when the task runs in the driver's JVM ({@code local[N]}): Spark's RPC hands it over without
+     * serializing it, so neither the sum nor the total is copied. The answer is a {@link LocalAnswer}, read-only.
+     */
+    record Local(int attempt, int round, int partition, byte kind, String executor, GradientSum sum) {}
+
+    /** The answer to a {@link Local} message: the total (shared by every task: read-only) and whether to stop. */
+    record LocalAnswer(boolean stop, GradientSum total) {}
+
+    /** A message from a task; {@code bytes}: the task is remote and wants the answer as bytes. */
+    private synchronized void receive(int attempt, int round, int partition, byte kind, String executor,
+                                      GradientSum sum, RpcCallContext context, boolean bytes) {
         if (failure != null || attempt < this.attempt) {
             context.sendFailure(new IllegalStateException(failure != null ? failure
                     : "stage attempt " + attempt + " was superseded by attempt " + this.attempt));
@@ -141,20 +158,25 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
                     + " during round " + this.round));
             return;
         }
-        executors[partition] = new String(executor, StandardCharsets.UTF_8);
+        executors[partition] = executor;
         waiting[partition] = context;
-        nodes.add(partition, GradientSumCodec.read(b));
+        wantsBytes[partition] = bytes;
+        nodes.add(partition, sum);
         if (++arrived < parts) {
             return;
         }
         GradientSum total = nodes.root();
         boolean stop = kind == STEP && stopRequested.getAsBoolean();
-        ByteBuffer reply = ByteBuffer.allocate(1 + GradientSumCodec.size(total));
-        reply.put((byte) (stop ? 1 : 0));
-        GradientSumCodec.write(total, reply);
-        byte[] answer = reply.array();
+        LocalAnswer local = new LocalAnswer(stop, total);
+        byte[] encoded = null;
         for (int p = 0; p < parts; p++) {
-            waiting[p].reply(answer);
+            if (wantsBytes[p] && encoded == null) {
+                ByteBuffer reply = ByteBuffer.allocate(1 + GradientSumCodec.size(total));
+                reply.put((byte) (stop ? 1 : 0));
+                GradientSumCodec.write(total, reply);
+                encoded = reply.array();
+            }
+            waiting[p].reply(wantsBytes[p] ? encoded : local);
             waiting[p] = null;
         }
         arrived = 0;

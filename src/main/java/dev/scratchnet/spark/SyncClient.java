@@ -22,7 +22,7 @@ import scala.reflect.ClassTag;
  * it (a failed stage, a cancelled job), never in a sleep.
  */
 final class SyncClient implements StepExchange {
-    private static final ClassTag<byte[]> BYTES = scala.reflect.ClassTag$.MODULE$.apply(byte[].class);
+    private static final ClassTag<Object> ANY = scala.reflect.ClassTag$.MODULE$.apply(Object.class);
 
     private final RpcEndpointRef driver;
     private final RpcTimeout timeout;
@@ -43,20 +43,32 @@ final class SyncClient implements StepExchange {
         this.task = TaskContext.get();
         this.partition = partition;
         this.executor = env.executorId();
+        // In local[N] the driver's endpoint is in this JVM: Spark's RPC passes messages by reference, so the sums go
+        // as objects; to a remote driver, as bytes that need nothing but the JDK to read.
+        this.local = driver.address().equals(env.rpcEnv().address());
     }
+
+    private final boolean local;
 
     @Override
     public GradientSum stepTotal(GradientSum mine) {
-        ByteBuffer answer = ask(StepSync.STEP, mine);
-        stop = answer.get() == 1;
-        return GradientSumCodec.read(answer);
+        return total(StepSync.STEP, mine);
     }
 
     @Override
     public double[] batchNormTotal(double[] partial) {
-        ByteBuffer answer = ask(StepSync.BATCH_NORM, GradientSum.of(partial, 0, 0));
-        answer.get();
-        return GradientSumCodec.read(answer).grad();
+        return total(StepSync.BATCH_NORM, GradientSum.of(partial, 0, 0)).grad().clone();
+    }
+
+    private GradientSum total(byte kind, GradientSum mine) {
+        Object answer = ask(kind, mine);
+        if (answer instanceof StepSync.LocalAnswer a) {
+            stop = a.stop();
+            return a.total(); // read only: StepUpdate reads the total and writes nothing into it
+        }
+        ByteBuffer b = ByteBuffer.wrap((byte[]) answer);
+        stop = b.get() == 1;
+        return GradientSumCodec.read(b);
     }
 
     @Override
@@ -64,15 +76,21 @@ final class SyncClient implements StepExchange {
         return stop;
     }
 
-    private ByteBuffer ask(byte kind, GradientSum sum) {
-        ByteBuffer message = StepSync.header(task.stageAttemptNumber(), round++, partition, kind, executor,
-                GradientSumCodec.size(sum));
-        GradientSumCodec.write(sum, message);
-        CompletableFuture<byte[]> answer = scala.jdk.javaapi.FutureConverters.asJava(
-                driver.ask(message.array(), timeout, BYTES)).toCompletableFuture();
+    private Object ask(byte kind, GradientSum sum) {
+        Object message;
+        if (local) {
+            message = new StepSync.Local(task.stageAttemptNumber(), round++, partition, kind, executor, sum);
+        } else {
+            ByteBuffer b = StepSync.header(task.stageAttemptNumber(), round++, partition, kind, executor,
+                    GradientSumCodec.size(sum));
+            GradientSumCodec.write(sum, b);
+            message = b.array();
+        }
+        CompletableFuture<Object> answer = scala.jdk.javaapi.FutureConverters.asJava(
+                driver.ask(message, timeout, ANY)).toCompletableFuture();
         while (true) {
             try {
-                return ByteBuffer.wrap(answer.get(100, TimeUnit.MILLISECONDS));
+                return answer.get(100, TimeUnit.MILLISECONDS);
             } catch (TimeoutException notYet) {
                 if (task.isInterrupted()) {
                     throw new TaskKilledException(task.getKillReason().getOrElse(() -> "killed while waiting"));

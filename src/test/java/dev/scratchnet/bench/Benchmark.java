@@ -151,7 +151,8 @@ public final class Benchmark {
         Precision precision = parsed.get(TrainingSettings.PRECISION);
         row("data", "load IDX files", fmt(loadSeconds) + " s", "");
 
-        SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("scratchnet-bench")
+        SparkConf conf = new SparkConf().setMaster(System.getProperty("bench.master", "local[2]"))
+                .setAppName("scratchnet-bench")
                 .set("spark.ui.enabled", "false")
                 .set("spark.driver.host", "127.0.0.1")
                 .set("spark.driver.bindAddress", "127.0.0.1");
@@ -214,7 +215,7 @@ public final class Benchmark {
                 json.put("micro", micro(sc, data, spec, config));
             }
             if (parts.contains("step")) {
-                json.put("step_cost", StepCost.measure(sc, data, spec, config, new int[] {2, 8, 32}, new int[] {1, 2},
+                json.put("step_cost", StepCost.measure(sc, data, spec, config, new int[] {2, 8, 32}, new int[] {1, 2, 4, 8},
                         smoke ? 20 : 200, smoke ? 1 : Math.max(repeats, 5), this::row));
             }
             if (parts.contains("replicate")) {

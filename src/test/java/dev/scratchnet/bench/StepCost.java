@@ -109,9 +109,7 @@ final class StepCost {
             }
             for (int parts : epochPartitions) {
                 if (parts <= sc.defaultParallelism()) {
-                    // Several partitions exchange through allGather, whose wait polls once a second: a few steps do.
-                    m.put("epoch_mode_" + parts, epochMode(sc, data, spec, config, parts, parts > 1 ? 6 : steps,
-                            parts > 1 ? 1 : repeats, rows));
+                    m.put("epoch_mode_" + parts, epochMode(sc, data, spec, config, parts, steps, repeats, rows));
                 }
             }
             m.put("update_ms", updateMillis(spec, config, rows));
@@ -238,7 +236,7 @@ final class StepCost {
             m.put("step_ms_runs", marginal);
             m.put("job_fixed_ms", Benchmark.median(fixed));
             rows.row("step", "epoch mode, empty step, " + parts + " partition" + (parts > 1 ? "s" : "")
-                    + (parts > 1 ? " (barrier stage, allGather a step)" : " (plain task)") + " (median of " + repeats
+                    + (parts > 1 ? " (barrier stage, a round trip to the driver a step)" : " (plain task)") + " (median of " + repeats
                     + ")", Benchmark.fmt(ms) + " ms", "marginal cost of a step; the job's own fixed cost "
                     + Benchmark.fmt(Benchmark.median(fixed)) + " ms");
         }
