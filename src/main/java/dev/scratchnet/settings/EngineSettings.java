@@ -13,16 +13,14 @@ public final class EngineSettings {
 
     /** How the Spark engine schedules the steps. */
     public enum Mode implements Choice {
-        /**
-         * Epochs in one job when every partition's task can run at once (no more partitions than Spark has task
-         * slots), else a job a step.
-         */
+        /** {@link #EPOCH}: the fastest measured for every network and partitioning. */
         AUTO,
         /** One Spark job a step: the partitions' gradient sums come to the driver, which updates. */
         STEP,
         /**
          * One Spark job an epoch: every task takes every step; with several partitions, a barrier stage whose tasks
-         * hand their sums to the driver each step over Spark's RPC and get the total back.
+         * hand their sums to the driver each step over Spark's RPC and get the total back (with more partitions than
+         * task slots, a task runs several partitions on as many threads).
          */
         EPOCH;
 
@@ -40,10 +38,10 @@ public final class EngineSettings {
     public static final long SMALL_DATA_BYTES = 64L << 20;
 
     public static final Setting<Mode> MODE = Setting.choice(ENGINE, "engine", Mode.class, Mode.AUTO,
-            "how steps are scheduled: step (one Spark job a step: a broadcast, a treeAggregate), epoch (one job an "
-                    + "epoch: every partition's task runs at once, takes every step and hands its sum to the driver over "
-                    + "Spark's RPC each step, one round trip, and applies the total it gets back) or auto (epoch when "
-                    + "there are no more partitions than Spark's task slots, else step); the same parameters either way");
+            "how steps are scheduled: step (one Spark job a step: a broadcast, a treeAggregate) or epoch (one job an "
+                    + "epoch: the partitions' tasks run at once, take every step and hand their sums to the driver over "
+                    + "Spark's RPC each step, one round trip, and apply the total they get back; more partitions than "
+                    + "task slots run as threads of fewer tasks); auto is epoch. The same parameters either way");
 
     public static final Setting<Integer> PARTITIONS = Setting.integerOrAuto(ENGINE, "partitions", 1, 100_000,
             "partitions of the cached training set (auto: one for a set of at most 64 MB cached, which lets a whole "

@@ -256,14 +256,10 @@ public final class SparkEngine implements GradientEngine {
         return test != null;
     }
 
-    /**
-     * Whether epochs run in one job: asked for, or (auto) every partition's task can run at once (no more partitions
-     * than Spark's task slots).
-     */
+    /** Whether epochs run in one job: unless a job a step is asked for ({@code engine=step}). */
     @Override
     public boolean runsSteps() {
-        return mode == EngineSettings.Mode.EPOCH
-                || (mode == EngineSettings.Mode.AUTO && train.partitions() <= sc.defaultParallelism());
+        return mode != EngineSettings.Mode.STEP;
     }
 
     /**
@@ -288,24 +284,25 @@ public final class SparkEngine implements GradientEngine {
                     sync == null ? null : sync.name(), syncTimeout, gradient);
             List<Indexed> results;
             try {
-                results = parts == 1 ? train.rdd().mapPartitions(steps::call, true).collect() : barrierRun(steps, tag);
+                results = parts == 1
+                        ? train.rdd().mapPartitions(blocks -> steps.call(List.of(blocks.next())), true).collect()
+                        : barrierRun(steps, tag);
             } catch (RuntimeException e) {
                 if (sync != null && sync.failure() != null) {
                     throw new dev.scratchnet.ScratchnetException(sync.failure(), e);
                 }
                 throw e;
             }
-            results = results.stream().sorted(java.util.Comparator.comparingInt(Indexed::partition)).toList();
+            results = results.stream().sorted(java.util.Comparator.comparingInt(Indexed::firstPartition)).toList();
             EpochResult first = results.get(0).result();
             List<EpochResult.Epoch> epochs = new java.util.ArrayList<>();
             for (int e = 0; e < first.epochs().size(); e++) {
                 List<Evaluation> counts = new java.util.ArrayList<>();
                 for (Indexed r : results) {
-                    counts.add(r.result().epochs().get(e).training());
+                    counts.addAll(r.result().epochs().get(e).byPartition());
                 }
                 EpochResult.Epoch mine = first.epochs().get(e);
-                epochs.add(new EpochResult.Epoch(mine.lossSum(), mine.weightSum(), SumTree.evaluations(counts),
-                        mine.nanos()));
+                epochs.add(new EpochResult.Epoch(mine.lossSum(), mine.weightSum(), counts, mine.nanos()));
             }
             return new EpochResult(first.params(), first.optimizer(), first.end(), epochs, first.partialLoss(),
                     first.partialWeight(), first.bestEpoch(), first.bestParams());
@@ -319,20 +316,35 @@ public final class SparkEngine implements GradientEngine {
     }
 
     /**
-     * The barrier stage, ended by a shuffle into one partition as XGBoost's does: a failed barrier stage is retried
-     * whole by Spark when it is a shuffle map stage (a failed barrier result stage aborts the job).
+     * The barrier stage: a task a partition when Spark has a task slot for each, else as many tasks as slots, each
+     * taking a contiguous group of partitions (their cached blocks read through the blocks' RDD, where they are
+     * cached) and running them on as many threads. It ends in a shuffle into one partition, as XGBoost's does:
+     * Spark retries a failed barrier stage whole when it is a shuffle map stage (a failed barrier result stage
+     * aborts the job).
      */
     private List<Indexed> barrierRun(EpochSteps steps, String tag) {
         int parts = train.partitions();
-        if (parts > sc.defaultParallelism()) {
-            throw new dev.scratchnet.ScratchnetException(EngineSettings.MODE.key() + "=epoch runs all " + parts
-                    + " partitions' tasks at once, and the cluster has fewer task slots (" + sc.defaultParallelism()
-                    + "): use as many partitions as slots (" + EngineSettings.PARTITIONS.key() + ") or "
-                    + EngineSettings.MODE.key() + "=step");
-        }
+        int tasks = Math.min(parts, sc.defaultParallelism());
         scala.reflect.ClassTag<Indexed> type = scala.reflect.ClassTag$.MODULE$.apply(Indexed.class);
-        org.apache.spark.rdd.RDD<Indexed> out = train.rdd().rdd().barrier().mapPartitions(
-                new BarrierSteps(steps), true, type);
+        org.apache.spark.rdd.RDD<ExampleBlock> blocks = train.rdd().rdd();
+        org.apache.spark.rdd.RDD<Indexed> out;
+        if (tasks == parts) {
+            out = blocks.barrier().mapPartitions(new BarrierSteps<ExampleBlock>(steps, null, null), true, type);
+        } else {
+            List<scala.Tuple2<int[], scala.collection.immutable.Seq<String>>> groups = new java.util.ArrayList<>();
+            for (int t = 0; t < tasks; t++) {
+                int from = (int) ((long) t * parts / tasks);
+                int to = (int) ((long) (t + 1) * parts / tasks);
+                int[] group = java.util.stream.IntStream.range(from, to).toArray();
+                List<String> where = new java.util.ArrayList<>();
+                sc.sc().getPreferredLocs(blocks, from).foreach(l -> where.add(l.toString()));
+                groups.add(new scala.Tuple2<>(group, scala.jdk.javaapi.CollectionConverters.asScala(where).toSeq()));
+            }
+            org.apache.spark.rdd.RDD<int[]> grouped = sc.sc().makeRDD(
+                    scala.jdk.javaapi.CollectionConverters.asScala(groups).toSeq(),
+                    scala.reflect.ClassTag$.MODULE$.apply(int[].class));
+            out = grouped.barrier().mapPartitions(new BarrierSteps<int[]>(steps, blocks, blocks.partitions()), true, type);
+        }
         sc.sc().addJobTag(tag);
         try {
             return new JavaRDD<>(out, type).repartition(1).collect();
@@ -341,40 +353,71 @@ public final class SparkEngine implements GradientEngine {
         }
     }
 
-    /** A partition's result of a run of steps. */
-    record Indexed(int partition, EpochResult result) implements Serializable {}
+    /** A task's result of a run of steps, with the first partition it ran (0: the one that carries the parameters). */
+    record Indexed(int firstPartition, EpochResult result) implements Serializable {}
 
-    /** One partition's task of an epoch run (serializable: it travels with the task). */
+    /** One task of an epoch run (serializable: it travels with the task). */
     private record EpochSteps(EpochTask task, Broadcast<double[]> start, Broadcast<Optimizer> optimizer, int[] starts,
                               boolean nativeBlas, String sync, double syncTimeout, BlockGradient gradient)
             implements Serializable {
-        java.util.Iterator<Indexed> call(java.util.Iterator<ExampleBlock> blocks) {
-            ExampleBlock block = blocks.next();
+        /** Runs the task's blocks (in partition order), each on a thread of its own when there are several. */
+        java.util.Iterator<Indexed> call(List<ExampleBlock> blocks) {
             NativeBlas.install(nativeBlas);
-            dev.scratchnet.training.StepExchange exchange = sync == null ? dev.scratchnet.training.StepExchange.ALONE
-                    : new SyncClient(sync, block.partition(), syncTimeout);
-            EpochResult r = EpochRunner.run(block, starts[block.partition()], task, start.value().clone(),
-                    cloneOf(optimizer.value()), exchange, gradient);
-            return List.of(new Indexed(block.partition(), block.partition() == 0 ? r
-                    : new EpochResult(null, null, r.end(), r.epochs(), 0, 0, 0, null))).iterator();
+            List<EpochRunner.Share> shares = new java.util.ArrayList<>();
+            for (ExampleBlock b : blocks) {
+                shares.add(new EpochRunner.Share(b, starts[b.partition()], sync == null
+                        ? dev.scratchnet.training.StepExchange.ALONE : new SyncClient(sync, b.partition(), syncTimeout)));
+            }
+            java.util.concurrent.ExecutorService threads = shares.size() == 1 ? null
+                    : java.util.concurrent.Executors.newFixedThreadPool(shares.size(), r -> {
+                        Thread t = new Thread(r, "scratchnet-share");
+                        t.setDaemon(true);
+                        return t;
+                    });
+            try {
+                EpochResult r = EpochRunner.run(shares, task, start.value().clone(), cloneOf(optimizer.value()),
+                        gradient, threads);
+                int first = blocks.get(0).partition();
+                return List.of(new Indexed(first, first == 0 ? r
+                        : new EpochResult(null, null, r.end(), r.epochs(), 0, 0, 0, null))).iterator();
+            } finally {
+                if (threads != null) {
+                    threads.shutdownNow();
+                }
+            }
         }
     }
 
-    /** {@link EpochSteps} as the Scala function a barrier stage takes. */
-    private static final class BarrierSteps
-            extends scala.runtime.AbstractFunction1<scala.collection.Iterator<ExampleBlock>, scala.collection.Iterator<Indexed>>
+    /**
+     * {@link EpochSteps} as the Scala function a barrier stage takes: over the blocks' own partitions ({@code blocks}
+     * null), or over groups of partition indices whose blocks it reads through {@code blocks}.
+     */
+    private static final class BarrierSteps<T>
+            extends scala.runtime.AbstractFunction1<scala.collection.Iterator<T>, scala.collection.Iterator<Indexed>>
             implements Serializable {
         private static final long serialVersionUID = 1L;
         private final EpochSteps steps;
+        private final org.apache.spark.rdd.RDD<ExampleBlock> blocks;
+        private final org.apache.spark.Partition[] partitions;
 
-        BarrierSteps(EpochSteps steps) {
+        BarrierSteps(EpochSteps steps, org.apache.spark.rdd.RDD<ExampleBlock> blocks,
+                     org.apache.spark.Partition[] partitions) {
             this.steps = steps;
+            this.blocks = blocks;
+            this.partitions = partitions;
         }
 
         @Override
-        public scala.collection.Iterator<Indexed> apply(scala.collection.Iterator<ExampleBlock> blocks) {
-            return scala.jdk.javaapi.CollectionConverters.asScala(steps.call(
-                    scala.jdk.javaapi.CollectionConverters.asJava(blocks)));
+        public scala.collection.Iterator<Indexed> apply(scala.collection.Iterator<T> in) {
+            List<ExampleBlock> mine = new java.util.ArrayList<>();
+            if (blocks == null) {
+                mine.add((ExampleBlock) in.next());
+            } else {
+                for (int p : (int[]) in.next()) {
+                    mine.add(blocks.iterator(partitions[p], org.apache.spark.TaskContext.get()).next());
+                }
+            }
+            return scala.jdk.javaapi.CollectionConverters.asScala(steps.call(mine));
         }
     }
 

@@ -15,6 +15,16 @@ public record EpochResult(double[] params, Optimizer optimizer, GradientEngine.S
                           List<Epoch> epochs, double partialLoss, double partialWeight, int bestEpoch,
                           double[] bestParams) implements Serializable {
 
-    /** One completed epoch (or the run's last, partial one). */
-    public record Epoch(double lossSum, double weightSum, Evaluation training, long nanos) implements Serializable {}
+    /**
+     * One completed epoch (or the run's last, partial one).
+     *
+     * @param byPartition the counts on each training block, in partition order (none when nothing was counted)
+     */
+    public record Epoch(double lossSum, double weightSum, List<Evaluation> byPartition, long nanos)
+            implements Serializable {
+        /** The counts on every block, added in partition order. */
+        public Evaluation training() {
+            return SumTree.evaluations(byPartition);
+        }
+    }
 }

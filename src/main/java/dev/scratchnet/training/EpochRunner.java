@@ -26,19 +26,34 @@ public final class EpochRunner {
     }
 
     /**
+     * One block of a task's run and how its sums meet every other block's: the block, the global position of its
+     * first example, and its exchange ({@link StepExchange#ALONE} when it is the only block of the run).
+     */
+    public record Share(ExampleBlock block, int start, StepExchange exchange) {}
+
+    /**
      * Runs {@code task} from {@code params} (modified in place) and {@code optimizer} on {@code block}, whose first
      * example is at global position {@code start}.
      */
     public static EpochResult run(ExampleBlock block, int start, EpochTask task, double[] params, Optimizer optimizer,
                                   StepExchange exchange) {
-        return run(block, start, task, params, optimizer, exchange, PartitionStep::gradientSum);
+        return run(List.of(new Share(block, start, exchange)), task, params, optimizer, PartitionStep::gradientSum, null);
     }
 
-    /** As above, each step's share computed by {@code gradient}. */
-    public static EpochResult run(ExampleBlock block, int start, EpochTask task, double[] params, Optimizer optimizer,
-                                  StepExchange exchange, Gradient gradient) {
-        BatchSums sums = BatchNormExchange.needed(task.spec())
-                ? BatchNormExchange.through(exchange) : BatchSums.LOCAL;
+    /**
+     * Runs {@code task} on {@code shares} (one task's blocks, in partition order), each step's share of every block
+     * computed by {@code gradient}: with several shares, each on a thread of {@code threads} at once (every share
+     * exchanges by itself, so the totals are the same bits however the blocks are spread over tasks and threads),
+     * then one update. The epochs' training counts are per share, in order.
+     */
+    public static EpochResult run(List<Share> shares, EpochTask task, double[] params, Optimizer optimizer,
+                                  Gradient gradient, java.util.concurrent.ExecutorService threads) {
+        boolean batchNorm = BatchNormExchange.needed(task.spec());
+        List<BatchSums> sums = new ArrayList<>();
+        for (Share share : shares) {
+            sums.add(batchNorm ? BatchNormExchange.through(share.exchange()) : BatchSums.LOCAL);
+        }
+        StepExchange exchange = shares.get(0).exchange();
         long t0 = System.nanoTime();
         int stepsPerEpoch = task.schedule().stepsPerEpoch();
         int epoch = task.start().epoch();
@@ -55,8 +70,8 @@ public final class EpochRunner {
                 int[] batch = task.schedule().batch(epoch, s);
                 GradientEngine.StepPosition at = new GradientEngine.StepPosition(epoch, s, g);
                 Step step = new Step(task.spec(), task.precision(), task.seed(), g, batch);
-                GradientSum total = exchange.stepTotal(gradient.compute(block, start, step,
-                        Parameters.forPrecision(params, task.precision()), sums));
+                GradientSum total = total(shares, sums, step, Parameters.forPrecision(params, task.precision()),
+                        gradient, threads);
                 if (total.count() != batch.length) {
                     throw new IllegalStateException("step " + g + " summed " + total.count() + " examples, expected "
                             + batch.length);
@@ -80,16 +95,18 @@ public final class EpochRunner {
                         weight, bestEpoch, bestParams); // a checkpoint boundary inside the epoch
             }
             // The epoch ended, or the run ends inside it (a partial last epoch): count and record it.
-            Evaluation training = Evaluation.NONE;
+            List<Evaluation> training = new ArrayList<>();
             if (task.split().fraction() > 0 || task.counted() == BlockEvaluation.Counted.VALIDATION_AND_TRAINING) {
                 Matrix p = Parameters.forPrecision(params, task.precision());
-                training = BlockEvaluation.evaluate(block, start, task.counted(), task.split(), task.spec(), p,
-                        task.evalChunk());
+                for (Share share : shares) {
+                    training.add(BlockEvaluation.evaluate(share.block(), share.start(), task.counted(), task.split(),
+                            task.spec(), p, task.evalChunk()));
+                }
             }
             epochs.add(new EpochResult.Epoch(loss, weight, training, System.nanoTime() - t0));
             boolean stop = false;
             if (task.multiEpoch()) {
-                history.add(metrics(epoch + 1, g, 0, loss, weight, training, task.spec()));
+                history.add(metrics(epoch + 1, g, 0, loss, weight, SumTree.evaluations(training), task.spec()));
                 if (task.stopRule().isBest(history)) {
                     bestEpoch = epoch + 1;
                     bestParams = params.clone();
@@ -106,6 +123,43 @@ public final class EpochRunner {
             s = 0;
             loss = 0;
             weight = 0;
+        }
+    }
+
+    /** The step's total: every share's sum handed in (at once, on {@code threads}, when there are several). */
+    private static GradientSum total(List<Share> shares, List<BatchSums> sums, Step step, Matrix params,
+                                     Gradient gradient, java.util.concurrent.ExecutorService threads) {
+        if (shares.size() == 1) {
+            Share share = shares.get(0);
+            return share.exchange().stepTotal(gradient.compute(share.block(), share.start(), step, params, sums.get(0)));
+        }
+        List<java.util.concurrent.Future<GradientSum>> totals = new ArrayList<>();
+        for (int i = 0; i < shares.size(); i++) {
+            Share share = shares.get(i);
+            BatchSums mine = sums.get(i);
+            totals.add(threads.submit(() -> share.exchange().stepTotal(
+                    gradient.compute(share.block(), share.start(), step, params, mine))));
+        }
+        try {
+            GradientSum total = null;
+            for (java.util.concurrent.Future<GradientSum> f : totals) {
+                total = f.get(); // every share gets the same total
+            }
+            return total;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            totals.forEach(f -> f.cancel(true));
+            throw new IllegalStateException("interrupted during step " + step.globalStep(), e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            totals.forEach(f -> f.cancel(true));
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
         }
     }
 
