@@ -287,7 +287,7 @@ public final class SparkEngine implements GradientEngine {
                 results = parts == 1
                         ? train.rdd().mapPartitions(blocks -> steps.call(List.of(blocks.next())), true).collect()
                         : barrierRun(steps, tag);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // SparkException too: checked in Java, thrown undeclared by Scala
                 if (sync != null && sync.failure() != null) {
                     throw new dev.scratchnet.ScratchnetException(sync.failure(), e);
                 }
@@ -346,9 +346,12 @@ public final class SparkEngine implements GradientEngine {
             out = grouped.barrier().mapPartitions(new BarrierSteps<int[]>(steps, blocks, blocks.partitions()), true, type);
         }
         sc.sc().addJobTag(tag);
+        String interrupt = sc.getLocalProperty("spark.job.interruptOnCancel");
+        sc.setLocalProperty("spark.job.interruptOnCancel", "true"); // a hung task is stopped, not left behind
         try {
             return new JavaRDD<>(out, type).repartition(1).collect();
         } finally {
+            sc.setLocalProperty("spark.job.interruptOnCancel", interrupt);
             sc.sc().removeJobTag(tag);
         }
     }

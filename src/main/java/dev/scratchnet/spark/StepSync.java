@@ -54,7 +54,8 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
     private long roundStart;
     private volatile String failure;
 
-    private StepSync(RpcEnv rpcEnv, int parts, BooleanSupplier stopRequested, double timeoutSeconds, Runnable onTimeout) {
+    /** Not registered anywhere: {@link #start} registers it (tests call {@link #receiveAndReply} directly). */
+    StepSync(RpcEnv rpcEnv, int parts, BooleanSupplier stopRequested, double timeoutSeconds, Runnable onTimeout) {
         this.rpcEnv = rpcEnv;
         this.name = "scratchnet-steps-" + RUNS.incrementAndGet();
         this.parts = parts;
@@ -202,7 +203,8 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
         nodes = null;
     }
 
-    private synchronized void checkTimeout() {
+    /** Ends the run when a round has waited {@code timeoutSeconds} for some partitions (the watchdog's check). */
+    synchronized void checkTimeout() {
         if (failure != null || arrived == 0 || (System.nanoTime() - roundStart) / 1e9 < timeoutSeconds) {
             return;
         }
@@ -213,9 +215,10 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
                         .append(executors[p] == null ? "" : " (executor " + executors[p] + ")");
             }
         }
-        failure = String.format(Locale.ROOT, "partition%s %s sent nothing for round %d of stage attempt %d within %.0f s "
+        failure = String.format(Locale.ROOT, "partition%s %s sent nothing for round %d of stage attempt %d within %s s "
                         + "while the others waited (%s): a task that hangs, or an executor that stopped answering",
-                parts - arrived == 1 ? "" : "s", missing, round, attempt, timeoutSeconds,
+                parts - arrived == 1 ? "" : "s", missing, round, attempt,
+                java.math.BigDecimal.valueOf(timeoutSeconds).stripTrailingZeros().toPlainString(),
                 dev.scratchnet.settings.EngineSettings.SYNC_TIMEOUT.key());
         reset();
         onTimeout.run();

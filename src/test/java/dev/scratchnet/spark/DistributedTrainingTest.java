@@ -18,6 +18,7 @@ import dev.scratchnet.training.GradientSum;
 import dev.scratchnet.training.LocalEngine;
 import dev.scratchnet.training.MinibatchSchedule;
 import dev.scratchnet.training.RunOutputs;
+import dev.scratchnet.training.PartitionStep;
 import dev.scratchnet.training.Trainer;
 import dev.scratchnet.training.TrainingRun;
 import dev.scratchnet.training.TrainingSettings;
@@ -249,6 +250,31 @@ class DistributedTrainingTest {
             assertTrue(java.nio.file.Files.exists(marker), "the fault was injected");
             assertEquals(0.0, TestData.maxRelativeDifference(faulted.params(), clean.params()),
                     "a retried task recomputes the identical gradient");
+        }
+    }
+
+    @Test
+    void aTaskThatNeverAnswersEndsTheRunWithOneLineNamingItsPartitionAndExecutor() {
+        Configuration config = config("epochs", "1", "steps", "20", "partitions", "2", "syncTimeout", "2");
+        SparkEngine.BlockGradient hangs = (block, start, step, params, sums) -> {
+            if (block.partition() == 1 && step.globalStep() == 3) {
+                while (!Thread.currentThread().isInterrupted()) { // a task stuck in the step, until Spark kills it
+                    java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+                }
+                throw new IllegalStateException("interrupted");
+            }
+            return PartitionStep.gradientSum(block, start, step, params, sums);
+        };
+        try (SparkEngine engine = SparkEngine.of(sc, spec(config), data.train(), data.test(), config, hangs)) {
+            dev.scratchnet.ScratchnetException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.scratchnet.ScratchnetException.class, () -> train(config, engine));
+            assertEquals("partition 1 (executor driver) sent nothing for round 3 of stage attempt 0 within 2 s while the "
+                    + "others waited (spark.scratchnet.syncTimeout): a task that hangs, or an executor that stopped "
+                    + "answering", e.getMessage());
+        }
+        // The context is still usable: the hung task was stopped and the next run goes through.
+        try (SparkEngine engine = SparkEngine.of(sc, spec(config), data.train(), data.test(), config)) {
+            assertEquals(20, train(config, engine).steps());
         }
     }
 
