@@ -266,19 +266,20 @@ public final class SparkEngine implements GradientEngine {
      * One job for {@code task}'s steps: each partition's task takes every step, with the step's total its own
      * gradient sum when it is the only partition, else the {@link SumTree} of every partition's, which the driver adds
      * and hands back each step ({@link StepSync}) to the tasks of a barrier stage (they run at once, and fail and are
-     * retried together). Partition 0 returns the parameters and the optimizer; every partition its counts. When
-     * {@code stopRequested} turns true, the driver's answer to the next step ends the job after that step.
+     * retried together). Partition 0 returns the parameters and the optimizer; every partition its counts. The
+     * driver tells {@code watcher} of every step, and when it asks for a stop, its answer to the next step ends the job
+     * after that step.
      */
     @Override
     public EpochResult runSteps(EpochTask task, double[] params, Optimizer optimizer,
-                                java.util.function.BooleanSupplier stopRequested) {
+                                dev.scratchnet.training.StepWatcher watcher) {
         sc.setJobDescription("train: from epoch " + (task.start().epoch() + 1) + " step " + (task.start().stepInEpoch() + 1));
         int parts = train.partitions();
         Broadcast<double[]> start = sc.broadcast(params);
         Broadcast<Optimizer> startOptimizer = sc.broadcast(optimizer);
         String tag = "scratchnet-steps-" + java.util.UUID.randomUUID();
         StepSync sync = parts == 1 ? null
-                : StepSync.start(parts, stopRequested, syncTimeout, () -> sc.sc().cancelJobsWithTag(tag));
+                : StepSync.start(parts, watcher, syncTimeout, () -> sc.sc().cancelJobsWithTag(tag));
         try {
             EpochSteps steps = new EpochSteps(task, start, startOptimizer, train.starts(), nativeBlas,
                     sync == null ? null : sync.name(), syncTimeout, gradient);

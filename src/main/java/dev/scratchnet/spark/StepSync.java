@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.rpc.RpcCallContext;
 import org.apache.spark.rpc.RpcEnv;
@@ -39,7 +38,8 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
     private final RpcEnv rpcEnv;
     private final String name;
     private final int parts;
-    private final BooleanSupplier stopRequested;
+    private final dev.scratchnet.training.StepWatcher watcher;
+    private long stepsThisAttempt;
     private final double timeoutSeconds;
     private final Runnable onTimeout;
     private final ScheduledExecutorService watchdog;
@@ -55,11 +55,12 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
     private volatile String failure;
 
     /** Not registered anywhere: {@link #start} registers it (tests call {@link #receiveAndReply} directly). */
-    StepSync(RpcEnv rpcEnv, int parts, BooleanSupplier stopRequested, double timeoutSeconds, Runnable onTimeout) {
+    StepSync(RpcEnv rpcEnv, int parts, dev.scratchnet.training.StepWatcher watcher, double timeoutSeconds,
+             Runnable onTimeout) {
         this.rpcEnv = rpcEnv;
         this.name = "scratchnet-steps-" + RUNS.incrementAndGet();
         this.parts = parts;
-        this.stopRequested = stopRequested;
+        this.watcher = watcher;
         this.timeoutSeconds = timeoutSeconds;
         this.onTimeout = onTimeout;
         this.waiting = new RpcCallContext[parts];
@@ -73,11 +74,13 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
     }
 
     /**
-     * Registers an endpoint for a run of {@code parts} partitions on this driver's RPC environment; {@code onTimeout}
+     * Registers an endpoint for a run of {@code parts} partitions on this driver's RPC environment, which tells
+     * {@code watcher} of each step and asks it whether to stop; {@code onTimeout}
      * (e.g. cancelling the run's job) runs once if a round is left incomplete for {@code timeoutSeconds}.
      */
-    static StepSync start(int parts, BooleanSupplier stopRequested, double timeoutSeconds, Runnable onTimeout) {
-        StepSync sync = new StepSync(SparkEnv.get().rpcEnv(), parts, stopRequested, timeoutSeconds, onTimeout);
+    static StepSync start(int parts, dev.scratchnet.training.StepWatcher watcher, double timeoutSeconds,
+                          Runnable onTimeout) {
+        StepSync sync = new StepSync(SparkEnv.get().rpcEnv(), parts, watcher, timeoutSeconds, onTimeout);
         sync.rpcEnv.setupEndpoint(sync.name, sync);
         if (timeoutSeconds > 0) {
             sync.watchdog.scheduleWithFixedDelay(sync::checkTimeout, 1, 1, TimeUnit.SECONDS);
@@ -149,6 +152,7 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
             reset();
             this.attempt = attempt;
             this.round = -1;
+            this.stepsThisAttempt = 0;
         }
         if (arrived == 0) {
             this.round = round;
@@ -167,7 +171,11 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
             return;
         }
         GradientSum total = nodes.root();
-        boolean stop = kind == STEP && stopRequested.getAsBoolean();
+        boolean stop = false;
+        if (kind == STEP) {
+            watcher.stepDone(++stepsThisAttempt, total);
+            stop = watcher.stopRequested();
+        }
         LocalAnswer local = new LocalAnswer(stop, total);
         byte[] encoded = null;
         for (int p = 0; p < parts; p++) {

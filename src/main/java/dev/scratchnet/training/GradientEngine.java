@@ -51,13 +51,13 @@ public interface GradientEngine extends AutoCloseable {
     }
 
     /**
-     * Runs {@code task}'s steps from {@code params} and {@code optimizer} (neither modified) where the data is;
-     * when {@code stopRequested} turns true, the run may end after the step under way (a position inside the epoch).
+     * Runs {@code task}'s steps from {@code params} and {@code optimizer} (neither modified) where the data is,
+     * telling {@code watcher} of each step when the engine can; when the watcher asks for a stop, the run may end
+     * after the step under way (a position inside the epoch).
      *
      * @throws UnsupportedOperationException when {@link #runsSteps()} is false
      */
-    default EpochResult runSteps(EpochTask task, double[] params, Optimizer optimizer,
-                                 java.util.function.BooleanSupplier stopRequested) {
+    default EpochResult runSteps(EpochTask task, double[] params, Optimizer optimizer, StepWatcher watcher) {
         throw new UnsupportedOperationException(describe() + " takes one step at a time");
     }
 

@@ -140,7 +140,7 @@ public final class Trainer {
                 break;
             }
             if (lbfgs == null && engine.runsSteps()) {
-                stop = runEpochs(state, schedule, maxSteps, clock);
+                stop = runEpochs(state, schedule, maxSteps, clock, progress);
             } else {
                 long start = System.nanoTime();
                 boolean converged = lbfgs != null ? lbfgs.iterate(state, schedule) : step(state, schedule);
@@ -208,7 +208,8 @@ public final class Trainer {
      * and nothing needs each epoch as it ends — as many epochs as the stop rule, the limits and a second of work
      * allow. Records every epoch the job completed; returns the reason to stop, or null.
      */
-    private StopRule.Reason runEpochs(TrainingState state, MinibatchSchedule schedule, long maxSteps, Clock clock) {
+    private StopRule.Reason runEpochs(TrainingState state, MinibatchSchedule schedule, long maxSteps, Clock clock,
+                                      Progress progress) {
         long every = config.get(OutputSettings.CHECKPOINT_EVERY);
         long stopAt = every > 0 ? Math.min(maxSteps, state.globalStep + (every - state.globalStep % every)) : maxSteps;
         boolean several = engine.partitions() == 1 && !engine.hasTest() && !listener.wantsEveryEpoch();
@@ -219,7 +220,7 @@ public final class Trainer {
                 several ? config.get(EPOCHS) - 1 : state.epoch, several ? EPOCHS_JOB_BUDGET_NANOS : 0, state.metrics);
         double secondsBefore = clock.seconds();
         long start = System.nanoTime();
-        EpochResult r = engine.runSteps(task, state.params, state.optimizer, stopRequested);
+        EpochResult r = engine.runSteps(task, state.params, state.optimizer, progress.watching(state, stopRequested));
         clock.addStep(System.nanoTime() - start);
         System.arraycopy(r.params(), 0, state.params, 0, state.params.length);
         state.optimizer.restore(r.optimizer().state());
@@ -460,6 +461,11 @@ public final class Trainer {
         }
 
         void maybePrint(TrainingState state) {
+            maybePrint(state.epoch, state.stepInEpoch, state.globalStep, state.epochLossSum, state.epochWeight);
+        }
+
+        /** After step {@code stepInEpoch} (1-based) of {@code epoch} (0-based), global step count {@code globalStep}. */
+        void maybePrint(int epoch, int stepInEpoch, long globalStep, double lossSum, double weight) {
             steps++;
             long now = System.nanoTime();
             double elapsed = (now - since) / 1e9;
@@ -467,11 +473,56 @@ public final class Trainer {
                 return;
             }
             double rate = steps / elapsed;
-            long left = Math.min(stepsPerEpoch - state.stepInEpoch, maxSteps - state.globalStep);
+            long left = Math.min(stepsPerEpoch - stepInEpoch, maxSteps - globalStep);
             log.printf(Locale.ROOT, "  epoch %d step %d/%d | %.1f steps/s, %.0f examples/s | epoch ETA %.0f s | loss %.4f%n",
-                    state.epoch + 1, state.stepInEpoch, stepsPerEpoch, rate, rate * batchSize,
-                    left / rate, state.epochLossSum / state.epochWeight);
+                    epoch + 1, stepInEpoch, stepsPerEpoch, rate, rate * batchSize, left / rate, lossSum / weight);
             restart();
+        }
+
+        /**
+         * The progress of a run of steps where the data is, from {@code state} (not modified: the engine's thread tells
+         * of the steps while the driver's waits for the run), asking {@code stopRequested} after every step.
+         */
+        StepWatcher watching(TrainingState state, BooleanSupplier stopRequested) {
+            int epoch0 = state.epoch;
+            int step0 = state.stepInEpoch;
+            long global0 = state.globalStep;
+            double loss0 = state.epochLossSum;
+            double weight0 = state.epochWeight;
+            return new StepWatcher() {
+                private int epoch = epoch0;
+                private int step = step0;
+                private double loss = loss0;
+                private double weight = weight0;
+
+                @Override
+                public boolean stopRequested() {
+                    return stopRequested.getAsBoolean();
+                }
+
+                @Override
+                public void stepDone(long stepOfRun, GradientSum total) {
+                    if (stepOfRun == 1) { // the run's first step, or its first again after Spark retried the run
+                        epoch = epoch0;
+                        step = step0;
+                        loss = loss0;
+                        weight = weight0;
+                        restart();
+                    }
+                    step++;
+                    loss += total.lossSum();
+                    weight += total.weightSum();
+                    if (step == stepsPerEpoch) {
+                        epoch++;
+                        step = 0;
+                        loss = 0;
+                        weight = 0;
+                        restart();
+                    } else {
+                        maybePrint(epoch, step, global0 + stepOfRun, loss, weight);
+                    }
+                }
+            };
         }
 
         void restart() {

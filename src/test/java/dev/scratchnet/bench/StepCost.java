@@ -256,7 +256,7 @@ final class StepCost {
                 dev.scratchnet.training.StopRule.of(c, false), new GradientEngine.StepPosition(0, 0, 0), 0, 0, steps,
                 steps + 1, 0, 0, List.of());
         long t = System.nanoTime();
-        engine.runSteps(task, params, optimizer, () -> false);
+        engine.runSteps(task, params, optimizer, dev.scratchnet.training.StepWatcher.NONE);
         return (System.nanoTime() - t) / 1e6;
     }
 

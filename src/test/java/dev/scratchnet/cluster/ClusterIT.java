@@ -110,8 +110,20 @@ class ClusterIT {
         System.out.printf("executor pid %d: native OpenBLAS from the jar is mapped%n", executor.pid());
     }
 
-    static boolean progressed(Runs.Proc p) {
-        return p.out().contains("  epoch 1 step ");
+    /**
+     * Runs that something is done to mid-run: 2 epochs of 60 steps (or {@code epochs}) with a checkpoint every 10;
+     * the test acts when the first checkpoint is on disk (a file written at a known step, however fast the steps are),
+     * with 110 steps still to come.
+     */
+    static List<String> longOnCluster(Path out, int epochs, String... extra) {
+        List<String> more = new ArrayList<>(List.of("--conf", "spark.scratchnet.steps=0",
+                "--conf", "spark.scratchnet.epochs=" + epochs, "--conf", "spark.scratchnet.checkpoint.every=10"));
+        more.addAll(List.of(extra));
+        return onCluster(out, more.toArray(new String[0]));
+    }
+
+    static boolean progressed(Path out) {
+        return InterruptIT.checkpointStep(out) >= 10;
     }
 
     @Test
@@ -130,9 +142,15 @@ class ClusterIT {
     @Test
     @Order(2)
     void executorKilledMidRunChangesNothing() throws Exception {
+        Path local = tmp.resolve("executor-loss-reference");
+        List<String> args = new ArrayList<>(List.of("--master", "local[2]"));
+        args.addAll(Runs.shortRun(local, "--conf", "spark.scratchnet.steps=0", "--conf", "spark.scratchnet.epochs=2"));
+        Runs.Proc r = Runs.submit(logs, "executor-loss-reference", args);
+        assertEquals(0, r.waitFor(300), r.err());
+
         Path out = tmp.resolve("executor-loss");
-        Runs.Proc p = Runs.submit(logs, "cluster-executor-loss", onCluster(out));
-        p.await("progress line", 240, () -> progressed(p));
+        Runs.Proc p = Runs.submit(logs, "cluster-executor-loss", longOnCluster(out, 2));
+        p.await("the first checkpoint", 240, () -> progressed(out));
         List<ProcessHandle> executors = executors();
         assertFalse(executors.isEmpty(), "no executor found under the workers");
         for (ProcessHandle executor : executors) {
@@ -145,7 +163,7 @@ class ClusterIT {
         assertEquals(0, p.waitFor(300), p.err());
         System.out.printf("run with a lost executor: %.1f s%n", p.seconds());
         assertTrue(p.err().contains("Lost executor"), "the driver saw the executor go");
-        Runs.assertSameParams(reference, out);
+        Runs.assertSameParams(local, out);
     }
 
     @Test
@@ -175,9 +193,8 @@ class ClusterIT {
     @Order(4)
     void unauthenticatedKillThroughTheMasterWebUiDoesNotKillTheRun() throws Exception {
         Path out = tmp.resolve("ui-kill");
-        Runs.Proc p = Runs.submit(logs, "cluster-ui-kill", onCluster(out,
-                "--conf", "spark.scratchnet.steps=0", "--conf", "spark.scratchnet.epochs=2"));
-        p.await("progress line", 240, () -> progressed(p));
+        Runs.Proc p = Runs.submit(logs, "cluster-ui-kill", longOnCluster(out, 2));
+        p.await("the first checkpoint", 240, () -> progressed(out));
         String ui = Files.readString(state.resolve("master-ui")).strip();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
         String appId = activeApps(http, ui).get(0);
@@ -226,10 +243,9 @@ class ClusterIT {
     @Order(6)
     void clusterStoppedMidRunFailsWithOneLineInsteadOfHanging() throws Exception {
         Path out = tmp.resolve("cluster-gone");
-        Runs.Proc p = Runs.submit(logs, "cluster-gone", onCluster(out,
-                "--conf", "spark.scratchnet.steps=0", "--conf", "spark.scratchnet.epochs=20",
+        Runs.Proc p = Runs.submit(logs, "cluster-gone", longOnCluster(out, 20,
                 "--conf", "spark.scratchnet.noExecutorTimeout=30"));
-        p.await("progress line", 240, () -> progressed(p));
+        p.await("the first checkpoint", 240, () -> progressed(out));
         Runs.runOk(logs, "cluster-stop-mid-run", script("stop"), clusterEnv(), 120);
         long stopped = System.nanoTime();
         int code = p.waitFor(120);

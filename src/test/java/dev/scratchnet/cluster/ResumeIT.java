@@ -21,7 +21,9 @@ class ResumeIT {
 
     static List<String> local(Path out, String... extra) {
         List<String> args = new ArrayList<>(List.of("--master", "local[2]"));
-        args.addAll(Runs.shortRun(out, "--conf", "spark.scratchnet.checkpoint.every=5"));
+        // 2 epochs of 60 steps, a checkpoint every 5: the kill after step 15 leaves 105 steps to come, however fast.
+        args.addAll(Runs.shortRun(out, "--conf", "spark.scratchnet.checkpoint.every=5",
+                "--conf", "spark.scratchnet.steps=0", "--conf", "spark.scratchnet.epochs=2"));
         args.addAll(List.of(extra));
         return args;
     }
@@ -44,7 +46,7 @@ class ResumeIT {
         victim.process().waitFor();
         long step = Json.readTree(checkpoint).path("global_step").asLong();
         System.out.printf("killed the driver at %.1f s, checkpoint at step %d%n", victim.seconds(), step);
-        assertTrue(step >= 15 && step < 40, "checkpoint step " + step);
+        assertTrue(step >= 15 && step < 120, "checkpoint step " + step);
         assertFalse(Files.exists(out.resolve("model.npz")), "the kill must land mid-run");
 
         Runs.Proc resumed = Runs.submit(logs, "resumed", local(out, "--conf", "spark.scratchnet.resume=true"));
@@ -52,6 +54,6 @@ class ResumeIT {
         assertTrue(resumed.out().contains("resuming from"), resumed.out());
         Runs.assertSameParams(reference, out);
         JsonNode summary = Json.readTree(out.resolve("summary.json"));
-        assertEquals(40, summary.path("steps").asLong());
+        assertEquals(120, summary.path("steps").asLong());
     }
 }
