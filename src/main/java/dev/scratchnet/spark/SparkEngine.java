@@ -379,8 +379,17 @@ public final class SparkEngine implements GradientEngine {
                         return t;
                     });
             try {
-                EpochResult r = EpochRunner.run(shares, task, start.value().clone(), cloneOf(optimizer.value()),
-                        gradient, threads);
+                EpochResult r;
+                try {
+                    r = EpochRunner.run(shares, task, start.value().clone(), cloneOf(optimizer.value()), gradient,
+                            threads);
+                } catch (dev.scratchnet.ScratchnetException e) {
+                    // A user's mistake or a diverged step: the same on every retry, so the run ends with its line.
+                    if (sync != null) {
+                        ((SyncClient) shares.get(0).exchange()).stopRun(e.getMessage());
+                    }
+                    throw e;
+                }
                 int first = blocks.get(0).partition();
                 return List.of(new Indexed(first, first == 0 ? r
                         : new EpochResult(null, null, r.end(), r.epochs(), 0, 0, 0, null))).iterator();

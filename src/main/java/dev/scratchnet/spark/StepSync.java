@@ -76,7 +76,8 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
     /**
      * Registers an endpoint for a run of {@code parts} partitions on this driver's RPC environment, which tells
      * {@code watcher} of each step and asks it whether to stop; {@code onTimeout}
-     * (e.g. cancelling the run's job) runs once if a round is left incomplete for {@code timeoutSeconds}.
+     * (cancelling the run's job) runs once if a round is left incomplete for {@code timeoutSeconds}, or when a task
+     * says the run cannot go on.
      */
     static StepSync start(int parts, dev.scratchnet.training.StepWatcher watcher, double timeoutSeconds,
                           Runnable onTimeout) {
@@ -108,12 +109,15 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
         return new AbstractPartialFunction<>() {
             @Override
             public boolean isDefinedAt(Object message) {
-                return message instanceof byte[] || message instanceof Local;
+                return message instanceof byte[] || message instanceof Local || message instanceof String;
             }
 
             @Override
             public BoxedUnit apply(Object message) {
-                if (message instanceof Local m) {
+                if (message instanceof String stop) {
+                    end(stop.substring(stop.indexOf(':') + 1), Integer.parseInt(stop.substring(0, stop.indexOf(':'))));
+                    context.reply(Boolean.TRUE);
+                } else if (message instanceof Local m) {
                     receive(m.attempt(), m.round(), m.partition(), m.kind(), m.executor(), m.sum(), context, false);
                 } else {
                     ByteBuffer b = ByteBuffer.wrap((byte[]) message);
@@ -209,6 +213,23 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
         }
         arrived = 0;
         nodes = null;
+    }
+
+    /**
+     * A task's message that the run cannot go on ({@code "ATTEMPT:one line"}, e.g. the step diverged: every task
+     * finds the same), so that the run ends with that line rather than with Spark retrying a stage that can only fail
+     * the same way.
+     */
+    static String stopMessage(int attempt, String line) {
+        return attempt + ":" + line;
+    }
+
+    private synchronized void end(String line, int attempt) {
+        if (failure == null && attempt >= this.attempt) {
+            failure = line;
+            reset();
+            onTimeout.run();
+        }
     }
 
     /** Ends the run when a round has waited {@code timeoutSeconds} for some partitions (the watchdog's check). */

@@ -76,6 +76,21 @@ final class SyncClient implements StepExchange {
         return stop;
     }
 
+    /**
+     * Tells the driver that the run cannot go on ({@code line}: one line, the same on every task, e.g. a diverged
+     * step), and waits until it has heard.
+     */
+    void stopRun(String line) {
+        try {
+            scala.jdk.javaapi.FutureConverters.asJava(driver.ask(StepSync.stopMessage(task.stageAttemptNumber(), line),
+                    timeout, ANY)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // The driver could not be told: Spark's own retries and failure report remain.
+        }
+    }
+
     private Object ask(byte kind, GradientSum sum) {
         Object message;
         if (local) {
