@@ -31,12 +31,17 @@ public record WeightDecay(double lambda) implements java.io.Serializable {
 
     /** Adds {@code λ W} into the weights' entries of {@code gradient} (modified in place). */
     public void addGradient(NetworkSpec spec, double[] params, double[] gradient) {
+        addGradient(spec, params, gradient, 0, gradient.length);
+    }
+
+    /** The same, on elements {@code [from, to)} only (one of a step's ranges). */
+    public void addGradient(NetworkSpec spec, double[] params, double[] gradient, int from, int to) {
         if (lambda == 0) {
             return;
         }
         for (NetworkSpec.ParameterBlock b : spec.parameterBlocks()) {
             if (b.role() == LayerSpec.Role.WEIGHT) {
-                for (int i = b.offset(), end = b.offset() + b.size(); i < end; i++) {
+                for (int i = Math.max(from, b.offset()), end = Math.min(to, b.offset() + b.size()); i < end; i++) {
                     gradient[i] += lambda * params[i];
                 }
             }

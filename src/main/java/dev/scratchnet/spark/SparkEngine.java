@@ -325,7 +325,9 @@ public final class SparkEngine implements GradientEngine {
      */
     private List<Indexed> barrierRun(EpochSteps steps, String tag) {
         int parts = train.partitions();
-        int tasks = Math.min(parts, sc.defaultParallelism());
+        // In local[N] every partition's thread is in this JVM: one task holds them all and shares one update, cut
+        // into ranges over its threads. On a cluster, a task a partition while there is a slot for each.
+        int tasks = sc.isLocal() ? 1 : Math.min(parts, sc.defaultParallelism());
         scala.reflect.ClassTag<Indexed> type = scala.reflect.ClassTag$.MODULE$.apply(Indexed.class);
         org.apache.spark.rdd.RDD<ExampleBlock> blocks = train.rdd().rdd();
         org.apache.spark.rdd.RDD<Indexed> out;

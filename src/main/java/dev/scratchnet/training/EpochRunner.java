@@ -77,7 +77,7 @@ public final class EpochRunner {
                             + batch.length);
                 }
                 task.update().apply(total, params, optimizer, task.rates().factor(g, stepsPerEpoch, task.warmupSteps()),
-                        at);
+                        at, threads, shares.size());
                 loss += total.lossSum();
                 weight += total.weightSum();
                 if (exchange.stopAfterStep() && s + 1 < stepsPerEpoch) {

@@ -139,6 +139,18 @@ public final class GradientSum implements Serializable {
         return true;
     }
 
+    /** Elements {@code [from, to)} of {@link #meanGradient(int)} into {@code mean}. */
+    public void meanGradient(double[] mean, int from, int to) {
+        if (grad != null && weightSum > 0) {
+            double scale = 1.0 / weightSum;
+            for (int i = from; i < to; i++) {
+                mean[i] = grad[i] * scale;
+            }
+        } else {
+            java.util.Arrays.fill(mean, from, to, 0);
+        }
+    }
+
     /** The mean gradient, {@code sum / weightSum}, as a new array: the one division of a step. */
     public double[] meanGradient(int parameterCount) {
         double[] mean = new double[parameterCount];

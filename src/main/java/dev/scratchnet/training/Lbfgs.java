@@ -29,6 +29,11 @@ public final class Lbfgs extends Optimizer {
         throw new UnsupportedOperationException("l-bfgs is a full-batch solver: the trainer runs its iterations");
     }
 
+    @Override
+    public void update(double[] params, double[] grad, double rate, int from, int to) {
+        update(params, grad, rate);
+    }
+
     /** {@code −H·g}, with {@code H} the inverse-Hessian estimate of the pairs (the steepest descent when there are none). */
     public double[] direction(double[] g) {
         double[] q = g.clone();

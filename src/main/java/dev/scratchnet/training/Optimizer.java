@@ -25,7 +25,23 @@ public abstract class Optimizer implements java.io.Serializable {
      * One step at {@code rateFactor} times the configured learning rate (a {@link LearningRateSchedule}'s factor);
      * {@code params} is modified in place, {@code grad} only read.
      */
-    public abstract void update(double[] params, double[] grad, double rateFactor);
+    public void update(double[] params, double[] grad, double rateFactor) {
+        update(params, grad, begin(rateFactor), 0, params.length);
+    }
+
+    /**
+     * Starts a step taken in ranges: counts it (Adam's bias correction) and returns the step size that every range
+     * of this step is updated with.
+     */
+    public double begin(double rateFactor) {
+        return lr * rateFactor;
+    }
+
+    /**
+     * The step on elements {@code [from, to)} at step size {@code rate} (from {@link #begin}): element by element, so
+     * the ranges of one step may run at once on separate threads, with the bits of one pass over all of them.
+     */
+    public abstract void update(double[] params, double[] grad, double rate, int from, int to);
 
     /** The optimizer's state as named arrays (for checkpoints); empty for SGD. */
     public Map<String, double[]> state() {
@@ -91,9 +107,8 @@ public abstract class Optimizer implements java.io.Serializable {
         }
 
         @Override
-        public void update(double[] params, double[] grad, double rateFactor) {
-            double rate = lr * rateFactor;
-            for (int i = 0; i < params.length; i++) {
+        public void update(double[] params, double[] grad, double rate, int from, int to) {
+            for (int i = from; i < to; i++) {
                 params[i] -= rate * grad[i];
             }
         }
@@ -116,9 +131,8 @@ public abstract class Optimizer implements java.io.Serializable {
         }
 
         @Override
-        public void update(double[] params, double[] grad, double rateFactor) {
-            double rate = lr * rateFactor;
-            for (int i = 0; i < params.length; i++) {
+        public void update(double[] params, double[] grad, double rate, int from, int to) {
+            for (int i = from; i < to; i++) {
                 v[i] = momentum * v[i] - rate * grad[i];
                 params[i] += v[i];
             }
@@ -152,9 +166,8 @@ public abstract class Optimizer implements java.io.Serializable {
         }
 
         @Override
-        public void update(double[] params, double[] grad, double rateFactor) {
-            double rate = lr * rateFactor;
-            for (int i = 0; i < params.length; i++) {
+        public void update(double[] params, double[] grad, double rate, int from, int to) {
+            for (int i = from; i < to; i++) {
                 h[i] += grad[i] * grad[i];
                 params[i] -= rate * grad[i] / (Math.sqrt(h[i]) + 1e-7);
             }
@@ -195,10 +208,14 @@ public abstract class Optimizer implements java.io.Serializable {
         }
 
         @Override
-        public void update(double[] params, double[] grad, double rateFactor) {
+        public double begin(double rateFactor) {
             iter++;
-            double lrT = lr * rateFactor * Math.sqrt(1.0 - Math.pow(beta2, iter)) / (1.0 - Math.pow(beta1, iter));
-            for (int i = 0; i < params.length; i++) {
+            return lr * rateFactor * Math.sqrt(1.0 - Math.pow(beta2, iter)) / (1.0 - Math.pow(beta1, iter));
+        }
+
+        @Override
+        public void update(double[] params, double[] grad, double lrT, int from, int to) {
+            for (int i = from; i < to; i++) {
                 double g = grad[i];
                 m[i] += (1 - beta1) * (g - m[i]);
                 v[i] += (1 - beta2) * (g * g - v[i]);

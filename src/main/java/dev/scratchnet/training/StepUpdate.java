@@ -42,6 +42,83 @@ public record StepUpdate(NetworkSpec spec, WeightDecay weightDecay, String learn
     }
 
     /**
+     * The same update with its element-by-element passes cut into {@code ways} ranges run at once on {@code threads}
+     * (a task's threads between two steps): the same bits as {@link #apply(GradientSum, double[], Optimizer, double,
+     * GradientEngine.StepPosition)}, which it is when {@code ways < 2} or the network has batch normalization.
+     */
+    public void apply(GradientSum sum, double[] params, Optimizer optimizer, double rateFactor,
+                      GradientEngine.StepPosition at, java.util.concurrent.ExecutorService threads, int ways) {
+        if (threads == null || ways < 2 || BatchNormExchange.needed(spec)) {
+            apply(sum, params, optimizer, rateFactor, at);
+            return;
+        }
+        double[] gradient = new double[params.length];
+        boolean[] finite = new boolean[ways];
+        inRanges(threads, ways, params.length, (w, from, to) -> {
+            sum.meanGradient(gradient, from, to);
+            weightDecay.addGradient(spec, params, gradient, from, to);
+            finite[w] = allFinite(gradient, from, to);
+        });
+        check(at, sum.lossSum() / sum.weightSum(), allTrue(finite) ? new double[0] : gradient, "the gradient");
+        double rate = optimizer.begin(rateFactor);
+        inRanges(threads, ways, params.length, (w, from, to) -> {
+            optimizer.update(params, gradient, rate, from, to);
+            finite[w] = allFinite(params, from, to);
+        });
+        if (!allTrue(finite)) {
+            check(at, 0, params, "the updated parameters");
+        }
+    }
+
+    /** A pass over elements {@code [from, to)}, the {@code w}-th of a step's ranges. */
+    @FunctionalInterface
+    interface RangePass {
+        void run(int w, int from, int to);
+    }
+
+    /** Runs {@code pass} over {@code ways} contiguous ranges of {@code [0, n)} at once, and waits for all. */
+    static void inRanges(java.util.concurrent.ExecutorService threads, int ways, int n, RangePass pass) {
+        java.util.List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
+        for (int w = 1; w < ways; w++) {
+            int k = w;
+            running.add(threads.submit(() -> pass.run(k, (int) ((long) n * k / ways), (int) ((long) n * (k + 1) / ways))));
+        }
+        pass.run(0, 0, (int) ((long) n / ways));
+        try {
+            for (java.util.concurrent.Future<?> f : running) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running.forEach(f -> f.cancel(true));
+            throw new IllegalStateException("interrupted during an update", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static boolean allFinite(double[] values, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!Double.isFinite(values[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean allTrue(boolean[] flags) {
+        for (boolean f : flags) {
+            if (!f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Stops the run at step {@code at} when the loss or {@code values} are not finite numbers or the loss says the
      * run diverged.
      */
