@@ -346,13 +346,16 @@ public final class SparkEngine implements GradientEngine {
             org.apache.spark.rdd.RDD<int[]> grouped = sc.sc().makeRDD(
                     scala.jdk.javaapi.CollectionConverters.asScala(groups).toSeq(),
                     scala.reflect.ClassTag$.MODULE$.apply(int[].class));
-            out = grouped.barrier().mapPartitions(new BarrierSteps<int[]>(steps, blocks, blocks.partitions()), true, type);
+            BarrierSteps<int[]> run = new BarrierSteps<>(steps, blocks, blocks.partitions());
+            // One task needs no barrier (nothing to start together) and no shuffle to be retried: a plain job.
+            out = tasks == 1 ? grouped.mapPartitions(run, true, type) : grouped.barrier().mapPartitions(run, true, type);
         }
         sc.sc().addJobTag(tag);
         String interrupt = sc.getLocalProperty("spark.job.interruptOnCancel");
         sc.setLocalProperty("spark.job.interruptOnCancel", "true"); // a hung task is stopped, not left behind
         try {
-            return new JavaRDD<>(out, type).repartition(1).collect();
+            JavaRDD<Indexed> results = new JavaRDD<>(out, type);
+            return (tasks == 1 ? results : results.repartition(1)).collect();
         } finally {
             sc.setLocalProperty("spark.job.interruptOnCancel", interrupt);
             sc.sc().removeJobTag(tag);

@@ -23,8 +23,9 @@ import scala.runtime.BoxedUnit;
  * arrived in — and answers every task with the total, and with whether to stop after this step (an interrupt: the
  * same answer for all). No Spark job a step, no sleep: a round costs one round trip to the driver.
  *
- * <p>Rounds are numbered by the tasks, from 0, within a stage attempt; a later attempt (Spark retrying the stage
- * after a task or an executor was lost) starts afresh and the earlier attempt's late messages are refused. A round
+ * <p>Rounds are numbered by the tasks, from 0, within an attempt ({@link #attempt}: the stage's attempt, then the
+ * task's); a later attempt (Spark retrying the barrier stage after a task or an executor was lost, or retrying the
+ * one task of a local run) starts afresh and the earlier attempt's late messages are refused. A round
  * that some partitions joined and others did not within {@code timeoutSeconds} ends the run with one line naming
  * the missing partitions and the executors they last ran on.
  */
@@ -149,7 +150,7 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
                                       GradientSum sum, RpcCallContext context, boolean bytes) {
         if (failure != null || attempt < this.attempt) {
             context.sendFailure(new IllegalStateException(failure != null ? failure
-                    : "stage attempt " + attempt + " was superseded by attempt " + this.attempt));
+                    : describe(attempt) + " was superseded by " + describe(this.attempt)));
             return;
         }
         if (attempt > this.attempt) { // Spark retries the stage: every task starts again from the run's start
@@ -196,7 +197,18 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
         nodes = null;
     }
 
-    /** A task's message: its stage attempt, round, partition, the round's kind and its executor; then the sum. */
+    /** One number for a task's attempt, ordered as Spark makes them: the stage's attempt, then the task's. */
+    static int attempt(int stageAttempt, int taskAttempt) {
+        return (stageAttempt << 16) | Math.min(taskAttempt, 0xffff);
+    }
+
+    /** {@code stage attempt 1}, or {@code stage attempt 0, task attempt 2}. */
+    static String describe(int attempt) {
+        int task = attempt & 0xffff;
+        return "stage attempt " + (attempt >>> 16) + (task == 0 ? "" : ", task attempt " + task);
+    }
+
+    /** A task's message: its {@link #attempt}, round, partition, the round's kind and its executor; then the sum. */
     static ByteBuffer header(int attempt, int round, int partition, byte kind, String executor, int payload) {
         byte[] id = executor.getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate(4 + 4 + 4 + 1 + 2 + id.length + payload);
@@ -244,9 +256,9 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
                         .append(executors[p] == null ? "" : " (executor " + executors[p] + ")");
             }
         }
-        failure = String.format(Locale.ROOT, "partition%s %s sent nothing for round %d of stage attempt %d within %s s "
+        failure = String.format(Locale.ROOT, "partition%s %s sent nothing for round %d of %s within %s s "
                         + "while the others waited (%s): a task that hangs, or an executor that stopped answering",
-                parts - arrived == 1 ? "" : "s", missing, round, attempt,
+                parts - arrived == 1 ? "" : "s", missing, round, describe(attempt),
                 java.math.BigDecimal.valueOf(timeoutSeconds).stripTrailingZeros().toPlainString(),
                 dev.scratchnet.settings.EngineSettings.SYNC_TIMEOUT.key());
         reset();

@@ -82,7 +82,7 @@ final class SyncClient implements StepExchange {
      */
     void stopRun(String line) {
         try {
-            scala.jdk.javaapi.FutureConverters.asJava(driver.ask(StepSync.stopMessage(task.stageAttemptNumber(), line),
+            scala.jdk.javaapi.FutureConverters.asJava(driver.ask(StepSync.stopMessage(StepSync.attempt(task.stageAttemptNumber(), task.attemptNumber()), line),
                     timeout, ANY)).toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -94,9 +94,9 @@ final class SyncClient implements StepExchange {
     private Object ask(byte kind, GradientSum sum) {
         Object message;
         if (local) {
-            message = new StepSync.Local(task.stageAttemptNumber(), round++, partition, kind, executor, sum);
+            message = new StepSync.Local(StepSync.attempt(task.stageAttemptNumber(), task.attemptNumber()), round++, partition, kind, executor, sum);
         } else {
-            ByteBuffer b = StepSync.header(task.stageAttemptNumber(), round++, partition, kind, executor,
+            ByteBuffer b = StepSync.header(StepSync.attempt(task.stageAttemptNumber(), task.attemptNumber()), round++, partition, kind, executor,
                     GradientSumCodec.size(sum));
             GradientSumCodec.write(sum, b);
             message = b.array();

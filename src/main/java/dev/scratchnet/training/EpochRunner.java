@@ -133,17 +133,19 @@ public final class EpochRunner {
             Share share = shares.get(0);
             return share.exchange().stepTotal(gradient.compute(share.block(), share.start(), step, params, sums.get(0)));
         }
+        java.util.concurrent.ExecutorCompletionService<GradientSum> done =
+                new java.util.concurrent.ExecutorCompletionService<>(threads);
         List<java.util.concurrent.Future<GradientSum>> totals = new ArrayList<>();
         for (int i = 0; i < shares.size(); i++) {
             Share share = shares.get(i);
             BatchSums mine = sums.get(i);
-            totals.add(threads.submit(() -> share.exchange().stepTotal(
+            totals.add(done.submit(() -> share.exchange().stepTotal(
                     gradient.compute(share.block(), share.start(), step, params, mine))));
         }
         try {
             GradientSum total = null;
-            for (java.util.concurrent.Future<GradientSum> f : totals) {
-                total = f.get(); // every share gets the same total
+            for (int i = 0; i < totals.size(); i++) {
+                total = done.take().get(); // every share gets the same total; the first failure ends the wait
             }
             return total;
         } catch (InterruptedException e) {
@@ -151,6 +153,7 @@ public final class EpochRunner {
             totals.forEach(f -> f.cancel(true));
             throw new IllegalStateException("interrupted during step " + step.globalStep(), e);
         } catch (java.util.concurrent.ExecutionException e) {
+            // A share failed: the others are waiting for a total that will not come; stop them.
             totals.forEach(f -> f.cancel(true));
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException r) {

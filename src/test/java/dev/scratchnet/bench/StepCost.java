@@ -217,7 +217,7 @@ final class StepCost {
         Configuration c = config.with(EngineSettings.PARTITIONS, parts).with(EngineSettings.MODE, EngineSettings.Mode.EPOCH);
         try (SparkEngine engine = SparkEngine.of(sc, spec, data.train(), data.test(), c)) {
             int[] positions = engine.trainPositions();
-            int batch = parts;
+            int batch = Integer.getInteger("bench.stepBatch", parts);
             MinibatchSchedule schedule = new MinibatchSchedule(positions, batch, 1);
             int shortRun = Math.max(1, steps / (steps > 10 ? 10 : 3));
             List<Double> marginal = new ArrayList<>();
@@ -235,7 +235,7 @@ final class StepCost {
             m.put("step_ms", ms);
             m.put("step_ms_runs", marginal);
             m.put("job_fixed_ms", Benchmark.median(fixed));
-            rows.row("step", "epoch mode, empty step, " + parts + " partition" + (parts > 1 ? "s" : "")
+            rows.row("step", "epoch mode, " + (batch == parts ? "empty step" : "batch " + batch) + ", " + parts + " partition" + (parts > 1 ? "s" : "")
                     + (parts > 1 ? " (barrier stage, a round trip to the driver a step)" : " (plain task)") + " (median of " + repeats
                     + ")", Benchmark.fmt(ms) + " ms", "marginal cost of a step; the job's own fixed cost "
                     + Benchmark.fmt(Benchmark.median(fixed)) + " ms");

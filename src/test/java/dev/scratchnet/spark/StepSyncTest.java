@@ -144,13 +144,29 @@ class StepSyncTest {
         GradientSum[] sums = sums(2, 5);
         Reply waiting = send(sync, 0, 7, 0, StepSync.STEP, "1", copy(sums[0]), false);
         // Spark retried the stage: attempt 1 starts again at round 0; attempt 0's waiting task is failed.
-        Reply first = send(sync, 1, 0, 1, StepSync.STEP, "3", copy(sums[1]), false);
+        int retry = StepSync.attempt(1, 0);
+        Reply first = send(sync, retry, 0, 1, StepSync.STEP, "3", copy(sums[1]), false);
         assertNotNull(waiting.failure, "the superseded attempt's waiting task is told");
         Reply late = send(sync, 0, 7, 1, StepSync.STEP, "2", copy(sums[1]), false);
-        assertTrue(late.failure.getMessage().contains("superseded by attempt 1"), late.failure.getMessage());
-        Reply second = send(sync, 1, 0, 0, StepSync.STEP, "4", copy(sums[0]), false);
+        assertEquals("stage attempt 0 was superseded by stage attempt 1", late.failure.getMessage());
+        Reply second = send(sync, retry, 0, 0, StepSync.STEP, "4", copy(sums[0]), false);
         assertEquals(total(first).lossSum(), total(second).lossSum());
         assertEquals(sums[0].count() + sums[1].count(), total(first).count());
+    }
+
+    @Test
+    void aRetriedTaskOfTheSameStageAttemptStartsAfresh() {
+        StepSync sync = sync(2, new AtomicBoolean(), () -> {}, 0);
+        GradientSum[] sums = sums(2, 7);
+        Reply lost = send(sync, StepSync.attempt(0, 0), 0, 0, StepSync.STEP, "driver", copy(sums[0]), false);
+        // The task (both partitions' threads) failed and Spark ran it again: task attempt 1 of stage attempt 0.
+        int again = StepSync.attempt(0, 1);
+        Reply a = send(sync, again, 0, 0, StepSync.STEP, "driver", copy(sums[0]), false);
+        assertNotNull(lost.failure);
+        Reply b = send(sync, again, 0, 1, StepSync.STEP, "driver", copy(sums[1]), false);
+        assertEquals(sums[0].count() + sums[1].count(), total(a).count());
+        assertEquals(total(a).lossSum(), total(b).lossSum());
+        assertEquals("stage attempt 0, task attempt 1", StepSync.describe(again));
     }
 
     @Test
