@@ -96,7 +96,7 @@ public final class ScratchnetClassificationModel
     /** The class scores before softmax: the book's {@code predict(x)} for one example. */
     @Override
     public Vector predictRaw(Vector features) {
-        return new DenseVector(network.predict(features));
+        return new DenseVector(network.predict(features, getDataScale()));
     }
 
     /** Softmax, in place; a {@code DenseVector} (what {@link #predictRaw} returns). */
@@ -143,9 +143,18 @@ public final class ScratchnetClassificationModel
         return copyValues(copied, extra).setParent(parent());
     }
 
-    /** Writes {@code model.npz} (for numpy: {@code W1, b1, …}) and {@code model.json} into the folder {@code dir}. */
+    /** Writes {@code model.npz} (for numpy: {@code W1, b1, …}), {@code model.onnx} and {@code model.json} into the folder {@code dir}. */
     public void exportNpz(String dir) {
-        network.exportNpz(dir);
+        network.exportNpz(dir, getDataScale());
+    }
+
+    /**
+     * Writes the network as the ONNX model {@code file} (opset 17): input {@code features}, the raw feature vector
+     * as the training data held it ({@code [N, C, H, W]} for a network with convolution or pooling, else
+     * {@code [N, D]}), float32, multiplied by {@code dataScale} inside the graph; output {@code probability} {@code [N, K]}.
+     */
+    public void exportOnnx(String file) {
+        network.exportOnnx(file, getDataScale());
     }
 
     @Override
