@@ -34,6 +34,34 @@ class OnnxRunsTest {
         String[] both = compare(out, new long[] {784});
         System.out.printf(Locale.ROOT, "fully connected: model.npz %s, model.onnx %s%n", both[0], both[1]);
         assertTrue(Double.parseDouble(both[0].substring(0, 6)) > 0.95, both[0]);
+        runTheReadmesExample(out.resolve(ModelFile.ONNX), tmp);
+    }
+
+    /** The README's Java example (the block between {@code <!-- onnx-usage:begin/end -->}) compiled and run on the model. */
+    private static void runTheReadmesExample(Path model, Path tmp) throws Exception {
+        String readme = Files.readString(TestData.projectDir().resolve("README.md"));
+        Matcher m = Pattern.compile("<!-- onnx-usage:begin -->\n```java\n(.*?)```\n<!-- onnx-usage:end -->",
+                Pattern.DOTALL).matcher(readme);
+        assertTrue(m.find(), "README.md has no onnx-usage block");
+        assertTrue(m.group(1).contains("\"out/default/model.onnx\""), m.group(1));
+        Path src = Files.createDirectories(tmp.resolve("serve"));
+        Path file = Files.writeString(src.resolve("Serve.java"),
+                m.group(1).replace("\"out/default/model.onnx\"", "\"" + model + "\""));
+        int code = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-classpath",
+                dev.scratchnet.testing.ClassPaths.joined(), "-d", src.toString(), file.toString());
+        assertEquals(0, code, "the README's example compiles");
+        java.io.PrintStream saved = System.out;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {src.toUri().toURL()},
+                OnnxRunsTest.class.getClassLoader())) {
+            System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+            loader.loadClass("Serve").getMethod("main", String[].class).invoke(null, (Object) new String[0]);
+        } finally {
+            System.setOut(saved);
+        }
+        String line = printed.toString(java.nio.charset.StandardCharsets.UTF_8).strip();
+        assertEquals(10, line.split(",").length, "ten probabilities: " + line);
+        System.out.println("the README's example printed " + line);
     }
 
     @Test
