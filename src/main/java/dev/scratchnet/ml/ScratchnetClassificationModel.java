@@ -23,8 +23,9 @@ import org.apache.spark.sql.Row;
  * {@code prediction} columns and changes no row; {@link #weights()} is every parameter in MLlib's layout;
  * {@code getLayers()} ({@code [inputs, hidden…, classes]}), {@link #numFeatures()}, {@link #numClasses()}; {@link #summary()} after a fit and
  * {@link #evaluate} on any data, with MLlib's metrics. Also the per-layer matrices, the per-epoch history,
- * persistence in Spark's layout ({@code metadata/} JSON with the Params, {@code data/} Parquet with the network) and
- * an export of {@code model.npz} for numpy.
+ * persistence in Spark's layout ({@code metadata/} JSON with the Params, {@code data/} Parquet with the network, and
+ * {@code model.onnx} beside them for an ONNX runtime), an export of {@code model.npz} for numpy and of the ONNX model
+ * alone ({@link #exportOnnx}).
  */
 public final class ScratchnetClassificationModel
         extends ProbabilisticClassificationModel<Vector, ScratchnetClassificationModel>

@@ -5,6 +5,7 @@ import dev.scratchnet.network.Network;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.network.Task;
 import dev.scratchnet.onnx.OnnxModel;
+import dev.scratchnet.onnx.proto.OnnxMl;
 import dev.scratchnet.report.Json;
 import dev.scratchnet.report.AtomicFiles;
 import dev.scratchnet.report.EpochMetrics;
@@ -79,7 +80,12 @@ record TrainedNetwork(NetworkSpec spec, double[] params, List<EpochMetrics> hist
     void exportOnnx(String file, double dataScale) {
         Path path = Path.of(file).toAbsolutePath();
         AtomicFiles.ensureWritableDir(path.getParent(), "model folder");
-        OnnxModel.write(path, spec, params, dataScale, Map.of(ModelFile.ONNX_DESCRIPTION,
+        AtomicFiles.write(path, onnx(dataScale)::writeTo);
+    }
+
+    /** The network as an ONNX model whose input is the raw features, {@code dataScale} applied inside. */
+    OnnxMl.ModelProto onnx(double dataScale) {
+        return OnnxModel.build(spec, params, dataScale, Map.of(ModelFile.ONNX_DESCRIPTION,
                 new String(Json.bytes(ModelFile.description(spec)), StandardCharsets.UTF_8)));
     }
 }

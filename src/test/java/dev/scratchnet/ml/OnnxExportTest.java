@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The estimators' models as ONNX ({@code exportOnnx}, and {@code model.onnx} from {@code exportNpz}): onnxruntime on
+ * The estimators' models as ONNX ({@code exportOnnx}, and {@code model.onnx} from {@code exportNpz} and from
+ * {@code write().save}): onnxruntime on
  * the raw features gives what {@code transform} gives, the model's {@code dataScale} and a regression's label
  * standardization inside the graph. Also: {@code transform} scales the features by {@code dataScale} as the training
  * did (it once used them unscaled).
@@ -67,6 +68,10 @@ class OnnxExportTest {
             OnnxRuntime.assertSameClassifications(probability, OnnxRuntime.run(onnx, raw, n, new long[] {784}));
             OnnxRuntime.assertSameClassifications(probability,
                     OnnxRuntime.run(tmp.resolve("npz").resolve(ModelFile.ONNX), raw, n, new long[] {784}));
+            model.write().overwrite().save(tmp.resolve("saved").toString());
+            OnnxRuntime.assertSameClassifications(probability,
+                    OnnxRuntime.run(tmp.resolve("saved").resolve(ModelFile.ONNX), raw, n, new long[] {784}));
+            ScratchnetClassificationModel.load(tmp.resolve("saved").toString());
 
             // A regression on targets in the hundreds (all far from 0, where a relative difference means something),
             // from float features in the hundreds scaled by 0.01.
