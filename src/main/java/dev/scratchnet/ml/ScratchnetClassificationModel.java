@@ -144,7 +144,10 @@ public final class ScratchnetClassificationModel
         return copyValues(copied, extra).setParent(parent());
     }
 
-    /** Writes {@code model.npz} (for numpy: {@code W1, b1, …}), {@code model.onnx} and {@code model.json} into the folder {@code dir}. */
+    /**
+     * Writes {@code model.npz} (for numpy: {@code W1, b1, …}), {@code model.onnx} and {@code model.json} into the
+     * folder {@code dir}.
+     */
     public void exportNpz(String dir) {
         network.exportNpz(dir, getDataScale());
     }
@@ -152,7 +155,8 @@ public final class ScratchnetClassificationModel
     /**
      * Writes the network as the ONNX model {@code file} (opset 17): input {@code features}, the raw feature vector
      * as the training data held it ({@code [N, C, H, W]} for a network with convolution or pooling, else
-     * {@code [N, D]}), float32, multiplied by {@code dataScale} inside the graph; output {@code probability} {@code [N, K]}.
+     * {@code [N, D]}), float32, multiplied by {@code dataScale} inside the graph; output {@code probability}
+     * {@code [N, K]}.
      */
     public void exportOnnx(String file) {
         network.exportOnnx(file, getDataScale());

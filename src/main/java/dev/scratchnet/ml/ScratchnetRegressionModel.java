@@ -123,7 +123,8 @@ public final class ScratchnetRegressionModel extends RegressionModel<Vector, Scr
     /**
      * Writes the network as the ONNX model {@code file} (opset 17): input {@code features}, the raw feature vector
      * as the training data held it ({@code [N, C, H, W]} for a network with convolution or pooling, else
-     * {@code [N, D]}), float32, multiplied by {@code dataScale} inside the graph; output {@code prediction} {@code [N, 1]}, in the label's units.
+     * {@code [N, D]}), float32, multiplied by {@code dataScale} inside the graph; output {@code prediction}
+     * {@code [N, 1]}, in the label's units.
      */
     public void exportOnnx(String file) {
         network.exportOnnx(file, getDataScale());
