@@ -157,7 +157,8 @@ public final class Main implements Callable<Integer> {
     @Command(name = "evaluate", description = "Reload a saved model and print its MNIST test accuracy.")
     static final class Evaluate implements Callable<Integer> {
         @Option(names = "--model", required = true,
-                description = "the model: a run's output folder, its model.npz (or any model .npz file) or its model.json")
+                description = "the model: a run's output folder, its model.npz (or any model .npz file), its model.json, "
+                        + "or its model.onnx")
         java.nio.file.Path model;
 
         @Override

@@ -85,7 +85,8 @@ final class TrainCommand {
     }
 
     private static RunOutputs outputs(OutputFolders folders, Configuration config, NetworkSpec spec) {
-        return RunOutputs.folder(folders.out, folders.checkpoint, config, spec, folders.remotes);
+        return RunOutputs.folder(folders.out, folders.checkpoint, config, spec, folders.remotes,
+                DataSettings.featureScale(config));
     }
 
     private static String finalAccuracy(RunSummary s) {

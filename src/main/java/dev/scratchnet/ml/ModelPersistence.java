@@ -10,6 +10,7 @@ import dev.scratchnet.network.Standardization;
 import dev.scratchnet.network.Task;
 import dev.scratchnet.report.EpochMetrics;
 import dev.scratchnet.report.Json;
+import dev.scratchnet.training.ModelFile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -32,7 +33,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * A model in Spark's layout: {@code <path>/metadata} (class, uid, Spark version, Params, written by Spark's
  * {@code DefaultParamsWriter}) and {@code <path>/data} (one Parquet row: format, version, task, input shape, layer
- * list, outputs, weights, history). The reader checks all of it and says in one line what does not fit; it also
+ * list, outputs, weights, history); beside them {@code <path>/model.onnx}, the network for an ONNX runtime (never
+ * read back: {@code data/} is the model). The reader checks all of it and says in one line what does not fit; it also
  * reads version 1 (a fully connected classifier: input size, hidden sizes, activation, classes).
  */
 final class ModelPersistence {
@@ -71,6 +73,14 @@ final class ModelPersistence {
                     spec.outputs(), Vectors.dense(network.params()), historyJson(network.history()),
                     spec.target().center(), spec.target().scale());
             sparkSession().createDataFrame(List.of(row), SCHEMA).repartition(1).write().parquet(path + "/data");
+            // The same network for an ONNX runtime beside Spark's layout, the model's dataScale inside the graph.
+            org.apache.hadoop.fs.Path onnx = new org.apache.hadoop.fs.Path(path, ModelFile.ONNX);
+            try (java.io.OutputStream out = onnx.getFileSystem(sparkSession().sparkContext().hadoopConfiguration())
+                    .create(onnx, true)) {
+                network.onnx(((ScratchnetParams<?>) model).getDataScale()).writeTo(out);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot write " + onnx + ": " + e.getMessage(), e);
+            }
         }
     }
 

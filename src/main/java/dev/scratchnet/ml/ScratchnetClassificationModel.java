@@ -23,8 +23,9 @@ import org.apache.spark.sql.Row;
  * {@code prediction} columns and changes no row; {@link #weights()} is every parameter in MLlib's layout;
  * {@code getLayers()} ({@code [inputs, hidden…, classes]}), {@link #numFeatures()}, {@link #numClasses()}; {@link #summary()} after a fit and
  * {@link #evaluate} on any data, with MLlib's metrics. Also the per-layer matrices, the per-epoch history,
- * persistence in Spark's layout ({@code metadata/} JSON with the Params, {@code data/} Parquet with the network) and
- * an export of {@code model.npz} for numpy.
+ * persistence in Spark's layout ({@code metadata/} JSON with the Params, {@code data/} Parquet with the network, and
+ * {@code model.onnx} beside them for an ONNX runtime), an export of {@code model.npz} for numpy and of the ONNX model
+ * alone ({@link #exportOnnx}).
  */
 public final class ScratchnetClassificationModel
         extends ProbabilisticClassificationModel<Vector, ScratchnetClassificationModel>
@@ -96,7 +97,7 @@ public final class ScratchnetClassificationModel
     /** The class scores before softmax: the book's {@code predict(x)} for one example. */
     @Override
     public Vector predictRaw(Vector features) {
-        return new DenseVector(network.predict(features));
+        return new DenseVector(network.predict(features, getDataScale()));
     }
 
     /** Softmax, in place; a {@code DenseVector} (what {@link #predictRaw} returns). */
@@ -143,9 +144,22 @@ public final class ScratchnetClassificationModel
         return copyValues(copied, extra).setParent(parent());
     }
 
-    /** Writes {@code model.npz} (for numpy: {@code W1, b1, …}) and {@code model.json} into the folder {@code dir}. */
+    /**
+     * Writes {@code model.npz} (for numpy: {@code W1, b1, …}), {@code model.onnx} and {@code model.json} into the
+     * folder {@code dir}.
+     */
     public void exportNpz(String dir) {
-        network.exportNpz(dir);
+        network.exportNpz(dir, getDataScale());
+    }
+
+    /**
+     * Writes the network as the ONNX model {@code file} (opset 17): input {@code features}, the raw feature vector
+     * as the training data held it ({@code [N, C, H, W]} for a network with convolution or pooling, else
+     * {@code [N, D]}), float32, multiplied by {@code dataScale} inside the graph; output {@code probability}
+     * {@code [N, K]}.
+     */
+    public void exportOnnx(String file) {
+        network.exportOnnx(file, getDataScale());
     }
 
     @Override

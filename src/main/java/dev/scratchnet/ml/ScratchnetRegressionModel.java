@@ -78,7 +78,7 @@ public final class ScratchnetRegressionModel extends RegressionModel<Vector, Scr
 
     @Override
     public double predict(Vector features) {
-        return network.predict(features)[0];
+        return network.predict(features, getDataScale())[0];
     }
 
     public boolean hasSummary() {
@@ -117,7 +117,17 @@ public final class ScratchnetRegressionModel extends RegressionModel<Vector, Scr
     }
 
     public void exportNpz(String dir) {
-        network.exportNpz(dir);
+        network.exportNpz(dir, getDataScale());
+    }
+
+    /**
+     * Writes the network as the ONNX model {@code file} (opset 17): input {@code features}, the raw feature vector
+     * as the training data held it ({@code [N, C, H, W]} for a network with convolution or pooling, else
+     * {@code [N, D]}), float32, multiplied by {@code dataScale} inside the graph; output {@code prediction}
+     * {@code [N, 1]}, in the label's units.
+     */
+    public void exportOnnx(String file) {
+        network.exportOnnx(file, getDataScale());
     }
 
     @Override

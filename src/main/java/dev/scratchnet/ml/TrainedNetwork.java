@@ -4,12 +4,17 @@ import dev.scratchnet.math.Matrix;
 import dev.scratchnet.network.Network;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.network.Task;
+import dev.scratchnet.onnx.OnnxModel;
+import dev.scratchnet.onnx.proto.OnnxMl;
+import dev.scratchnet.report.Json;
 import dev.scratchnet.report.AtomicFiles;
 import dev.scratchnet.report.EpochMetrics;
 import dev.scratchnet.training.ModelFile;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.ml.linalg.DenseMatrix;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Vector;
@@ -27,13 +32,23 @@ record TrainedNetwork(NetworkSpec spec, double[] params, List<EpochMetrics> hist
         history = List.copyOf(history);
     }
 
-    /** The network's outputs for one example: class scores (before softmax), or the regression's value. */
-    double[] predict(Vector features) {
+    /**
+     * The network's outputs for one example: class scores (before softmax), or the regression's value. The features
+     * are multiplied by {@code dataScale} first, as the training data's were.
+     */
+    double[] predict(Vector features, double dataScale) {
         if (features.size() != spec.inputSize()) {
             throw new IllegalArgumentException("features has " + features.size() + " values, the model takes "
                     + spec.inputSize());
         }
-        Matrix x = Matrix.of(1, spec.inputSize(), features.toArray());
+        double[] values = features.toArray();
+        if (dataScale != 1) {
+            values = values.clone();
+            for (int i = 0; i < values.length; i++) {
+                values[i] *= dataScale;
+            }
+        }
+        Matrix x = Matrix.of(1, spec.inputSize(), values);
         Matrix scores = new Network(spec, params).predict(x);
         return (spec.task() == Task.REGRESSION ? spec.newLossLayer().output(scores) : scores).toDoubles();
     }
@@ -54,10 +69,23 @@ record TrainedNetwork(NetworkSpec spec, double[] params, List<EpochMetrics> hist
         return new DenseVector(values);
     }
 
-    /** {@code model.npz} and {@code model.json} into the folder {@code dir}. */
-    void exportNpz(String dir) {
+    /** {@code model.npz}, {@code model.onnx} and {@code model.json} into the folder {@code dir}. */
+    void exportNpz(String dir, double dataScale) {
         Path folder = Path.of(dir);
         AtomicFiles.ensureWritableDir(folder, "model folder");
-        ModelFile.save(folder, spec, params);
+        ModelFile.save(folder, spec, params, dataScale);
+    }
+
+    /** The network as the ONNX model {@code file} (raw features in, {@code dataScale} applied inside). */
+    void exportOnnx(String file, double dataScale) {
+        Path path = Path.of(file).toAbsolutePath();
+        AtomicFiles.ensureWritableDir(path.getParent(), "model folder");
+        AtomicFiles.write(path, onnx(dataScale)::writeTo);
+    }
+
+    /** The network as an ONNX model whose input is the raw features, {@code dataScale} applied inside. */
+    OnnxMl.ModelProto onnx(double dataScale) {
+        return OnnxModel.build(spec, params, dataScale, Map.of(ModelFile.ONNX_DESCRIPTION,
+                new String(Json.bytes(ModelFile.description(spec)), StandardCharsets.UTF_8)));
     }
 }

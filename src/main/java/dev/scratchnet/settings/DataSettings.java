@@ -55,6 +55,14 @@ public final class DataSettings {
     }, "multiplies every feature value of libsvm, parquet and csv data (e.g. 0.00392156862745098 = 1/255 for "
             + "pixels 0 … 255; MNIST's IDX pixels are always divided by 255, as the book does)").param();
 
+    /**
+     * What every raw feature value is multiplied by before the network: MNIST's IDX pixels are divided by 255
+     * ({@code data.ImageSet}), other formats take {@link #SCALE}.
+     */
+    public static double featureScale(Configuration config) {
+        return config.get(FORMAT) == Format.MNIST ? 1 / 255.0 : config.get(SCALE);
+    }
+
     /** In the order the README lists them. */
     public static final List<Setting<?>> ALL = List.of(FORMAT, DATA_DIR, TRAIN, TEST, FEATURES, LABEL, WEIGHT, SCALE);
 

@@ -9,6 +9,7 @@ import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.network.Shape;
 import dev.scratchnet.network.Standardization;
 import dev.scratchnet.network.Task;
+import dev.scratchnet.onnx.OnnxModel;
 import dev.scratchnet.report.AtomicFiles;
 import dev.scratchnet.report.Json;
 import dev.scratchnet.report.NdArray;
@@ -29,6 +30,11 @@ import java.util.Set;
  * task) as the extra member {@code network.json} (numpy returns it as bytes). One file written by one atomic rename, so a reader
  * sees the old model or the new one, never weights of one with the description of the other.
  *
+ * <p>{@code model.onnx} beside it is the same network for an ONNX runtime ({@link OnnxModel}): float32 weights, the
+ * data's scale and the label standardization inside the graph, and the description of {@code network.json} with the
+ * SHA-256 of the {@code model.npz} it was exported from in its metadata. Like {@code model.json}, it is deleted
+ * before the model is replaced and written after, so when it is there it is the model beside it.
+ *
  * <p>{@code model.json} is a human-readable copy of the description plus the SHA-256 of the
  * {@code model.npz} it describes. It is deleted before the model is replaced and written after, so when
  * it is there it describes the model beside it; nothing reads it back. Plain numbers and JSON: no Java
@@ -38,6 +44,10 @@ public final class ModelFile {
     public static final String FORMAT = "scratchnet-model";
     public static final String WEIGHTS = "model.npz";
     public static final String DESCRIPTION = "model.json";
+    public static final String ONNX = "model.onnx";
+    /** The metadata keys of {@code model.onnx}: the network description, and the npz it was exported from. */
+    public static final String ONNX_DESCRIPTION = "scratchnet.network";
+    public static final String ONNX_NPZ_SHA256 = "scratchnet.model_npz_sha256";
     /** The member of {@code model.npz} that holds the network description. */
     public static final String EMBEDDED_DESCRIPTION = "network.json";
 
@@ -46,32 +56,44 @@ public final class ModelFile {
     /** A loaded model. */
     public record Model(NetworkSpec spec, double[] params) {}
 
+    /** {@link #save(Path, NetworkSpec, double[], double)} of a network that takes its features as they are (scale 1). */
+    public static String save(Path dir, NetworkSpec spec, double[] params) {
+        return save(dir, spec, params, 1);
+    }
+
     /**
-     * Replaces the model in {@code dir}: {@code model.npz} (weights and description) in one atomic write,
-     * then its readable copy {@code model.json}.
+     * Replaces the model in {@code dir}: {@code model.npz} (weights and description) in one atomic write, then the
+     * same network as {@code model.onnx} and the readable copy {@code model.json}.
      *
+     * @param inputScale what the data's raw feature values were multiplied by in training (MNIST: 1/255), which
+     *     {@code model.onnx} applies to its input
      * @return the SHA-256 of the {@code model.npz} written, which identifies this model
      */
-    public static String save(Path dir, NetworkSpec spec, double[] params) {
+    public static String save(Path dir, NetworkSpec spec, double[] params, double inputScale) {
         Map<String, Object> description = description(spec);
         Path json = dir.resolve(DESCRIPTION);
+        Path onnx = dir.resolve(ONNX);
         try {
             Files.deleteIfExists(json);
+            Files.deleteIfExists(onnx);
         } catch (IOException e) {
-            throw new ScratchnetException("cannot replace " + json + ": " + AtomicFiles.oneLine(e), e);
+            throw new ScratchnetException("cannot replace the model in " + dir + ": " + AtomicFiles.oneLine(e), e);
         }
         Path npz = dir.resolve(WEIGHTS);
         Npz.write(npz, toArrays(spec, params), Map.of(EMBEDDED_DESCRIPTION, Json.bytes(description)));
         String sha256 = Sha256.of(npz);
+        OnnxModel.write(onnx, spec, params, inputScale, Map.of(ONNX_DESCRIPTION,
+                new String(Json.bytes(description), java.nio.charset.StandardCharsets.UTF_8), ONNX_NPZ_SHA256, sha256));
         Map<String, Object> copy = new LinkedHashMap<>(description);
         copy.put("weights", WEIGHTS);
         copy.put("weights_sha256", sha256);
+        copy.put("onnx", ONNX);
         Json.write(json, copy);
         return sha256;
     }
 
     /** The description of {@code spec} as {@code network.json} holds it (format version 2). */
-    static Map<String, Object> description(NetworkSpec spec) {
+    public static Map<String, Object> description(NetworkSpec spec) {
         Map<String, Object> description = new LinkedHashMap<>();
         description.put("format", FORMAT);
         description.put("version", 2);
@@ -118,12 +140,16 @@ public final class ModelFile {
 
     /**
      * Loads a model from {@code path}: a folder (its {@code model.npz}), its {@code model.json} (the
-     * {@code model.npz} beside it) or any model {@code .npz} file. Only the npz is read. Every problem,
-     * weights that are NaN or infinite included, is one line naming the file.
+     * {@code model.npz} beside it), any model {@code .npz} file, or a {@code model.onnx} scratchnet wrote (its
+     * float32 weights). Only that one file is read. Every problem, weights that are NaN or infinite included, is one
+     * line naming the file.
      */
     public static Model load(Path path) {
         if (!AtomicFiles.exists(path)) {
             throw new ScratchnetException("model " + path + " does not exist");
+        }
+        if (!Files.isDirectory(path) && path.getFileName().toString().endsWith(".onnx")) {
+            return loadOnnx(path);
         }
         Path npz = Files.isDirectory(path) ? path.resolve(WEIGHTS)
                 : path.getFileName().toString().endsWith(".json") ? path.toAbsolutePath().resolveSibling(WEIGHTS)
@@ -142,6 +168,25 @@ public final class ModelFile {
         NetworkSpec spec = readSpec(Json.readTree(description, source), source);
         double[] params = fromArrays(spec, archive.arrays(), npz);
         Npz.requireFinite(npz, archive.arrays());
+        return new Model(spec, params);
+    }
+
+    /**
+     * A {@code model.onnx} written by {@link #save}: the description from its metadata, the weights from its
+     * initializers (float32, so within float rounding of the {@code model.npz} it came from).
+     */
+    private static Model loadOnnx(Path onnx) {
+        OnnxModel.Contents contents = OnnxModel.read(onnx);
+        String description = contents.metadata().get(ONNX_DESCRIPTION);
+        if (description == null) {
+            throw new ScratchnetException(onnx + " is an ONNX model but not one scratchnet wrote (no metadata "
+                    + ONNX_DESCRIPTION + "); evaluate reads scratchnet's own models");
+        }
+        String source = onnx + " metadata " + ONNX_DESCRIPTION;
+        NetworkSpec spec = readSpec(Json.readTree(description.getBytes(java.nio.charset.StandardCharsets.UTF_8), source),
+                source);
+        double[] params = fromArrays(spec, contents.initializers(), onnx);
+        Npz.requireFinite(onnx, contents.initializers());
         return new Model(spec, params);
     }
 

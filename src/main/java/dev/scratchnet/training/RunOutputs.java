@@ -17,7 +17,7 @@ import java.util.List;
 /**
  * What a run writes as it goes: checkpoints at the configured cadence, and, when it has an output folder,
  * {@code metrics.csv} and {@code accuracy.png} after every epoch and at the end the model ({@code model.npz},
- * then its readable copy {@code model.json}) and {@code summary.json}, which names the model by its SHA-256.
+ * then the same network as {@code model.onnx} and its readable copy {@code model.json}) and {@code summary.json}, which names the model by its SHA-256.
  * Every file is written atomically.
  */
 public final class RunOutputs implements Trainer.Listener {
@@ -31,12 +31,15 @@ public final class RunOutputs implements Trainer.Listener {
     private final Path checkpointDir;
     private final long checkpointEvery;
     private final List<RemoteCopy> remotes;
+    private final double inputScale;
     private long lastCheckpointStep = -1;
     private String dataIdentity;
     private boolean claimed;
 
-    private RunOutputs(Path dir, Configuration config, NetworkSpec spec, Path checkpointDir, List<RemoteCopy> remotes) {
+    private RunOutputs(Path dir, Configuration config, NetworkSpec spec, Path checkpointDir, List<RemoteCopy> remotes,
+                       double inputScale) {
         this.dir = dir;
+        this.inputScale = inputScale;
         this.config = config;
         this.spec = spec;
         this.checkpointDir = checkpointDir;
@@ -46,16 +49,18 @@ public final class RunOutputs implements Trainer.Listener {
 
     /**
      * Every output into {@code out} and checkpoints into {@code checkpointDir}, local folders that {@code remotes}
-     * publish elsewhere after every write (staging folders of outputs on a Hadoop file system).
+     * publish elsewhere after every write (staging folders of outputs on a Hadoop file system). {@code inputScale}
+     * is what the data's raw feature values are multiplied by before the network (MNIST: 1/255), which
+     * {@code model.onnx} does inside its graph.
      */
     public static RunOutputs folder(Path out, Path checkpointDir, Configuration config, NetworkSpec spec,
-                                    List<RemoteCopy> remotes) {
-        return new RunOutputs(out, config, spec, checkpointDir, remotes);
+                                    List<RemoteCopy> remotes, double inputScale) {
+        return new RunOutputs(out, config, spec, checkpointDir, remotes, inputScale);
     }
 
     /** Checkpoints only, into {@code checkpointDir} when it is not null; nothing else is written. */
     public static RunOutputs checkpointsOnly(Path checkpointDir, Configuration config, NetworkSpec spec) {
-        return new RunOutputs(null, config, spec, checkpointDir, List.of());
+        return new RunOutputs(null, config, spec, checkpointDir, List.of(), 1);
     }
 
     /** What the run trains on, recorded in every checkpoint. */
@@ -70,9 +75,10 @@ public final class RunOutputs implements Trainer.Listener {
 
     /**
      * The files of an earlier run in the output folder, which this run's first write replaces together: the summary
-     * (first, as it names the model), the model's readable copy, the model, the metrics and the chart.
+     * (first, as it names the model), the model's readable copy and its ONNX form, the model, the metrics and the chart.
      */
-    static final List<String> RUN_FILES = List.of(SUMMARY, ModelFile.DESCRIPTION, ModelFile.WEIGHTS, METRICS, CHART);
+    static final List<String> RUN_FILES = List.of(SUMMARY, ModelFile.DESCRIPTION, ModelFile.ONNX, ModelFile.WEIGHTS,
+            METRICS, CHART);
 
     /**
      * Before this run's first file: removes an earlier run's files from the output folder, so that the folder never
@@ -155,7 +161,7 @@ public final class RunOutputs implements Trainer.Listener {
             return summary;
         }
         claimFolder();
-        RunSummary named = summary.withModel(ModelFile.save(dir, spec, params));
+        RunSummary named = summary.withModel(ModelFile.save(dir, spec, params, inputScale));
         Json.write(dir.resolve(SUMMARY), named);
         publish();
         return named;

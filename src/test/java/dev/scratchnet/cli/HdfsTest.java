@@ -92,7 +92,7 @@ class HdfsTest {
         MainTest.Run r = train(hdfs + "/runs/a");
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("outputs in " + hdfs + "/runs/a"), r.out());
-        for (String f : List.of("model.npz", "model.json", "summary.json", "metrics.csv", "accuracy.png",
+        for (String f : List.of("model.npz", "model.json", "model.onnx", "summary.json", "metrics.csv", "accuracy.png",
                 "checkpoint/checkpoint.json")) {
             assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/runs/a/" + f)), f + " on HDFS");
         }

@@ -90,7 +90,7 @@ class HostileInputTest {
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().startsWith("scratchnet: ") && r.err().contains(expected),
                 "expected '" + expected + "' in: " + r.err());
-        for (String file : List.of("model.npz", "model.json", "summary.json", "metrics.csv", "accuracy.png")) {
+        for (String file : List.of("model.npz", "model.json", "model.onnx", "summary.json", "metrics.csv", "accuracy.png")) {
             assertFalse(Files.exists(out.resolve(file)), "no " + file + " from a failed run");
         }
     }
@@ -188,6 +188,37 @@ class HostileInputTest {
                 ModelFile.EMBEDDED_DESCRIPTION, "{\"format\": \"scratchnet-model\", \"hidden\": [20]".getBytes()));
         assertOneLineAndNoOutput(MainTest.run(conf(), "evaluate", "--model", model.toString()),
                 npz + " member network.json is not valid JSON");
+    }
+
+    @Test
+    void evaluateRejectsAnOnnxFileThatIsBrokenOrNotOurs() throws IOException {
+        out = tmp.resolve("unused");
+        Path model = Files.createDirectories(tmp.resolve("model"));
+        NetworkSpec spec = NetworkSettings.spec(Settings.parse(Map.of("spark.scratchnet.hidden", "20")), 784, 10);
+        ModelFile.save(model, spec, new double[spec.parameterCount()], 1 / 255.0);
+        Path onnx = model.resolve(ModelFile.ONNX);
+        byte[] bytes = Files.readAllBytes(onnx);
+
+        Files.write(onnx, java.util.Arrays.copyOf(bytes, bytes.length - 100));
+        assertOneLineAndNoOutput(MainTest.run(conf(), "evaluate", "--model", onnx.toString()),
+                onnx + " is not an ONNX model");
+        Files.writeString(onnx, "W1,b1\n1,2\n");
+        assertOneLineAndNoOutput(MainTest.run(conf(), "evaluate", "--model", onnx.toString()),
+                onnx + " is not an ONNX model");
+
+        // A valid ONNX model that another tool wrote: ours without the metadata that says what network it is.
+        dev.scratchnet.onnx.proto.OnnxMl.ModelProto foreign = dev.scratchnet.onnx.proto.OnnxMl.ModelProto.parseFrom(bytes)
+                .toBuilder().clearMetadataProps().build();
+        Files.write(onnx, foreign.toByteArray());
+        assertOneLineAndNoOutput(MainTest.run(conf(), "evaluate", "--model", onnx.toString()),
+                onnx + " is an ONNX model but not one scratchnet wrote");
+
+        // Ours, with a weight removed.
+        dev.scratchnet.onnx.proto.OnnxMl.ModelProto.Builder cut = dev.scratchnet.onnx.proto.OnnxMl.ModelProto.parseFrom(bytes)
+                .toBuilder();
+        cut.getGraphBuilder().removeInitializer(0);
+        Files.write(onnx, cut.build().toByteArray());
+        assertOneLineAndNoOutput(MainTest.run(conf(), "evaluate", "--model", onnx.toString()), onnx + ": no array W1");
     }
 
     @Test

@@ -111,6 +111,11 @@ class OutputFolderIT {
             if (Files.exists(copy)) {
                 assertEquals(sha, Json.readTree(copy).path("weights_sha256").asText(), "kill " + i + ": model.json");
             }
+            Path onnx = out.resolve(ModelFile.ONNX);
+            if (Files.exists(onnx)) {
+                assertEquals(sha, dev.scratchnet.onnx.OnnxModel.read(onnx).metadata().get(ModelFile.ONNX_NPZ_SHA256),
+                        "kill " + i + ": model.onnx");
+            }
             if (Files.exists(out.resolve("summary.json"))) {
                 assertEquals(sha, Json.readTree(out.resolve("summary.json")).path("model_sha256").asText(),
                         "kill " + i + ": summary.json");
