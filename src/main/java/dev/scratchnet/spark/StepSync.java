@@ -36,6 +36,10 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
 
     private static final java.util.concurrent.atomic.AtomicLong RUNS = new java.util.concurrent.atomic.AtomicLong();
 
+    /** The endpoints of this JVM by name: a task in the driver's JVM ({@code local[N]}) hands its sums in directly. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, StepSync> IN_THIS_JVM =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private final RpcEnv rpcEnv;
     private final String name;
     private final int parts;
@@ -84,10 +88,39 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
                           Runnable onTimeout) {
         StepSync sync = new StepSync(SparkEnv.get().rpcEnv(), parts, watcher, timeoutSeconds, onTimeout);
         sync.rpcEnv.setupEndpoint(sync.name, sync);
+        IN_THIS_JVM.put(sync.name, sync);
         if (timeoutSeconds > 0) {
             sync.watchdog.scheduleWithFixedDelay(sync::checkTimeout, 1, 1, TimeUnit.SECONDS);
         }
         return sync;
+    }
+
+    /** The endpoint {@code name} when it is in this JVM (the task runs in the driver's), else null. */
+    static StepSync inThisJvm(String name) {
+        return IN_THIS_JVM.get(name);
+    }
+
+    /**
+     * A task in this JVM hands in its sum without Spark's RPC: the same rounds, answered by completing
+     * {@code answer} (by the thread whose sum completes the round) instead of through the RPC's dispatcher.
+     */
+    void direct(Local m, java.util.concurrent.CompletableFuture<Object> answer) {
+        receive(m.attempt(), m.round(), m.partition(), m.kind(), m.executor(), m.sum(), new RpcCallContext() {
+            @Override
+            public void reply(Object response) {
+                answer.complete(response);
+            }
+
+            @Override
+            public void sendFailure(Throwable e) {
+                answer.completeExceptionally(e);
+            }
+
+            @Override
+            public org.apache.spark.rpc.RpcAddress senderAddress() {
+                return null;
+            }
+        }, false);
     }
 
     /** The endpoint's name, which the tasks look it up by. */
@@ -116,7 +149,7 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
             @Override
             public BoxedUnit apply(Object message) {
                 if (message instanceof String stop) {
-                    end(stop.substring(stop.indexOf(':') + 1), Integer.parseInt(stop.substring(0, stop.indexOf(':'))));
+                    stopFrom(stop);
                     context.reply(Boolean.TRUE);
                 } else if (message instanceof Local m) {
                     receive(m.attempt(), m.round(), m.partition(), m.kind(), m.executor(), m.sum(), context, false);
@@ -236,6 +269,11 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
         return attempt + ":" + line;
     }
 
+    /** A task's {@link #stopMessage}. */
+    void stopFrom(String message) {
+        end(message.substring(message.indexOf(':') + 1), Integer.parseInt(message.substring(0, message.indexOf(':'))));
+    }
+
     private synchronized void end(String line, int attempt) {
         if (failure == null && attempt >= this.attempt) {
             failure = line;
@@ -267,6 +305,7 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
 
     @Override
     public void close() {
+        IN_THIS_JVM.remove(name, this);
         watchdog.shutdownNow();
         synchronized (this) {
             reset();

@@ -35,7 +35,8 @@ final class SyncClient implements StepExchange {
     /** Looks up the endpoint {@code name} on the driver, for {@code partition}'s task (the one running). */
     SyncClient(String name, int partition, double timeoutSeconds) {
         SparkEnv env = SparkEnv.get();
-        this.driver = RpcUtils.makeDriverRef(name, env.conf(), env.rpcEnv());
+        this.inJvm = StepSync.inThisJvm(name);
+        this.driver = inJvm != null ? null : RpcUtils.makeDriverRef(name, env.conf(), env.rpcEnv());
         // The driver's watchdog ends a round that hangs; this bound only keeps a lost answer from waiting forever.
         long seconds = timeoutSeconds > 0 ? (long) Math.ceil(timeoutSeconds) + 60 : 365L * 24 * 3600;
         this.timeout = new RpcTimeout(FiniteDuration.apply(seconds, TimeUnit.SECONDS),
@@ -43,11 +44,12 @@ final class SyncClient implements StepExchange {
         this.task = TaskContext.get();
         this.partition = partition;
         this.executor = env.executorId();
-        // In local[N] the driver's endpoint is in this JVM: Spark's RPC passes messages by reference, so the sums go
-        // as objects; to a remote driver, as bytes that need nothing but the JDK to read.
-        this.local = driver.address().equals(env.rpcEnv().address());
+        // The driver's endpoint in this JVM (local[N]): the sums go to it directly, by reference; in the driver's JVM
+        // through Spark's RPC otherwise (by reference too); to a remote driver as bytes that need only the JDK to read.
+        this.local = inJvm != null || driver.address().equals(env.rpcEnv().address());
     }
 
+    private final StepSync inJvm;
     private final boolean local;
 
     @Override
@@ -81,6 +83,10 @@ final class SyncClient implements StepExchange {
      * step), and waits until it has heard.
      */
     void stopRun(String line) {
+        if (inJvm != null) {
+            inJvm.stopFrom(StepSync.stopMessage(StepSync.attempt(task.stageAttemptNumber(), task.attemptNumber()), line));
+            return;
+        }
         try {
             scala.jdk.javaapi.FutureConverters.asJava(driver.ask(StepSync.stopMessage(StepSync.attempt(task.stageAttemptNumber(), task.attemptNumber()), line),
                     timeout, ANY)).toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -101,8 +107,13 @@ final class SyncClient implements StepExchange {
             GradientSumCodec.write(sum, b);
             message = b.array();
         }
-        CompletableFuture<Object> answer = scala.jdk.javaapi.FutureConverters.asJava(
-                driver.ask(message, timeout, ANY)).toCompletableFuture();
+        CompletableFuture<Object> answer;
+        if (inJvm != null) {
+            answer = new CompletableFuture<>();
+            inJvm.direct((StepSync.Local) message, answer);
+        } else {
+            answer = scala.jdk.javaapi.FutureConverters.asJava(driver.ask(message, timeout, ANY)).toCompletableFuture();
+        }
         while (true) {
             try {
                 return answer.get(100, TimeUnit.MILLISECONDS);
