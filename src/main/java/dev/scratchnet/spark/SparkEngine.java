@@ -281,8 +281,10 @@ public final class SparkEngine implements GradientEngine {
         StepSync sync = parts == 1 ? null
                 : StepSync.start(parts, watcher, syncTimeout, () -> sc.sc().cancelJobsWithTag(tag));
         try {
+            // In local[N], N threads whatever the partitions (a thread may take several); elsewhere a thread a partition.
+            int ways = sc.isLocal() ? Math.max(1, sc.defaultParallelism()) : Integer.MAX_VALUE;
             EpochSteps steps = new EpochSteps(task, start, startOptimizer, train.starts(), nativeBlas,
-                    sync == null ? null : sync.name(), syncTimeout, gradient);
+                    sync == null ? null : sync.name(), syncTimeout, gradient, ways);
             List<Indexed> results;
             try {
                 results = parts == 1
@@ -367,8 +369,8 @@ public final class SparkEngine implements GradientEngine {
 
     /** One task of an epoch run (serializable: it travels with the task). */
     private record EpochSteps(EpochTask task, Broadcast<double[]> start, Broadcast<Optimizer> optimizer, int[] starts,
-                              boolean nativeBlas, String sync, double syncTimeout, BlockGradient gradient)
-            implements Serializable {
+                              boolean nativeBlas, String sync, double syncTimeout, BlockGradient gradient,
+                              int ways) implements Serializable {
         /** Runs the task's blocks (in partition order), each on a thread of its own when there are several. */
         java.util.Iterator<Indexed> call(List<ExampleBlock> blocks) {
             NativeBlas.install(nativeBlas);
@@ -387,7 +389,7 @@ public final class SparkEngine implements GradientEngine {
                 EpochResult r;
                 try {
                     r = EpochRunner.run(shares, task, start.value().clone(), cloneOf(optimizer.value()), gradient,
-                            threads);
+                            threads, Math.min(ways, shares.size()));
                 } catch (dev.scratchnet.ScratchnetException e) {
                     // A user's mistake or a diverged step: the same on every retry, so the run ends with its line.
                     if (sync != null) {

@@ -62,8 +62,17 @@ final class SyncClient implements StepExchange {
         return total(StepSync.BATCH_NORM, GradientSum.of(partial, 0, 0)).grad().clone();
     }
 
+    @Override
+    public java.util.function.Supplier<GradientSum> handIn(GradientSum mine) {
+        CompletableFuture<Object> answer = send(StepSync.STEP, mine);
+        return () -> read(waitFor(answer));
+    }
+
     private GradientSum total(byte kind, GradientSum mine) {
-        Object answer = ask(kind, mine);
+        return read(waitFor(send(kind, mine)));
+    }
+
+    private GradientSum read(Object answer) {
         if (answer instanceof StepSync.LocalAnswer a) {
             stop = a.stop();
             return a.total(); // read only: StepUpdate reads the total and writes nothing into it
@@ -97,7 +106,8 @@ final class SyncClient implements StepExchange {
         }
     }
 
-    private Object ask(byte kind, GradientSum sum) {
+    /** Sends this partition's sum of the next round; the answer comes in the returned future. */
+    private CompletableFuture<Object> send(byte kind, GradientSum sum) {
         Object message;
         if (local) {
             message = new StepSync.Local(StepSync.attempt(task.stageAttemptNumber(), task.attemptNumber()), round++, partition, kind, executor, sum);
@@ -114,6 +124,11 @@ final class SyncClient implements StepExchange {
         } else {
             answer = scala.jdk.javaapi.FutureConverters.asJava(driver.ask(message, timeout, ANY)).toCompletableFuture();
         }
+        return answer;
+    }
+
+    /** Waits for {@code answer} in short timed waits that check whether Spark killed the task. */
+    private Object waitFor(CompletableFuture<Object> answer) {
         while (true) {
             try {
                 return answer.get(100, TimeUnit.MILLISECONDS);

@@ -48,7 +48,18 @@ public final class EpochRunner {
      */
     public static EpochResult run(List<Share> shares, EpochTask task, double[] params, Optimizer optimizer,
                                   Gradient gradient, java.util.concurrent.ExecutorService threads) {
+        return run(shares, task, params, optimizer, gradient, threads, shares.size());
+    }
+
+    /**
+     * As above on {@code ways} threads of {@code threads}: fewer than the shares, each thread computes a contiguous
+     * group of them one after the other, handing each sum in without waiting ({@link StepExchange#handIn}); a network
+     * with batch normalization (whose shares exchange halfway through a step) takes a thread a share.
+     */
+    public static EpochResult run(List<Share> shares, EpochTask task, double[] params, Optimizer optimizer,
+                                  Gradient gradient, java.util.concurrent.ExecutorService threads, int ways) {
         boolean batchNorm = BatchNormExchange.needed(task.spec());
+        int workers = batchNorm ? shares.size() : Math.max(1, Math.min(ways, shares.size()));
         List<BatchSums> sums = new ArrayList<>();
         for (Share share : shares) {
             sums.add(batchNorm ? BatchNormExchange.through(share.exchange()) : BatchSums.LOCAL);
@@ -71,13 +82,13 @@ public final class EpochRunner {
                 GradientEngine.StepPosition at = new GradientEngine.StepPosition(epoch, s, g);
                 Step step = new Step(task.spec(), task.precision(), task.seed(), g, batch);
                 GradientSum total = total(shares, sums, step, Parameters.forPrecision(params, task.precision()),
-                        gradient, threads);
+                        gradient, threads, workers);
                 if (total.count() != batch.length) {
                     throw new IllegalStateException("step " + g + " summed " + total.count() + " examples, expected "
                             + batch.length);
                 }
                 task.update().apply(total, params, optimizer, task.rates().factor(g, stepsPerEpoch, task.warmupSteps()),
-                        at, threads, shares.size());
+                        at, threads, workers);
                 loss += total.lossSum();
                 weight += total.weightSum();
                 if (exchange.stopAfterStep() && s + 1 < stepsPerEpoch) {
@@ -128,7 +139,23 @@ public final class EpochRunner {
 
     /** The step's total: every share's sum handed in (at once, on {@code threads}, when there are several). */
     private static GradientSum total(List<Share> shares, List<BatchSums> sums, Step step, Matrix params,
-                                     Gradient gradient, java.util.concurrent.ExecutorService threads) {
+                                     Gradient gradient, java.util.concurrent.ExecutorService threads, int workers) {
+        if (shares.size() == 1 || workers == 1) {
+            List<java.util.function.Supplier<GradientSum>> pending = new ArrayList<>();
+            for (int i = 0; i < shares.size(); i++) {
+                Share share = shares.get(i);
+                pending.add(share.exchange().handIn(gradient.compute(share.block(), share.start(), step, params,
+                        sums.get(i))));
+            }
+            GradientSum total = null;
+            for (java.util.function.Supplier<GradientSum> p : pending) {
+                total = p.get();
+            }
+            return total;
+        }
+        if (workers < shares.size()) {
+            return inGroups(shares, sums, step, params, gradient, threads, workers);
+        }
         if (shares.size() == 1) {
             Share share = shares.get(0);
             return share.exchange().stepTotal(gradient.compute(share.block(), share.start(), step, params, sums.get(0)));
@@ -163,6 +190,52 @@ public final class EpochRunner {
                 throw err;
             }
             throw new IllegalStateException(cause);
+        }
+    }
+
+    /** {@link #total} with {@code workers} threads, each taking a contiguous group of shares. */
+    private static GradientSum inGroups(List<Share> shares, List<BatchSums> sums, Step step, Matrix params,
+                                        Gradient gradient, java.util.concurrent.ExecutorService threads, int workers) {
+        java.util.concurrent.ExecutorCompletionService<GradientSum> done =
+                new java.util.concurrent.ExecutorCompletionService<>(threads);
+        List<java.util.concurrent.Future<GradientSum>> running = new ArrayList<>();
+        int n = shares.size();
+        for (int w = 0; w < workers; w++) {
+            int from = (int) ((long) n * w / workers);
+            int to = (int) ((long) n * (w + 1) / workers);
+            running.add(done.submit(() -> {
+                List<java.util.function.Supplier<GradientSum>> pending = new ArrayList<>();
+                for (int i = from; i < to; i++) {
+                    Share share = shares.get(i);
+                    pending.add(share.exchange().handIn(gradient.compute(share.block(), share.start(), step, params,
+                            sums.get(i))));
+                }
+                GradientSum total = null;
+                for (java.util.function.Supplier<GradientSum> p : pending) {
+                    total = p.get();
+                }
+                return total;
+            }));
+        }
+        try {
+            GradientSum total = null;
+            for (int i = 0; i < workers; i++) {
+                total = done.take().get();
+            }
+            return total;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running.forEach(f -> f.cancel(true));
+            throw new IllegalStateException("interrupted during step " + step.globalStep(), e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            running.forEach(f -> f.cancel(true));
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
         }
     }
 

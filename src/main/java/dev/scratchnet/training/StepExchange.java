@@ -11,6 +11,15 @@ public interface StepExchange {
     /** The step's total over every partition of {@code mine}-shaped sums; blocks until every share has handed in. */
     GradientSum stepTotal(GradientSum mine);
 
+    /**
+     * Hands in {@code mine} without waiting (so that one thread can hand in several partitions' sums); the returned
+     * call waits for the step's total, as {@link #stepTotal} does.
+     */
+    default java.util.function.Supplier<GradientSum> handIn(GradientSum mine) {
+        GradientSum total = stepTotal(mine);
+        return () -> total;
+    }
+
     /** The total over every partition of one batch-normalization exchange ({@code partial}: this share's values). */
     double[] batchNormTotal(double[] partial);
 
