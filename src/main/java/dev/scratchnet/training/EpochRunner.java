@@ -141,59 +141,32 @@ public final class EpochRunner {
     private static GradientSum total(List<Share> shares, List<BatchSums> sums, Step step, Matrix params,
                                      Gradient gradient, java.util.concurrent.ExecutorService threads, int workers) {
         if (shares.size() == 1 || workers == 1) {
-            List<java.util.function.Supplier<GradientSum>> pending = new ArrayList<>();
-            for (int i = 0; i < shares.size(); i++) {
-                Share share = shares.get(i);
-                pending.add(share.exchange().handIn(gradient.compute(share.block(), share.start(), step, params,
-                        sums.get(i))));
-            }
-            GradientSum total = null;
-            for (java.util.function.Supplier<GradientSum> p : pending) {
-                total = p.get();
-            }
-            return total;
+            return handIn(shares, sums, 0, shares.size(), step, params, gradient);
         }
-        if (workers < shares.size()) {
-            return inGroups(shares, sums, step, params, gradient, threads, workers);
-        }
-        if (shares.size() == 1) {
-            Share share = shares.get(0);
-            return share.exchange().stepTotal(gradient.compute(share.block(), share.start(), step, params, sums.get(0)));
-        }
-        java.util.concurrent.ExecutorCompletionService<GradientSum> done =
-                new java.util.concurrent.ExecutorCompletionService<>(threads);
-        List<java.util.concurrent.Future<GradientSum>> totals = new ArrayList<>();
-        for (int i = 0; i < shares.size(); i++) {
-            Share share = shares.get(i);
-            BatchSums mine = sums.get(i);
-            totals.add(done.submit(() -> share.exchange().stepTotal(
-                    gradient.compute(share.block(), share.start(), step, params, mine))));
-        }
-        try {
-            GradientSum total = null;
-            for (int i = 0; i < totals.size(); i++) {
-                total = done.take().get(); // every share gets the same total; the first failure ends the wait
-            }
-            return total;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            totals.forEach(f -> f.cancel(true));
-            throw new IllegalStateException("interrupted during step " + step.globalStep(), e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            // A share failed: the others are waiting for a total that will not come; stop them.
-            totals.forEach(f -> f.cancel(true));
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(cause);
-        }
+        return inGroups(shares, sums, step, params, gradient, threads, workers);
     }
 
-    /** {@link #total} with {@code workers} threads, each taking a contiguous group of shares. */
+    /** Computes shares {@code [from, to)} one after the other, handing each sum in, then waits for the total. */
+    private static GradientSum handIn(List<Share> shares, List<BatchSums> sums, int from, int to, Step step,
+                                      Matrix params, Gradient gradient) {
+        List<java.util.function.Supplier<GradientSum>> pending = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            Share share = shares.get(i);
+            pending.add(share.exchange().handIn(gradient.compute(share.block(), share.start(), step, params,
+                    sums.get(i))));
+        }
+        GradientSum total = null;
+        for (java.util.function.Supplier<GradientSum> p : pending) {
+            total = p.get(); // every share gets the same total
+        }
+        return total;
+    }
+
+    /**
+     * {@link #total} with {@code workers} threads, each taking a contiguous group of shares (one share each when there
+     * are as many threads as shares, as batch normalization needs); the first failure stops the others, which would
+     * otherwise wait for a total that cannot come.
+     */
     private static GradientSum inGroups(List<Share> shares, List<BatchSums> sums, Step step, Matrix params,
                                         Gradient gradient, java.util.concurrent.ExecutorService threads, int workers) {
         java.util.concurrent.ExecutorCompletionService<GradientSum> done =
@@ -203,19 +176,7 @@ public final class EpochRunner {
         for (int w = 0; w < workers; w++) {
             int from = (int) ((long) n * w / workers);
             int to = (int) ((long) n * (w + 1) / workers);
-            running.add(done.submit(() -> {
-                List<java.util.function.Supplier<GradientSum>> pending = new ArrayList<>();
-                for (int i = from; i < to; i++) {
-                    Share share = shares.get(i);
-                    pending.add(share.exchange().handIn(gradient.compute(share.block(), share.start(), step, params,
-                            sums.get(i))));
-                }
-                GradientSum total = null;
-                for (java.util.function.Supplier<GradientSum> p : pending) {
-                    total = p.get();
-                }
-                return total;
-            }));
+            running.add(done.submit(() -> handIn(shares, sums, from, to, step, params, gradient)));
         }
         try {
             GradientSum total = null;
