@@ -11,6 +11,7 @@ import org.apache.spark.ml.linalg.DenseMatrix;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
@@ -46,7 +47,26 @@ public final class ScratchnetClassificationModel
         uid = PendingUid.take();
         settings = new SettingParams(this);
         this.network = network;
-        setLayers(network.spec().layerSizes());
+        if (network != null) {
+            setLayers(network.spec().layerSizes());
+        }
+    }
+
+    /**
+     * An empty model, for Spark Connect: its registry of models ({@code META-INF/services/
+     * org.apache.spark.ml.Transformer}) is a {@code ServiceLoader}, which needs a public no-arg constructor, as Spark's
+     * own models have. It holds no network; fit or load a model to use one.
+     */
+    public ScratchnetClassificationModel() {
+        this(PendingUid.park(Identifiable$.MODULE$.randomUID("scratchnet")), null);
+    }
+
+    private TrainedNetwork trained() {
+        if (network == null) {
+            throw new IllegalStateException("this " + getClass().getSimpleName() + " holds no network (made by "
+                    + "the no-argument constructor, for Spark Connect's registry): fit or load a model");
+        }
+        return network;
     }
 
     @Override
@@ -61,43 +81,43 @@ public final class ScratchnetClassificationModel
 
     /** The network: its input shape, layers and task. */
     public NetworkSpec spec() {
-        return network.spec();
+        return trained().spec();
     }
 
     /** Every parameter in MLlib's layout: {@code W1, b1, W2, b2, …} flattened ({@code W} is {@code in × out} row-major). */
     public Vector weights() {
-        return new DenseVector(network.params().clone());
+        return new DenseVector(trained().params().clone());
     }
 
     /** {@code Wl} ({@code l} = 1 … layers − 1) as an {@code in × out} matrix (a copy). */
     public DenseMatrix weights(int l) {
-        return network.weight(l);
+        return trained().weight(l);
     }
 
     /** {@code bl} as a vector (a copy). */
     public DenseVector biases(int l) {
-        return network.bias(l);
+        return trained().bias(l);
     }
 
     /** Per epoch of training: loss, and accuracies and losses on the sets evaluated (NaN where not evaluated). */
     public List<EpochMetrics> history() {
-        return network.history();
+        return trained().history();
     }
 
     @Override
     public int numClasses() {
-        return network.spec().classes();
+        return trained().spec().classes();
     }
 
     @Override
     public int numFeatures() {
-        return network.spec().inputSize();
+        return trained().spec().inputSize();
     }
 
     /** The class scores before softmax: the book's {@code predict(x)} for one example. */
     @Override
     public Vector predictRaw(Vector features) {
-        return new DenseVector(network.predict(features, getDataScale()));
+        return new DenseVector(trained().predict(features, getDataScale()));
     }
 
     /** Softmax, in place; a {@code DenseVector} (what {@link #predictRaw} returns). */
@@ -133,14 +153,14 @@ public final class ScratchnetClassificationModel
 
     ScratchnetClassificationModel withSummary(Dataset<?> training, RunSummary run) {
         summary = new ClassificationTrainingSummary(transform(training), getPredictionCol(), getLabelCol(),
-                weightColOrEmpty(), network.history(), run);
+                weightColOrEmpty(), trained().history(), run);
         return this;
     }
 
     @Override
     public ScratchnetClassificationModel copy(ParamMap extra) {
-        ScratchnetClassificationModel copied = new ScratchnetClassificationModel(uid(), network.spec(),
-                network.params().clone(), network.history());
+        ScratchnetClassificationModel copied = new ScratchnetClassificationModel(uid(), trained().spec(),
+                trained().params().clone(), trained().history());
         return copyValues(copied, extra).setParent(parent());
     }
 
@@ -149,7 +169,7 @@ public final class ScratchnetClassificationModel
      * folder {@code dir}.
      */
     public void exportNpz(String dir) {
-        network.exportNpz(dir, getDataScale());
+        trained().exportNpz(dir, getDataScale());
     }
 
     /**
@@ -159,12 +179,12 @@ public final class ScratchnetClassificationModel
      * {@code [N, K]}.
      */
     public void exportOnnx(String file) {
-        network.exportOnnx(file, getDataScale());
+        trained().exportOnnx(file, getDataScale());
     }
 
     @Override
     public MLWriter write() {
-        return new ModelPersistence.Writer(this, network);
+        return new ModelPersistence.Writer(this, trained());
     }
 
     /** Spark's reader for this class, found by {@code PipelineModel.load} through reflection. */

@@ -10,6 +10,7 @@ import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.regression.RegressionModel;
+import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
@@ -37,7 +38,26 @@ public final class ScratchnetRegressionModel extends RegressionModel<Vector, Scr
         uid = PendingUid.take();
         settings = new SettingParams(this);
         this.network = network;
-        setLayers(network.spec().layerSizes());
+        if (network != null) {
+            setLayers(network.spec().layerSizes());
+        }
+    }
+
+    /**
+     * An empty model, for Spark Connect: its registry of models ({@code META-INF/services/
+     * org.apache.spark.ml.Transformer}) is a {@code ServiceLoader}, which needs a public no-arg constructor, as Spark's
+     * own models have. It holds no network; fit or load a model to use one.
+     */
+    public ScratchnetRegressionModel() {
+        this(PendingUid.park(Identifiable$.MODULE$.randomUID("scratchnet")), null);
+    }
+
+    private TrainedNetwork trained() {
+        if (network == null) {
+            throw new IllegalStateException("this " + getClass().getSimpleName() + " holds no network (made by "
+                    + "the no-argument constructor, for Spark Connect's registry): fit or load a model");
+        }
+        return network;
     }
 
     @Override
@@ -51,34 +71,34 @@ public final class ScratchnetRegressionModel extends RegressionModel<Vector, Scr
     }
 
     public NetworkSpec spec() {
-        return network.spec();
+        return trained().spec();
     }
 
     /** Every parameter in MLlib's layout: {@code W1, b1, W2, b2, …}. */
     public Vector weights() {
-        return new DenseVector(network.params().clone());
+        return new DenseVector(trained().params().clone());
     }
 
     public DenseMatrix weights(int l) {
-        return network.weight(l);
+        return trained().weight(l);
     }
 
     public DenseVector biases(int l) {
-        return network.bias(l);
+        return trained().bias(l);
     }
 
     public List<EpochMetrics> history() {
-        return network.history();
+        return trained().history();
     }
 
     @Override
     public int numFeatures() {
-        return network.spec().inputSize();
+        return trained().spec().inputSize();
     }
 
     @Override
     public double predict(Vector features) {
-        return network.predict(features, getDataScale())[0];
+        return trained().predict(features, getDataScale())[0];
     }
 
     public boolean hasSummary() {
@@ -105,19 +125,19 @@ public final class ScratchnetRegressionModel extends RegressionModel<Vector, Scr
 
     ScratchnetRegressionModel withSummary(Dataset<?> training, RunSummary run) {
         summary = new RegressionTrainingSummary(transform(training), getPredictionCol(), getLabelCol(),
-                weightColOrEmpty(), network.history(), run);
+                weightColOrEmpty(), trained().history(), run);
         return this;
     }
 
     @Override
     public ScratchnetRegressionModel copy(ParamMap extra) {
-        ScratchnetRegressionModel copied = new ScratchnetRegressionModel(uid(), network.spec(), network.params().clone(),
-                network.history());
+        ScratchnetRegressionModel copied = new ScratchnetRegressionModel(uid(), trained().spec(),
+                trained().params().clone(), trained().history());
         return copyValues(copied, extra).setParent(parent());
     }
 
     public void exportNpz(String dir) {
-        network.exportNpz(dir, getDataScale());
+        trained().exportNpz(dir, getDataScale());
     }
 
     /**
@@ -127,12 +147,12 @@ public final class ScratchnetRegressionModel extends RegressionModel<Vector, Scr
      * {@code [N, 1]}, in the label's units.
      */
     public void exportOnnx(String file) {
-        network.exportOnnx(file, getDataScale());
+        trained().exportOnnx(file, getDataScale());
     }
 
     @Override
     public MLWriter write() {
-        return new ModelPersistence.Writer(this, network);
+        return new ModelPersistence.Writer(this, trained());
     }
 
     public static MLReader<ScratchnetRegressionModel> read() {
