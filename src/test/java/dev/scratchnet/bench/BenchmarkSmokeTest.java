@@ -47,11 +47,14 @@ class BenchmarkSmokeTest {
             assertTrue((double) fit.get("learner_fit_seconds") <= (double) fit.get("fit_seconds"), fit.toString());
             assertTrue(fit.containsKey("epochs") && fit.containsKey("steps"), fit.toString());
             double accuracy = (double) wine.get("accuracy");
-            assertTrue(accuracy >= 0 && accuracy <= 1, wine.toString());
+            // wine with nothing set scores 0.97 (README); a run that learned nothing scores about 0.4
+            assertTrue(accuracy >= 0.9 && accuracy <= 1, wine.toString());
             assertTrue(wine.containsKey("later_fit_seconds_median"), wine.toString());
 
             Map<String, Object> linear = TablesBenchmark.measure(spark, "diabetes", TablesBenchmark.LINEAR, 1);
-            assertTrue((double) linear.get("rmse") > 0, linear.toString());
+            // the label's own spread is about 77; a least-squares fit scores in the fifties
+            double rmse = (double) linear.get("rmse");
+            assertTrue(rmse > 40 && rmse < 65, linear.toString());
 
             String table = TablesBenchmark.markdown(List.of(wine, linear), "held-out metric", 1);
             assertTrue(table.contains("| wine | ") && table.contains("| diabetes | "), table);
