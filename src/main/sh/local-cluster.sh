@@ -15,6 +15,11 @@
 # (spark.ui.killEnabled=false on the daemons and in cluster.conf): RPC authentication does not cover them.
 # Sizes: each Worker offers SCRATCHNET_WORKER_CORES (1) cores and SCRATCHNET_WORKER_MEMORY (2g) to
 # executors; the daemons themselves run with SCRATCHNET_DAEMON_MEMORY (256m) of heap.
+#
+# SCRATCHNET_NETNS=1 (root, iproute2): every Worker, and so its executors, on a host of its own: a network
+# namespace sn-wI with the address 10.77.0.(10+I), joined by a veth pair to the bridge snbr0 (10.77.0.1) on which
+# the Master and the driver listen; with SCRATCHNET_NETEM (e.g. "delay 0.25ms rate 1gbit") each link gets that
+# netem qdisc, where the kernel has netem. Only these addresses and names, made by start and removed by stop.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
@@ -25,6 +30,11 @@ WORKER_CORES="${SCRATCHNET_WORKER_CORES:-1}"
 WORKER_MEMORY="${SCRATCHNET_WORKER_MEMORY:-2g}"
 DAEMON_MEMORY="${SCRATCHNET_DAEMON_MEMORY:-256m}"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+NETNS="${SCRATCHNET_NETNS:-0}"
+NETEM="${SCRATCHNET_NETEM:-}"
+HOST=127.0.0.1
+[[ "$NETNS" == 1 ]] && HOST=10.77.0.1
+worker_host() { if [[ "$NETNS" == 1 ]]; then echo "10.77.0.$((10 + $1))"; else echo 127.0.0.1; fi; }
 # Spark's module flags (JavaModuleOptions), as the pom's spark.jvm.flags: the daemons run outside spark-class.
 MODULE_FLAGS=(-XX:+IgnoreUnrecognizedVMOptions --add-modules=jdk.incubator.vector
   --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
@@ -68,14 +78,53 @@ wait_for_log() { # file pattern seconds pid
   return 1
 }
 
-daemon() { # name log class args...
-  local name="$1" log="$2" class="$3"; shift 3
+daemon() { # name host netns-or-empty log class args...
+  local name="$1" host="$2" ns="$3" log="$4" class="$5"; shift 5
+  local in_ns=()
+  [[ -n "$ns" ]] && in_ns=(ip netns exec "$ns")
   # setsid: the daemons outlive this script and do not get the terminal's signals.
-  SPARK_HOME="$SPARK_HOME_DIR" SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1 SPARK_LOCAL_DIRS="$STATE/tmp" \
+  SPARK_HOME="$SPARK_HOME_DIR" SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP="$host" SPARK_LOCAL_DIRS="$STATE/tmp" \
     OPENBLAS_NUM_THREADS=1 SPARK_CONF_DIR="$STATE/conf" \
-    setsid "$JAVA" -Xmx"$DAEMON_MEMORY" "${MODULE_FLAGS[@]}" -Dlog4j.configurationFile="file:$STATE/conf/log4j2.properties" \
+    setsid "${in_ns[@]}" "$JAVA" -Xmx"$DAEMON_MEMORY" "${MODULE_FLAGS[@]}" \
+    -Dlog4j.configurationFile="file:$STATE/conf/log4j2.properties" \
     -cp "$SPARK_HOME_DIR/jars/*" "$class" "$@" </dev/null >"$log" 2>&1 &
   echo "$name $!" >>"$STATE/pids"
+}
+
+# The namespace hosts (SCRATCHNET_NETNS=1): the bridge, then a namespace and a veth pair a worker.
+netns_up() {
+  [[ "$(id -u)" == 0 ]] || die "SCRATCHNET_NETNS=1 needs root (network namespaces)"
+  command -v ip >/dev/null || die "SCRATCHNET_NETNS=1 needs iproute2's ip"
+  netns_down
+  ip link add snbr0 type bridge && ip addr add 10.77.0.1/24 dev snbr0 && ip link set snbr0 up \
+    || die "could not make the bridge snbr0"
+  local netem_state="none"
+  for i in $(seq 1 "$WORKERS"); do
+    local ns="sn-w$i"
+    ip netns add "$ns" && ip link add "$ns-h" type veth peer name "$ns-n" && ip link set "$ns-n" netns "$ns" \
+      && ip link set "$ns-h" master snbr0 up && ip netns exec "$ns" ip addr add "$(worker_host "$i")/24" dev "$ns-n" \
+      && ip netns exec "$ns" ip link set "$ns-n" up && ip netns exec "$ns" ip link set lo up \
+      || die "could not make the namespace $ns"
+    if [[ -n "$NETEM" ]]; then
+      # shellcheck disable=SC2086
+      if tc qdisc add dev "$ns-h" root netem $NETEM 2>/dev/null \
+          && ip netns exec "$ns" tc qdisc add dev "$ns-n" root netem $NETEM 2>/dev/null; then
+        netem_state="netem $NETEM"
+      else
+        netem_state="none (this kernel has no netem)"
+      fi
+    fi
+  done
+  echo "$netem_state" >"$STATE/netem"
+}
+
+netns_down() {
+  for ns in $(ip netns list 2>/dev/null | awk '$1 ~ /^sn-w[0-9]+$/ {print $1}'); do
+    ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null || true
+    ip link del "$ns-h" 2>/dev/null || true
+    ip netns del "$ns" 2>/dev/null || true
+  done
+  ip link del snbr0 2>/dev/null || true
 }
 
 start() {
@@ -97,7 +146,7 @@ start() {
   secret="$(openssl rand -hex 32 2>/dev/null || od -An -tx1 -N32 /dev/urandom | tr -d ' \n')"
   [[ ${#secret} -eq 64 ]] || die "could not generate a secret"
   master_port="$(free_port)"; master_ui="$(free_port)"
-  local master_url="spark://127.0.0.1:$master_port"
+  local master_url="spark://$HOST:$master_port"
 
   # The daemons' properties (read with --properties-file): the secret, and no other spark.* noise.
   # spark.authenticate guards RPC, not the web UIs: with spark.ui.killEnabled on, the Master UI serves
@@ -120,8 +169,8 @@ start() {
      echo "spark.master $master_url"
      echo "spark.authenticate true"
      echo "spark.authenticate.secret $secret"
-     echo "spark.driver.host 127.0.0.1"
-     echo "spark.driver.bindAddress 127.0.0.1"
+     echo "spark.driver.host $HOST"
+     echo "spark.driver.bindAddress $HOST"
      echo "spark.executor.memory 1g"
      echo "spark.cores.max $((WORKERS * WORKER_CORES))"
      echo "spark.ui.killEnabled false"
@@ -129,8 +178,9 @@ start() {
   unset secret
 
   : >"$STATE/pids"
-  daemon master "$STATE/logs/master.log" org.apache.spark.deploy.master.Master \
-    --host 127.0.0.1 --port "$master_port" --webui-port "$master_ui" --properties-file "$STATE/daemon.conf"
+  [[ "$NETNS" == 1 ]] && netns_up
+  daemon master "$HOST" "" "$STATE/logs/master.log" org.apache.spark.deploy.master.Master \
+    --host "$HOST" --port "$master_port" --webui-port "$master_ui" --properties-file "$STATE/daemon.conf"
   local master_pid; master_pid="$(awk '$1=="master"{print $2}' "$STATE/pids")"
   if ! wait_for_log "$STATE/logs/master.log" "I have been elected leader" 60 "$master_pid"; then
     tail -5 "$STATE/logs/master.log" >&2 || true
@@ -139,8 +189,10 @@ start() {
   fi
   for i in $(seq 1 "$WORKERS"); do
     mkdir -p "$STATE/work-$i"
-    daemon "worker-$i" "$STATE/logs/worker-$i.log" org.apache.spark.deploy.worker.Worker \
-      --host 127.0.0.1 --port "$(free_port)" --webui-port "$(free_port)" \
+    local ns=""
+    [[ "$NETNS" == 1 ]] && ns="sn-w$i"
+    daemon "worker-$i" "$(worker_host "$i")" "$ns" "$STATE/logs/worker-$i.log" org.apache.spark.deploy.worker.Worker \
+      --host "$(worker_host "$i")" --port "$(free_port)" --webui-port "$(free_port)" \
       --cores "$WORKER_CORES" --memory "$WORKER_MEMORY" --work-dir "$STATE/work-$i" \
       --properties-file "$STATE/daemon.conf" "$master_url"
   done
@@ -153,7 +205,7 @@ start() {
     fi
   done
   echo "$master_url" >"$STATE/master-url"
-  echo "http://127.0.0.1:$master_ui" >"$STATE/master-ui"
+  echo "http://$HOST:$master_ui" >"$STATE/master-ui"
   say "started: master $master_url, $WORKERS workers x $WORKER_CORES core(s), $WORKER_MEMORY"
   status
 }
@@ -182,6 +234,7 @@ stop() {
     for pid in "${pids[@]}"; do alive "$pid" && kill -KILL "$pid" 2>/dev/null || true; done
   fi
   rm -f "$STATE/pids" "$STATE/master-url" "$STATE/master-ui" "$STATE/daemon.conf" "$STATE/cluster.conf"
+  [[ -f "$STATE/netem" ]] && { netns_down; rm -f "$STATE/netem"; }
   say "stopped (${#pids[@]} processes)"
 }
 
