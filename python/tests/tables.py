@@ -40,3 +40,35 @@ def diabetes(spark):
     rows = [(Vectors.dense(x), y) for x, y in zip(data, target)]
     frame = spark.createDataFrame(rows, ["features", "label"]).coalesce(1)
     return frame.randomSplit([0.7, 0.3], SPLIT_SEED)
+
+
+def accuracy_of(frame):
+    from pyspark.ml.evaluation import MulticlassClassificationEvaluator
+
+    return MulticlassClassificationEvaluator(metricName="accuracy").evaluate(frame)
+
+
+def digits_against_mllib(train, test, where):
+    """Defaults only, in a user's Pipeline (MinMaxScaler, then the learner), against MLlib's MLP [64, 32, 10] with
+    its defaults on the same split (the JVM's DefaultsOnRealTablesTest does the same); prints and returns
+    (scratchnet's accuracy, MLlib's)."""
+    import time
+
+    from pyspark.ml import Pipeline
+    from pyspark.ml.classification import MultilayerPerceptronClassifier
+    from pyspark.ml.feature import MinMaxScaler
+
+    from scratchnet import ScratchnetClassifier
+
+    scale = MinMaxScaler(inputCol="features", outputCol="scaled")
+    t = time.time()
+    ours = Pipeline(stages=[scale, ScratchnetClassifier(featuresCol="scaled")]).fit(train)
+    ours_seconds = time.time() - t
+    t = time.time()
+    mlp = MultilayerPerceptronClassifier(featuresCol="scaled", layers=[64, 32, 10])
+    mllib = Pipeline(stages=[scale, mlp]).fit(train)
+    mllib_seconds = time.time() - t
+    ours_accuracy, mllib_accuracy = accuracy_of(ours.transform(test)), accuracy_of(mllib.transform(test))
+    print(f"\ndigits, {where}: scratchnet defaults {ours_accuracy:.4f} in {ours_seconds:.1f} s fit; "
+          f"MLlib MLP [64, 32, 10] {mllib_accuracy:.4f} in {mllib_seconds:.1f} s fit")
+    return ours_accuracy, mllib_accuracy

@@ -2,11 +2,9 @@
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 from pyspark.ml import Pipeline, PipelineModel
-from pyspark.ml.classification import MultilayerPerceptronClassifier
 from pyspark.ml.evaluation import MulticlassClassificationEvaluator, RegressionEvaluator
 from pyspark.ml.feature import MinMaxScaler, StandardScaler
 from pyspark.ml.tuning import CrossValidator, CrossValidatorModel, ParamGridBuilder
@@ -18,30 +16,14 @@ from scratchnet import (
     ScratchnetRegressionModel,
     ScratchnetRegressor,
 )
-
-
-
-def accuracy_of(frame):
-    return MulticlassClassificationEvaluator(metricName="accuracy").evaluate(frame)
+import tables
+from tables import accuracy_of
 
 
 def test_digits_pipeline_with_defaults_against_mllibs_mlp(spark, digits):
-    """Defaults only, in a user's Pipeline (MinMaxScaler, then the learner) on scikit-learn's digits; MLlib's MLP
-    [64, 32, 10] with its defaults on the same split (the JVM's DefaultsOnRealTablesTest does the same)."""
-    train, test = digits
-    t = time.time()
-    scale = MinMaxScaler(inputCol="features", outputCol="scaled")
-    ours = Pipeline(stages=[scale, ScratchnetClassifier(featuresCol="scaled")]).fit(train)
-    ours_seconds = time.time() - t
-    t = time.time()
-    mllib = Pipeline(stages=[scale, MultilayerPerceptronClassifier(featuresCol="scaled", layers=[64, 32, 10])]).fit(train)
-    mllib_seconds = time.time() - t
-    ours_accuracy = accuracy_of(ours.transform(test))
-    mllib_accuracy = accuracy_of(mllib.transform(test))
-    print(f"\ndigits, classic session: scratchnet defaults {ours_accuracy:.4f} in {ours_seconds:.1f} s fit; "
-          f"MLlib MLP [64, 32, 10] {mllib_accuracy:.4f} in {mllib_seconds:.1f} s fit")
-    assert ours_accuracy >= 0.94
-    assert ours_accuracy >= mllib_accuracy - 0.01
+    """Defaults only, in a user's Pipeline, against MLlib's MLP [64, 32, 10] on the same split."""
+    ours, mllib = tables.digits_against_mllib(*digits, "classic session")
+    assert ours >= 0.94 and ours >= mllib - 0.01
 
 
 def test_summary_evaluate_and_weights_as_mllibs_mlp_has_them(spark, digits):
@@ -102,7 +84,8 @@ def test_cross_validator_on_both_estimators(spark, digits, diabetes):
     train, test = digits
     c = ScratchnetClassifier(maxIter=30, seed=2, dataScale=1 / 16)
     grid = ParamGridBuilder().addGrid(c.hidden, [[8], [32]]).build()
-    cv = CrossValidator(estimator=c, estimatorParamMaps=grid, evaluator=MulticlassClassificationEvaluator(metricName="accuracy"), numFolds=2, seed=1).fit(train)
+    accuracy = MulticlassClassificationEvaluator(metricName="accuracy")
+    cv = CrossValidator(estimator=c, estimatorParamMaps=grid, evaluator=accuracy, numFolds=2, seed=1).fit(train)
     assert len(cv.avgMetrics) == 2 and cv.avgMetrics[1] > cv.avgMetrics[0]
     assert cv.bestModel.getHidden() == [32]
     assert accuracy_of(cv.transform(test)) >= 0.9
