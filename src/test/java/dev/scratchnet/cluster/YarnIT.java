@@ -1,0 +1,171 @@
+package dev.scratchnet.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.scratchnet.report.Json;
+import dev.scratchnet.testing.TestData;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.apache.hadoop.yarn.server.MiniYARNCluster;
+import org.apache.hadoop.yarn.server.resourcemanager.rmapp.RMApp;
+import org.apache.hadoop.yarn.server.resourcemanager.rmapp.RMAppState;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * scratchnet on YARN (issue 25): {@code ./submit.sh --master yarn} against an in-process MiniYARNCluster (a
+ * ResourceManager and one NodeManager whose containers are real JVMs started by its default container executor,
+ * as the current user), in client and in cluster deploy mode, compared with the same run in {@code local[2]}; an
+ * executor container killed mid-run; and what is refused with one line: a bad setting before YARN is asked for
+ * anything, and more memory than the cluster's largest container.
+ *
+ * <p>The client reads the cluster's address from the {@code yarn-site.xml} this test writes into a folder named by
+ * HADOOP_CONF_DIR and YARN_CONF_DIR, as on a real cluster's gateway machine. The containers take Spark's jars from
+ * {@code target/spark-home/jars} in place ({@code spark.yarn.jars=local:...}: the node is this machine), and the data
+ * and the output folder are absolute local paths, which every container on this one node can read and write.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class YarnIT {
+    /** The cluster's largest container (yarn.scheduler.maximum-allocation-mb). */
+    static final int MAX_CONTAINER_MB = 4096;
+
+    @TempDir
+    static Path tmp;
+    static Path logs;
+    static Path confDir;
+    static Path reference;
+    static MiniYARNCluster yarn;
+    static long started = System.nanoTime();
+
+    @BeforeAll
+    static void startYarnAndReferenceRun() throws Exception {
+        TestData.mnist();
+        logs = Runs.root().resolve("target/it-logs/yarn");
+        Path state = Runs.root().resolve("target/it-yarn");
+        confDir = Files.createDirectories(state.resolve("conf"));
+
+        YarnConfiguration conf = new YarnConfiguration();
+        // hadoop-client-minicluster has no capacity-scheduler.xml: one queue, "default", by hand (as Spark's own
+        // BaseYarnClusterSuite does).
+        conf.set("yarn.scheduler.capacity.root.queues", "default");
+        conf.setInt("yarn.scheduler.capacity.root.default.capacity", 100);
+        conf.setFloat("yarn.scheduler.capacity.root.default.user-limit-factor", 1);
+        conf.setInt("yarn.scheduler.capacity.root.default.maximum-capacity", 100);
+        conf.set("yarn.scheduler.capacity.root.default.state", "RUNNING");
+        conf.set("yarn.scheduler.capacity.root.default.acl_submit_applications", "*");
+        conf.set("yarn.scheduler.capacity.root.default.acl_administer_queue", "*");
+        conf.setInt("yarn.scheduler.capacity.node-locality-delay", -1);
+        // A full disk (a shared CI machine) must not mark the only node unhealthy.
+        conf.set("yarn.nodemanager.disk-health-checker.max-disk-utilization-per-disk-percentage", "100.0");
+        // A JVM reserves far more address space than it uses: the virtual-memory check would kill every container.
+        conf.setBoolean("yarn.nodemanager.vmem-check-enabled", false);
+        // MiniYARNCluster gives its NodeManager this key's value (default 4 GB), not yarn.nodemanager.resource.memory-mb.
+        conf.setInt("yarn.minicluster.yarn.nodemanager.resource.memory-mb", 8192);
+        conf.setInt("yarn.scheduler.minimum-allocation-mb", 256);
+        conf.setInt("yarn.scheduler.maximum-allocation-mb", MAX_CONTAINER_MB);
+        // What a real node's yarn-env.sh provides: the containers' launch scripts run $JAVA_HOME/bin/java.
+        conf.set("yarn.nodemanager.admin-env", "MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX,JAVA_HOME="
+                + System.getProperty("java.home"));
+        conf.set("yarn.resourcemanager.hostname", "127.0.0.1");
+        yarn = new MiniYARNCluster("YarnIT", 1, 1, 1);
+        yarn.init(conf);
+        yarn.start();
+        // start() can return before the ResourceManager has written its bound port into the configuration.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (yarn.getConfig().get(YarnConfiguration.RM_ADDRESS).endsWith(":0")) {
+            assertTrue(System.nanoTime() < deadline, "the ResourceManager never bound its address");
+            Thread.sleep(100);
+        }
+        try (OutputStream site = Files.newOutputStream(confDir.resolve("yarn-site.xml"))) {
+            yarn.getConfig().writeXml(site);
+        }
+        System.out.printf("MiniYARNCluster up: ResourceManager at %s (%.1f s)%n",
+                yarn.getConfig().get(YarnConfiguration.RM_ADDRESS), (System.nanoTime() - started) / 1e9);
+
+        reference = tmp.resolve("local");
+        List<String> args = new ArrayList<>(List.of("--master", "local[2]"));
+        args.addAll(Runs.shortRun(reference));
+        Runs.Proc p = Runs.submit(logs, "local-reference", args);
+        assertEquals(0, p.waitFor(300), p.err());
+    }
+
+    @AfterAll
+    static void stopYarn() {
+        if (yarn != null) {
+            yarn.stop();
+        }
+        // Containers the NodeManager started (children of this JVM) that outlive it, e.g. after a failed test.
+        ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+        System.out.printf("YarnIT: %.1f s in all%n", (System.nanoTime() - started) / 1e9);
+    }
+
+    /** {@code ./submit.sh --master yarn --deploy-mode MODE ...}, the client pointed at the cluster as a user would be. */
+    static Runs.Proc submit(String name, String deployMode, List<String> args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Runs.root().resolve("submit.sh").toString(),
+                "--master", "yarn", "--deploy-mode", deployMode,
+                "--num-executors", "2", "--executor-cores", "1", "--executor-memory", "1g", "--driver-memory", "1g",
+                "--conf", "spark.yarn.jars=local:" + Runs.root().resolve("target/spark-home/jars") + "/*"));
+        command.addAll(args);
+        return Runs.start(logs, name, command, Map.of("HADOOP_CONF_DIR", confDir.toString(),
+                "YARN_CONF_DIR", confDir.toString()));
+    }
+
+    /** How many applications the ResourceManager has been given so far. */
+    static int applications() {
+        return yarn.getResourceManager().getRMContext().getRMApps().size();
+    }
+
+    /** The application the ResourceManager was given last. */
+    static RMApp newest() {
+        return yarn.getResourceManager().getRMContext().getRMApps().values().stream()
+                .max(java.util.Comparator.comparing(RMApp::getApplicationId)).orElseThrow();
+    }
+
+    /** The application the ResourceManager is running now. */
+    static ApplicationId running() {
+        return yarn.getResourceManager().getRMContext().getRMApps().values().stream()
+                .filter(a -> a.getState() == RMAppState.RUNNING).findFirst().orElseThrow().getApplicationId();
+    }
+
+    @Test
+    @Order(1)
+    void clientModeRunEqualsLocalRun() throws Exception {
+        Path out = tmp.resolve("client");
+        Runs.Proc p = submit("client", "client", Runs.shortRun(out));
+        assertEquals(0, p.waitFor(300), p.out() + p.err());
+        System.out.printf("yarn client mode: %.1f s%n", p.seconds());
+        String last = Runs.tail(p.out(), 1);
+        assertTrue(last.startsWith("done: test accuracy "), last);
+        assertTrue(last.endsWith("outputs in " + out), last);
+        assertEquals("yarn", Json.readTree(out.resolve("summary.json")).path("spark_master").asText());
+        Runs.assertSameParams(reference, out);
+    }
+
+    @Test
+    @Order(2)
+    void clusterModeRunEqualsLocalRun() throws Exception {
+        Path out = tmp.resolve("cluster");
+        Runs.Proc p = submit("cluster", "cluster", Runs.shortRun(out));
+        assertEquals(0, p.waitFor(300), p.out() + p.err());
+        System.out.printf("yarn cluster mode: %.1f s%n", p.seconds());
+        assertEquals(FinalApplicationStatus.SUCCEEDED, newest().getFinalApplicationStatus(), "YARN's record of the run");
+        assertEquals("yarn", Json.readTree(out.resolve("summary.json")).path("spark_master").asText());
+        assertTrue(Files.isRegularFile(out.resolve("model.onnx")));
+        Runs.assertSameParams(reference, out);
+    }
+}
