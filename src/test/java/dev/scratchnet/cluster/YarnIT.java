@@ -13,12 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.apache.hadoop.yarn.server.MiniYARNCluster;
 import org.apache.hadoop.yarn.server.resourcemanager.rmapp.RMApp;
-import org.apache.hadoop.yarn.server.resourcemanager.rmapp.RMAppState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -136,12 +134,6 @@ class YarnIT {
                 .max(java.util.Comparator.comparing(RMApp::getApplicationId)).orElseThrow();
     }
 
-    /** The application the ResourceManager is running now. */
-    static ApplicationId running() {
-        return yarn.getResourceManager().getRMContext().getRMApps().values().stream()
-                .filter(a -> a.getState() == RMAppState.RUNNING).findFirst().orElseThrow().getApplicationId();
-    }
-
     @Test
     @Order(1)
     void clientModeRunEqualsLocalRun() throws Exception {
@@ -163,9 +155,59 @@ class YarnIT {
         Runs.Proc p = submit("cluster", "cluster", Runs.shortRun(out));
         assertEquals(0, p.waitFor(300), p.out() + p.err());
         System.out.printf("yarn cluster mode: %.1f s%n", p.seconds());
+        // The driver's own done line is in its container's stdout; spark-submit's last line is the application's end.
+        String last = Runs.tail(p.out(), 1);
+        String id = newest().getApplicationId().toString();
+        assertEquals("done: " + id + " SUCCEEDED on YARN (the driver's output: yarn logs -applicationId " + id
+                + ") | outputs in " + out, last);
         assertEquals(FinalApplicationStatus.SUCCEEDED, newest().getFinalApplicationStatus(), "YARN's record of the run");
         assertEquals("yarn", Json.readTree(out.resolve("summary.json")).path("spark_master").asText());
         assertTrue(Files.isRegularFile(out.resolve("model.onnx")));
         Runs.assertSameParams(reference, out);
+    }
+
+    /** A run refused before YARN was given an application: exit 2, one line last, no stack trace, nothing written. */
+    static String refused(String name, String deployMode, Path out, String... extra) throws Exception {
+        int before = applications();
+        Runs.Proc p = submit(name, deployMode, Runs.shortRun(out, extra));
+        assertEquals(2, p.waitFor(120), p.out() + p.err());
+        for (String line : (p.out() + p.err()).lines().toList()) {
+            assertFalse(line.matches("\\s+at .*") || line.contains("Caused by:") || line.startsWith("Exception in thread"),
+                    name + ": a stack-trace line on the console: " + line + "\n" + p.err());
+        }
+        assertEquals(before, applications(), name + ": YARN was given an application");
+        assertFalse(Files.exists(out.resolve("model.npz")), name + ": a model from a refused run");
+        String last = Runs.tail(p.err(), 1);
+        System.out.printf("%s: exit 2 after %.1f s: %s%n", name, p.seconds(), last);
+        return last;
+    }
+
+    @Test
+    @Order(3)
+    void badSettingIsOneLineBeforeYarnIsAsked() throws Exception {
+        for (String mode : List.of("client", "cluster")) {
+            String last = refused("bad-setting-" + mode, mode, tmp.resolve("bad-setting-" + mode),
+                    "--conf", "spark.scratchnet.batchSize=-1");
+            assertTrue(last.startsWith("scratchnet: spark.scratchnet.batchSize"), last);
+        }
+        // In cluster mode the driver's working folder is a container's: a relative output folder would vanish with it.
+        String last = refused("relative-out-cluster", "cluster", Path.of("out/yarn-relative"));
+        assertEquals("scratchnet: spark.scratchnet.out=out/yarn-relative is a relative path, but with --deploy-mode "
+                + "cluster the driver runs in a container on the cluster, in a working folder of its own: give an "
+                + "absolute path every node can reach (hdfs://..., or the same file: path on every node)", last);
+    }
+
+    @Test
+    @Order(4)
+    void moreMemoryThanTheLargestContainerIsOneLineNamingTheSetting() throws Exception {
+        String executor = refused("executor-memory-client", "client", tmp.resolve("executor-memory"),
+                "--executor-memory", "500g");
+        assertTrue(executor.startsWith("scratchnet: spark.executor.memory (--executor-memory) is 512000 MB: "), executor);
+        assertTrue(executor.endsWith("more than this YARN cluster's largest, " + MAX_CONTAINER_MB
+                + " MB (yarn.scheduler.maximum-allocation-mb)"), executor);
+        String driver = refused("driver-memory-cluster", "cluster", tmp.resolve("driver-memory"), "--driver-memory", "8g");
+        assertTrue(driver.startsWith("scratchnet: spark.driver.memory (--driver-memory) is 8192 MB: "), driver);
+        assertTrue(driver.endsWith("more than this YARN cluster's largest, " + MAX_CONTAINER_MB
+                + " MB (yarn.scheduler.maximum-allocation-mb)"), driver);
     }
 }
