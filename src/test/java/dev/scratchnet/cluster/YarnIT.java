@@ -13,10 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.apache.hadoop.yarn.server.MiniYARNCluster;
 import org.apache.hadoop.yarn.server.resourcemanager.rmapp.RMApp;
+import org.apache.hadoop.yarn.server.resourcemanager.rmapp.RMAppState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -134,6 +136,12 @@ class YarnIT {
                 .max(java.util.Comparator.comparing(RMApp::getApplicationId)).orElseThrow();
     }
 
+    /** The application the ResourceManager is running now. */
+    static ApplicationId running() {
+        return yarn.getResourceManager().getRMContext().getRMApps().values().stream()
+                .filter(a -> a.getState() == RMAppState.RUNNING).findFirst().orElseThrow().getApplicationId();
+    }
+
     @Test
     @Order(1)
     void clientModeRunEqualsLocalRun() throws Exception {
@@ -166,6 +174,43 @@ class YarnIT {
         Runs.assertSameParams(reference, out);
     }
 
+    /** The executor JVMs of the running application: containers (children of this JVM's NodeManager) running its backend. */
+    static List<ProcessHandle> executors(ApplicationId app) {
+        return ProcessHandle.current().descendants().filter(h -> {
+            String command = h.info().commandLine().orElse("");
+            return h.info().command().orElse("").endsWith("/java") // not the launch script's shell around it
+                    && command.contains("CoarseGrainedExecutorBackend") && command.contains("--app-id " + app);
+        }).toList();
+    }
+
+    @Test
+    @Order(3)
+    void executorContainerKilledMidRunChangesNothing() throws Exception {
+        Path local = tmp.resolve("executor-loss-reference");
+        List<String> args = new ArrayList<>(List.of("--master", "local[2]"));
+        args.addAll(Runs.shortRun(local, "--conf", "spark.scratchnet.steps=0", "--conf", "spark.scratchnet.epochs=2"));
+        Runs.Proc r = Runs.submit(logs, "executor-loss-reference", args);
+        assertEquals(0, r.waitFor(300), r.err());
+
+        // As ClusterIT: 2 epochs of 60 steps, a checkpoint every 10; the kill comes with the first one on disk.
+        Path out = tmp.resolve("executor-loss");
+        Runs.Proc p = submit("executor-loss", "client", Runs.shortRun(out, "--conf", "spark.scratchnet.steps=0",
+                "--conf", "spark.scratchnet.epochs=2", "--conf", "spark.scratchnet.checkpoint.every=10"));
+        p.await("the first checkpoint", 240, () -> ClusterIT.progressed(out));
+        List<ProcessHandle> executors = executors(running());
+        assertEquals(2, executors.size(), "two executor containers");
+        ClusterIT.assertNativeOpenBlasMapped(executors.get(0));
+        ProcessHandle victim = executors.get(0);
+        assertTrue(victim.destroyForcibly(), "SIGKILL to executor " + victim.pid());
+        System.out.printf("killed executor container pid %d at %.1f s%n", victim.pid(), p.seconds());
+        assertFalse(p.out().contains("done:"), "the kill must land mid-run");
+        assertEquals(0, p.waitFor(300), p.err());
+        System.out.printf("yarn run with a lost executor: %.1f s%n", p.seconds());
+        assertTrue((p.err() + p.log()).contains("Lost executor"), "the driver saw the executor go");
+        assertTrue(Runs.tail(p.out(), 1).startsWith("done: test accuracy "), p.out());
+        Runs.assertSameParams(local, out);
+    }
+
     /** A run refused before YARN was given an application: exit 2, one line last, no stack trace, nothing written. */
     static String refused(String name, String deployMode, Path out, String... extra) throws Exception {
         int before = applications();
@@ -183,7 +228,7 @@ class YarnIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void badSettingIsOneLineBeforeYarnIsAsked() throws Exception {
         for (String mode : List.of("client", "cluster")) {
             String last = refused("bad-setting-" + mode, mode, tmp.resolve("bad-setting-" + mode),
@@ -198,7 +243,7 @@ class YarnIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void moreMemoryThanTheLargestContainerIsOneLineNamingTheSetting() throws Exception {
         String executor = refused("executor-memory-client", "client", tmp.resolve("executor-memory"),
                 "--executor-memory", "500g");
