@@ -255,4 +255,32 @@ class YarnIT {
         assertTrue(driver.endsWith("more than this YARN cluster's largest, " + MAX_CONTAINER_MB
                 + " MB (yarn.scheduler.maximum-allocation-mb)"), driver);
     }
+
+    /**
+     * A run the driver refuses on the cluster (a batch larger than the training set: known only once the driver reads
+     * the data's headers): the driver's exit code is spark-submit's, its one line is in its container's stderr, and YARN
+     * records one attempt, FAILED (spark.yarn.maxAppAttempts 1 in conf/spark-defaults.conf: no second attempt).
+     */
+    @Test
+    @Order(6)
+    void driverFailingInClusterModeEndsWithItsExitCode() throws Exception {
+        Path out = tmp.resolve("driver-fails");
+        Runs.Proc p = submit("driver-fails", "cluster", Runs.shortRun(out, "--conf", "spark.scratchnet.batchSize=70000"));
+        assertEquals(2, p.waitFor(300), p.out() + p.err());
+        RMApp app = newest();
+        String id = app.getApplicationId().toString();
+        assertEquals("scratchnet: " + id + " on YARN: the driver exited with status 2 (its driver's output: yarn logs "
+                + "-applicationId " + id + ")", Runs.tail(p.err(), 1));
+        assertEquals(FinalApplicationStatus.FAILED, app.getFinalApplicationStatus());
+        assertEquals(1, app.getAppAttempts().size(), "attempts");
+        Path nmLogs = Path.of(yarn.getNodeManager(0).getConfig().get(YarnConfiguration.NM_LOG_DIRS).split(",")[0]);
+        Path driverStderr = nmLogs.resolve(id).resolve(app.getCurrentAppAttempt().getMasterContainer().getId().toString())
+                .resolve("stderr");
+        // The ApplicationMaster logs the exit after it; the driver's own line is its only "scratchnet:" line.
+        List<String> lines = Runs.read(driverStderr).lines().filter(l -> l.startsWith("scratchnet: ")).toList();
+        System.out.printf("driver failing on YARN: exit 2 after %.1f s; its line: %s%n", p.seconds(), lines);
+        assertEquals(List.of("scratchnet: spark.scratchnet.batchSize: 70000 is larger than the training set (60000 "
+                + "examples)"), lines, Runs.read(driverStderr));
+        assertFalse(Files.exists(out.resolve("model.npz")));
+    }
 }
