@@ -85,6 +85,10 @@ else
   export SPARK_HOME="$LOCAL_SPARK_HOME"
 fi
 
+if [[ "$on_yarn" == true && -z "${HADOOP_CONF_DIR:-}" && -z "${YARN_CONF_DIR:-}" ]]; then
+  die "--master yarn: set HADOOP_CONF_DIR (or YARN_CONF_DIR) to the folder with the cluster's yarn-site.xml and core-site.xml"
+fi
+
 # Do what bin/spark-class does. A driver on YARN binds where the executors on other nodes can reach it, not loopback.
 if [[ "$on_yarn" == false ]]; then
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"

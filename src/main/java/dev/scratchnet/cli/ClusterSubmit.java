@@ -139,6 +139,13 @@ public final class ClusterSubmit {
             err.println("scratchnet: " + id + " on YARN " + failed.group(2) + " (" + logs + ")");
             return Main.INTERNAL_ERROR;
         }
+        if (e instanceof org.apache.spark.SparkException || e instanceof IllegalArgumentException) {
+            // spark-submit's own refusal of its arguments or of the master (e.g. cluster mode with a local master)
+            String first = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getName());
+            SparkConsole.recordTrace("spark-submit refused", e);
+            err.println("scratchnet: spark-submit: " + first);
+            return Main.USER_ERROR;
+        }
         return Main.failure(e, err);
     }
 

@@ -235,6 +235,13 @@ class YarnIT {
                     "--conf", "spark.scratchnet.batchSize=-1");
             assertTrue(last.startsWith("scratchnet: spark.scratchnet.batchSize"), last);
         }
+        // Without the cluster's address: one line from submit.sh, not spark-submit's stack trace.
+        List<String> command = new ArrayList<>(List.of(Runs.root().resolve("submit.sh").toString(), "--master", "yarn"));
+        command.addAll(Runs.shortRun(tmp.resolve("no-conf-dir")));
+        Runs.Proc p = Runs.start(logs, "no-conf-dir", command, Map.of("HADOOP_CONF_DIR", "", "YARN_CONF_DIR", ""));
+        assertEquals(2, p.waitFor(60), p.err());
+        assertEquals("submit.sh: --master yarn: set HADOOP_CONF_DIR (or YARN_CONF_DIR) to the folder with the cluster's "
+                + "yarn-site.xml and core-site.xml", Runs.tail(p.err(), 1));
         // In cluster mode the driver's working folder is a container's: a relative output folder would vanish with it.
         String last = refused("relative-out-cluster", "cluster", Path.of("out/yarn-relative"));
         assertEquals("scratchnet: spark.scratchnet.out=out/yarn-relative is a relative path, but with --deploy-mode "
