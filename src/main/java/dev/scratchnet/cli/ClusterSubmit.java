@@ -70,11 +70,11 @@ public final class ClusterSubmit {
             return failure(e, properties, err);
         }
         if (yarn && config != null) {
-            ApplicationReport report = report(properties, tag, null);
-            String id = report == null ? "the application" : report.getApplicationId().toString();
-            out.println("done: " + id + " " + (report == null ? "SUCCEEDED" : report.getFinalApplicationStatus())
-                    + " on YARN (the driver's output: yarn logs -applicationId " + id + ") | outputs in "
-                    + config.get(OutputSettings.OUT));
+            ApplicationReport report = report(properties, tag, null); // null: a spark.yarn.tags of the user's replaced ours
+            String id = report == null ? null : report.getApplicationId().toString();
+            out.println("done: " + (id == null ? "the application ended on YARN"
+                    : id + " " + report.getFinalApplicationStatus() + " on YARN (the driver's output: yarn logs "
+                    + "-applicationId " + id + ")") + " | outputs in " + config.get(OutputSettings.OUT));
         }
         return Main.OK;
     }
