@@ -52,6 +52,20 @@ for ((i = 0; i < ${#spark_args[@]}; i++)); do
 done
 [[ "${app_args[0]}" == help ]] && app_args=(--help)
 
+# --deploy-mode cluster: the driver runs on the cluster, so spark-submit's own JVM runs dev.scratchnet.cli.ClusterSubmit
+# around SparkSubmit: the settings are checked before anything is submitted, and the run ends with the application's
+# status (docs/cluster.md, "YARN").
+cluster_mode=false
+on_yarn=false
+for ((i = 0; i < ${#spark_args[@]}; i++)); do
+  case "${spark_args[$i]}" in
+    --master) if [[ "${spark_args[$((i + 1))]:-}" == yarn ]]; then on_yarn=true; fi ;;
+    --master=yarn) on_yarn=true ;;
+    --deploy-mode) if [[ "${spark_args[$((i + 1))]:-}" == cluster ]]; then cluster_mode=true; fi ;;
+    --deploy-mode=cluster | spark.submit.deployMode=cluster) cluster_mode=true ;;
+  esac
+done
+
 # Our conf/ (spark-defaults.conf, log4j2.properties) unless the caller chose another conf dir.
 export SPARK_CONF_DIR="${SPARK_CONF_DIR:-$ROOT/conf}"
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
@@ -59,12 +73,26 @@ export SPARK_SCALA_VERSION=2.13
 
 cd "$ROOT"
 if [[ -n "${SPARK_HOME:-}" && -x "${SPARK_HOME}/bin/spark-submit" ]]; then
-  exec "$SPARK_HOME/bin/spark-submit" --class dev.scratchnet.cli.Main "${spark_args[@]}" "$JAR" "${app_args[@]}"
+  if [[ "$cluster_mode" == false ]]; then
+    exec "$SPARK_HOME/bin/spark-submit" --class dev.scratchnet.cli.Main "${spark_args[@]}" "$JAR" "${app_args[@]}"
+  fi
+  if [[ -f "$SPARK_HOME/bin/load-spark-env.sh" ]]; then
+    # shellcheck source=/dev/null
+    source "$SPARK_HOME/bin/load-spark-env.sh"
+  fi
+else
+  # No Spark installation: the Maven-built jars.
+  export SPARK_HOME="$LOCAL_SPARK_HOME"
 fi
 
-# No Spark installation: do what bin/spark-class does, with the Maven-built jars.
-export SPARK_HOME="$LOCAL_SPARK_HOME"
-export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+if [[ "$on_yarn" == true && -z "${HADOOP_CONF_DIR:-}" && -z "${YARN_CONF_DIR:-}" ]]; then
+  die "--master yarn: set HADOOP_CONF_DIR (or YARN_CONF_DIR) to the folder with the cluster's yarn-site.xml and core-site.xml"
+fi
+
+# Do what bin/spark-class does. A driver on YARN binds where the executors on other nodes can reach it, not loopback.
+if [[ "$on_yarn" == false ]]; then
+  export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+fi
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 cmd=()
 # The launcher may print notices, then a NUL, then the command as NUL-separated words; skip empty words.
@@ -75,4 +103,12 @@ while IFS= read -r -d '' part; do part="${part#$'\n'}"; [[ -n "$part" ]] && cmd+
 status="${cmd[${#cmd[@]}-1]}"
 unset 'cmd[${#cmd[@]}-1]'
 [[ "$status" == 0 ]] || die "could not build the spark-submit command (launcher exit $status)"
+if [[ "$cluster_mode" == true ]]; then
+  for ((i = 0; i < ${#cmd[@]}; i++)); do
+    case "${cmd[$i]}" in
+      -cp) cmd[$((i + 1))]="$JAR:${cmd[$((i + 1))]}" ;;
+      org.apache.spark.deploy.SparkSubmit) cmd[$i]=dev.scratchnet.cli.ClusterSubmit; break ;;
+    esac
+  done
+fi
 exec "${cmd[@]}"

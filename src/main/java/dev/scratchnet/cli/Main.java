@@ -32,11 +32,26 @@ public final class Main implements Callable<Integer> {
     static final int USER_ERROR = 2;
     static final int INTERNAL_ERROR = 3;
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws org.apache.spark.SparkUserAppException {
         Interrupts.install(System.err);
         int code = run(args, System.out, System.err);
         System.out.flush();
+        if (inYarnApplicationMaster()) {
+            // YARN's ApplicationMaster runs this method in a thread and reports the application's final status when it
+            // returns; System.exit would end the container first, and the application would be FAILED (and retried)
+            // whatever the code. A non-zero code is handed to the ApplicationMaster, which exits with it.
+            if (code != OK) {
+                throw new org.apache.spark.SparkUserAppException(code, null);
+            }
+            return;
+        }
         System.exit(code);
+    }
+
+    /** Whether this is the driver of a {@code --master yarn --deploy-mode cluster} run (inside the ApplicationMaster). */
+    static boolean inYarnApplicationMaster() {
+        org.apache.spark.SparkConf conf = new org.apache.spark.SparkConf();
+        return conf.get("spark.master", "").equals("yarn") && conf.get("spark.submit.deployMode", "client").equals("cluster");
     }
 
     /** Runs a command with the JVM's Spark properties and returns its exit code; never throws for a user mistake. */

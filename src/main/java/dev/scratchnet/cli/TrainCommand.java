@@ -216,6 +216,10 @@ final class TrainCommand {
             return config.get(EngineSettings.CLOSURE_CHECK_CACHE) ? CachedCleanSparkContext.start(conf, out)
                     : new JavaSparkContext(conf);
         } catch (Exception e) { // Scala throws SparkException (checked in Java) undeclared
+            String tooBig = YarnLimits.explain(e, false);
+            if (tooBig != null) {
+                throw new ScratchnetException(tooBig, e);
+            }
             String why = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getName());
             throw new ScratchnetException("cannot start Spark (spark.master=" + conf.get("spark.master") + "): " + why, e);
         }
