@@ -6,7 +6,7 @@ import dev.scratchnet.network.GradientCheck;
 import dev.scratchnet.settings.DataSettings;
 import dev.scratchnet.settings.Settings;
 import dev.scratchnet.spark.SparkEngine;
-import dev.scratchnet.training.PartitionStep;
+import dev.scratchnet.partition.PartitionStep;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -10,7 +10,7 @@ import dev.scratchnet.network.Standardization;
 import dev.scratchnet.network.Task;
 import dev.scratchnet.report.EpochMetrics;
 import dev.scratchnet.report.Json;
-import dev.scratchnet.training.ModelFile;
+import dev.scratchnet.run.ModelFile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;

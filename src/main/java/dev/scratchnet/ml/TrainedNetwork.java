@@ -9,7 +9,7 @@ import dev.scratchnet.onnx.proto.OnnxMl;
 import dev.scratchnet.report.Json;
 import dev.scratchnet.report.AtomicFiles;
 import dev.scratchnet.report.EpochMetrics;
-import dev.scratchnet.training.ModelFile;
+import dev.scratchnet.run.ModelFile;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import dev.scratchnet.data.CsvFields;
 import dev.scratchnet.data.Labels;
 import dev.scratchnet.data.Values;
 import dev.scratchnet.settings.EngineSettings;
-import dev.scratchnet.training.ExampleBlock;
+import dev.scratchnet.partition.ExampleBlock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

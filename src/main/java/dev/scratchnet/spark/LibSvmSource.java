@@ -2,7 +2,7 @@ package dev.scratchnet.spark;
 
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.data.LibSvm;
-import dev.scratchnet.training.ExampleBlock;
+import dev.scratchnet.partition.ExampleBlock;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -8,22 +8,22 @@ import dev.scratchnet.math.NativeBlas;
 import dev.scratchnet.math.Precision;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.settings.EngineSettings;
-import dev.scratchnet.training.BatchNormExchange;
-import dev.scratchnet.training.BlockEvaluation;
+import dev.scratchnet.partition.BatchNormExchange;
+import dev.scratchnet.partition.BlockEvaluation;
 import dev.scratchnet.training.EpochResult;
 import dev.scratchnet.training.EpochRunner;
 import dev.scratchnet.training.EpochTask;
-import dev.scratchnet.training.Evaluation;
-import dev.scratchnet.training.ExampleBlock;
+import dev.scratchnet.partition.Evaluation;
+import dev.scratchnet.partition.ExampleBlock;
 import dev.scratchnet.training.GradientEngine;
-import dev.scratchnet.training.GradientSum;
-import dev.scratchnet.training.Optimizer;
-import dev.scratchnet.training.Parameters;
-import dev.scratchnet.training.PartitionStep;
-import dev.scratchnet.training.Step;
-import dev.scratchnet.training.SumTree;
+import dev.scratchnet.partition.GradientSum;
+import dev.scratchnet.optim.Optimizer;
+import dev.scratchnet.partition.Parameters;
+import dev.scratchnet.partition.PartitionStep;
+import dev.scratchnet.partition.Step;
+import dev.scratchnet.partition.SumTree;
 import dev.scratchnet.training.TrainingSettings;
-import dev.scratchnet.training.ValidationSplit;
+import dev.scratchnet.partition.ValidationSplit;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
@@ -377,7 +377,7 @@ public final class SparkEngine implements GradientEngine {
             List<EpochRunner.Share> shares = new java.util.ArrayList<>();
             for (ExampleBlock b : blocks) {
                 shares.add(new EpochRunner.Share(b, starts[b.partition()], sync == null
-                        ? dev.scratchnet.training.StepExchange.ALONE : new SyncClient(sync, b.partition(), syncTimeout)));
+                        ? dev.scratchnet.partition.StepExchange.ALONE : new SyncClient(sync, b.partition(), syncTimeout)));
             }
             java.util.concurrent.ExecutorService threads = shares.size() == 1 ? null
                     : java.util.concurrent.Executors.newFixedThreadPool(shares.size(), r -> {

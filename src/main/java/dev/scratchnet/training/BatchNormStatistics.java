@@ -3,6 +3,9 @@ package dev.scratchnet.training;
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.network.LayerSpec;
 import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.optim.Optimizer;
+import dev.scratchnet.partition.BatchNormExchange;
+import dev.scratchnet.partition.GradientSum;
 import java.util.ArrayList;
 import java.util.List;
 

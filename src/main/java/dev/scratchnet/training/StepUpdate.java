@@ -4,6 +4,9 @@ import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.network.Task;
 import dev.scratchnet.network.WeightDecay;
+import dev.scratchnet.optim.Optimizer;
+import dev.scratchnet.partition.BatchNormExchange;
+import dev.scratchnet.partition.GradientSum;
 import java.io.Serializable;
 import java.util.Locale;
 

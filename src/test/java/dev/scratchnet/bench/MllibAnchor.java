@@ -8,7 +8,7 @@ import dev.scratchnet.ml.ScratchnetClassificationModel;
 import dev.scratchnet.ml.ScratchnetClassifier;
 import dev.scratchnet.report.EpochMetrics;
 import dev.scratchnet.settings.DataSettings;
-import dev.scratchnet.training.ExampleBlock;
+import dev.scratchnet.partition.ExampleBlock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -15,7 +15,7 @@ import dev.scratchnet.testing.BlockingFileSystem;
 import dev.scratchnet.testing.Exports;
 import dev.scratchnet.testing.SparkTestContext;
 import dev.scratchnet.testing.TestData;
-import dev.scratchnet.training.ModelFile;
+import dev.scratchnet.run.ModelFile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -12,7 +12,7 @@ import dev.scratchnet.report.Json;
 import dev.scratchnet.testing.Exports;
 import dev.scratchnet.testing.SparkTestContext;
 import dev.scratchnet.testing.TestData;
-import dev.scratchnet.training.ModelFile;
+import dev.scratchnet.run.ModelFile;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

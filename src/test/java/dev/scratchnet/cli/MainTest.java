@@ -15,7 +15,7 @@ import dev.scratchnet.report.Npz;
 import dev.scratchnet.report.Sha256;
 import dev.scratchnet.testing.SparkTestContext;
 import dev.scratchnet.testing.TestData;
-import dev.scratchnet.training.ModelFile;
+import dev.scratchnet.run.ModelFile;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -7,7 +7,7 @@ import dev.scratchnet.data.ImageSet;
 import dev.scratchnet.onnx.OnnxModel;
 import dev.scratchnet.testing.OnnxRuntime;
 import dev.scratchnet.testing.TestData;
-import dev.scratchnet.training.ModelFile;
+import dev.scratchnet.run.ModelFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;

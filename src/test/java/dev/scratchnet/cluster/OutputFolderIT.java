@@ -15,7 +15,7 @@ import dev.scratchnet.report.MetricsCsv;
 import dev.scratchnet.report.RunLock;
 import dev.scratchnet.report.Sha256;
 import dev.scratchnet.testing.TestData;
-import dev.scratchnet.training.ModelFile;
+import dev.scratchnet.run.ModelFile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -8,7 +8,7 @@ import dev.scratchnet.testing.Exports;
 import dev.scratchnet.testing.OnnxRuntime;
 import dev.scratchnet.testing.SparkTestContext;
 import dev.scratchnet.testing.TestData;
-import dev.scratchnet.training.ModelFile;
+import dev.scratchnet.run.ModelFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

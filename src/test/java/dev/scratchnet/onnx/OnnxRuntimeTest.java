@@ -15,7 +15,7 @@ import dev.scratchnet.network.Standardization;
 import dev.scratchnet.network.Task;
 import dev.scratchnet.network.WeightInit;
 import dev.scratchnet.testing.TestData;
-import dev.scratchnet.training.ModelFile;
+import dev.scratchnet.run.ModelFile;
 import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

@@ -12,6 +12,9 @@ import dev.scratchnet.network.Shape;
 import dev.scratchnet.network.Task;
 import dev.scratchnet.network.WeightDecay;
 import dev.scratchnet.network.WeightInit;
+import dev.scratchnet.optim.Optimizer;
+import dev.scratchnet.partition.BatchNormExchange;
+import dev.scratchnet.partition.GradientSum;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

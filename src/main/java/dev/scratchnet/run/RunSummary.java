@@ -1,4 +1,4 @@
-package dev.scratchnet.training;
+package dev.scratchnet.run;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.network.Task;
 import dev.scratchnet.report.EpochMetrics;
+import dev.scratchnet.training.Trainer;
 import java.util.List;
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package dev.scratchnet.training;
+package dev.scratchnet.run;
 
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.config.Configuration;
@@ -9,6 +9,10 @@ import dev.scratchnet.report.EpochMetrics;
 import dev.scratchnet.report.Json;
 import dev.scratchnet.report.MetricsCsv;
 import dev.scratchnet.report.RemoteCopy;
+import dev.scratchnet.training.OutputSettings;
+import dev.scratchnet.training.Trainer;
+import dev.scratchnet.training.TrainingSettings;
+import dev.scratchnet.training.TrainingState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

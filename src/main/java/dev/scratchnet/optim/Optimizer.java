@@ -1,4 +1,4 @@
-package dev.scratchnet.training;
+package dev.scratchnet.optim;
 
 import dev.scratchnet.config.Choice;
 import java.util.LinkedHashMap;

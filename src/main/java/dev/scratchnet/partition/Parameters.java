@@ -1,4 +1,4 @@
-package dev.scratchnet.training;
+package dev.scratchnet.partition;
 
 import dev.scratchnet.math.Matrix;
 import dev.scratchnet.math.Precision;

@@ -1,4 +1,4 @@
-package dev.scratchnet.training;
+package dev.scratchnet.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scratchnet.ScratchnetException;

@@ -1,4 +1,4 @@
-package dev.scratchnet.training;
+package dev.scratchnet.partition;
 
 import java.io.Serializable;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.scratchnet.training;
+package dev.scratchnet.partition;
 
 import dev.scratchnet.layers.BatchSums;
 import dev.scratchnet.math.Matrix;

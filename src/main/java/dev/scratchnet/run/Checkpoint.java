@@ -1,15 +1,19 @@
-package dev.scratchnet.training;
+package dev.scratchnet.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.optim.Optimizer;
 import dev.scratchnet.report.AtomicFiles;
 import dev.scratchnet.report.EpochMetrics;
 import dev.scratchnet.report.Json;
 import dev.scratchnet.report.NdArray;
 import dev.scratchnet.report.Npz;
 import dev.scratchnet.report.Sha256;
+import dev.scratchnet.training.OutputSettings;
+import dev.scratchnet.training.TrainingSettings;
+import dev.scratchnet.training.TrainingState;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.scratchnet.training;
+package dev.scratchnet.partition;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

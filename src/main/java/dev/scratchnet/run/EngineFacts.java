@@ -1,7 +1,8 @@
-package dev.scratchnet.training;
+package dev.scratchnet.run;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.scratchnet.training.GradientEngine;
 
 /**
  * What a run records about the engine it trained on, for summary.json.

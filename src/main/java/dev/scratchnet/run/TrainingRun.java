@@ -1,10 +1,17 @@
-package dev.scratchnet.training;
+package dev.scratchnet.run;
 
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.math.Blas;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.optim.Optimizer;
+import dev.scratchnet.training.GradientEngine;
+import dev.scratchnet.training.OutputSettings;
+import dev.scratchnet.training.StopRule;
+import dev.scratchnet.training.Trainer;
+import dev.scratchnet.training.TrainingSettings;
+import dev.scratchnet.training.TrainingState;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;

@@ -1,7 +1,7 @@
-package dev.scratchnet.training;
+package dev.scratchnet.partition;
 
 /**
- * How the shares of a run of steps where the data is (one per partition, {@link EpochRunner}) meet: every step each
+ * How the shares of a run of steps where the data is (one per partition, {@link dev.scratchnet.training.EpochRunner}) meet: every step each
  * share hands in its partition's gradient sum and gets back the step's total over every partition, added over the
  * fixed {@link SumTree} in partition order (the same bits in any arrival order); a network with batch normalization
  * meets the same way for each layer's statistics ({@link BatchNormExchange}). The driver may answer a step's total

@@ -1,6 +1,7 @@
-package dev.scratchnet.training;
+package dev.scratchnet.run;
 
 import dev.scratchnet.ScratchnetException;
+import dev.scratchnet.training.TrainingState;
 import java.util.Locale;
 
 /**

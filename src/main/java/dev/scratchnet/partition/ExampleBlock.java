@@ -1,4 +1,4 @@
-package dev.scratchnet.training;
+package dev.scratchnet.partition;
 
 import dev.scratchnet.data.ImageSet;
 import dev.scratchnet.math.Matrix;

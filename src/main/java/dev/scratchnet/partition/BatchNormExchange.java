@@ -1,4 +1,4 @@
-package dev.scratchnet.training;
+package dev.scratchnet.partition;
 
 import dev.scratchnet.layers.BatchSums;
 import dev.scratchnet.network.LayerSpec;
@@ -50,7 +50,7 @@ public final class BatchNormExchange {
     }
 
     /** Sums exchanged through {@code exchange}. */
-    static BatchSums through(StepExchange exchange) {
+    public static BatchSums through(StepExchange exchange) {
         return partial -> exchange.batchNormTotal(partial.clone());
     }
 

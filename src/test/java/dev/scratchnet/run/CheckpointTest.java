@@ -1,4 +1,4 @@
-package dev.scratchnet.training;
+package dev.scratchnet.run;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,10 +11,14 @@ import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.optim.Optimizer;
+import dev.scratchnet.partition.ExampleBlock;
 import dev.scratchnet.report.Json;
 import dev.scratchnet.report.NdArray;
 import dev.scratchnet.report.Npz;
 import dev.scratchnet.settings.Settings;
+import dev.scratchnet.training.TrainingSettings;
+import dev.scratchnet.training.TrainingState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
