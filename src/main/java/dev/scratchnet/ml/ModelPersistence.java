@@ -6,7 +6,7 @@ import dev.scratchnet.config.Choice;
 import dev.scratchnet.network.LayerSpec;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.network.Shape;
-import dev.scratchnet.network.Standardization;
+import dev.scratchnet.layers.Standardization;
 import dev.scratchnet.network.Task;
 import dev.scratchnet.report.EpochMetrics;
 import dev.scratchnet.report.Json;

@@ -1,5 +1,6 @@
 package dev.scratchnet.network;
 
+import dev.scratchnet.layers.Standardization;
 import dev.scratchnet.network.LayerSpec.AffineSpec;
 import dev.scratchnet.network.LayerSpec.Parameter;
 import java.io.Serializable;

@@ -7,7 +7,7 @@ import dev.scratchnet.network.Activation;
 import dev.scratchnet.network.LayerSpec;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.network.Shape;
-import dev.scratchnet.network.Standardization;
+import dev.scratchnet.layers.Standardization;
 import dev.scratchnet.network.Task;
 import dev.scratchnet.onnx.OnnxModel;
 import dev.scratchnet.report.AtomicFiles;

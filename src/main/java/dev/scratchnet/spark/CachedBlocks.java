@@ -3,7 +3,7 @@ package dev.scratchnet.spark;
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.data.ImageSet;
 import dev.scratchnet.data.Labels;
-import dev.scratchnet.network.Standardization;
+import dev.scratchnet.layers.Standardization;
 import dev.scratchnet.settings.EngineSettings;
 import dev.scratchnet.partition.ExampleBlock;
 import java.util.ArrayList;

@@ -11,7 +11,7 @@ import static dev.scratchnet.testing.OnnxRuntime.run;
 import dev.scratchnet.network.LayerSpec;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.network.Shape;
-import dev.scratchnet.network.Standardization;
+import dev.scratchnet.layers.Standardization;
 import dev.scratchnet.network.Task;
 import dev.scratchnet.network.WeightInit;
 import dev.scratchnet.testing.TestData;

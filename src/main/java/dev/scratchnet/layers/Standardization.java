@@ -1,4 +1,4 @@
-package dev.scratchnet.network;
+package dev.scratchnet.layers;
 
 import java.io.Serializable;
 
