@@ -10,7 +10,7 @@ import java.util.Map;
  * Limited-memory BFGS (Nocedal &amp; Wright, Numerical Optimization, algorithm 7.4): the search direction from the
  * gradient and the last {@link #HISTORY} steps {@code s = x' − x} and gradient changes {@code y = g' − g}, by the
  * two-loop recursion. MLlib's default solver for its perceptron, here over the same full-batch gradient that the
- * engine sums across partitions; the {@link dev.scratchnet.training.Trainer} runs one iteration per epoch with a backtracking line search.
+ * engine sums across partitions; the trainer runs one iteration per epoch, a backtracking line search ({@link LbfgsIteration}).
  * Its state (the pairs) is what a checkpoint keeps.
  */
 public final class Lbfgs extends Optimizer {
@@ -102,7 +102,7 @@ public final class Lbfgs extends Optimizer {
         return Kind.LBFGS;
     }
 
-    public static double dot(double[] a, double[] b) {
+    static double dot(double[] a, double[] b) {
         double s = 0;
         for (int i = 0; i < a.length; i++) {
             s += a[i] * b[i];

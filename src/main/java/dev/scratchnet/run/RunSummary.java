@@ -36,8 +36,8 @@ public record RunSummary(@JsonUnwrapped Outcome outcome, String modelSha256, @Js
         EpochMetrics model = result.model();
         boolean regression = spec.task() == Task.REGRESSION;
         Outcome outcome = new Outcome(orNull(model.testAccuracy()), orNull(model.validationAccuracy()),
-                orNull(model.trainAccuracy()), regression ? orNull(Trainer.rmse(model.validationLoss())) : null,
-                regression ? orNull(Trainer.rmse(model.testLoss())) : null, result.modelEpoch(), result.last().epoch(),
+                orNull(model.trainAccuracy()), regression ? orNull(EpochMetrics.rmse(model.validationLoss())) : null,
+                regression ? orNull(EpochMetrics.rmse(model.testLoss())) : null, result.modelEpoch(), result.last().epoch(),
                 result.steps(), result.batchSize(), result.stop().name().toLowerCase(java.util.Locale.ROOT),
                 result.trainSeconds(), result.reachedTarget() ? result.timeToTargetSeconds() : null,
                 result.reachedTarget(), spec.describe(), spec.parameterCount(),
