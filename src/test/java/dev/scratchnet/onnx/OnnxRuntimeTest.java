@@ -8,14 +8,14 @@ import static dev.scratchnet.testing.OnnxRuntime.pixels;
 import static dev.scratchnet.testing.OnnxRuntime.run;
 
 
+import dev.scratchnet.layers.Standardization;
 import dev.scratchnet.network.LayerSpec;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.network.Shape;
-import dev.scratchnet.layers.Standardization;
 import dev.scratchnet.network.Task;
 import dev.scratchnet.network.WeightInit;
-import dev.scratchnet.testing.TestData;
 import dev.scratchnet.run.ModelFile;
+import dev.scratchnet.testing.TestData;
 import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
