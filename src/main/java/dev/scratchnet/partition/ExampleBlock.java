@@ -19,7 +19,7 @@ import java.util.List;
  * <p>A block does not know where it sits in the data set: its partition's global start position comes with each
  * job, so blocks can be built on executors in one pass, before anyone has counted the examples of earlier
  * partitions. The in-process oracle uses the whole data set as one block at start 0, so both run exactly the same
- * arithmetic for their share of a step.
+ * arithmetic for their share of a step. Executors stack a partition's rows with an {@link ExampleBlockBuilder}.
  */
 public final class ExampleBlock implements Serializable {
     private static final long serialVersionUID = 3L;
@@ -81,15 +81,6 @@ public final class ExampleBlock implements Serializable {
     /** The data identity of examples of {@code features} values whose {@link #digest} is {@code digest}. */
     public static String identity(long count, int features, long digest) {
         return count + " examples x " + features + " features, digest " + String.format("%016x", digest);
-    }
-
-    /** The table of byte values {@code b · scale}. */
-    public static double[] byteTable(double scale) {
-        double[] t = new double[256];
-        for (int b = 0; b < 256; b++) {
-            t[b] = b * scale;
-        }
-        return t;
     }
 
     private static double[] pixels() {
@@ -347,118 +338,5 @@ public final class ExampleBlock implements Serializable {
     /** Value {@code i} of the row-major array, decoded. */
     private double value(int i) {
         return bytes != null ? byteValues[bytes[i] & 0xFF] : floats[i] * scale;
-    }
-
-    /**
-     * Stacks examples as they arrive (on an executor, from a partition's rows) into a block: as bytes while every
-     * value is an integer in 0 … 255, switching to floats for good at the first value that is not.
-     */
-    public static final class Builder {
-        private final int partition;
-        private final double scale;
-        private int features = -1;
-        private int count;
-        private byte[] bytes = new byte[0];
-        private float[] floats;
-        private double[] labels = new double[16];
-        private float[] weights;
-
-        /** For partition {@code partition}; values decode as {@code value · scale}. */
-        public Builder(int partition, double scale) {
-            this.partition = partition;
-            this.scale = scale;
-        }
-
-        /** Examples added so far. */
-        public int count() {
-            return count;
-        }
-
-        /** {@link #add(int, int[], double[], double, double)} with weight 1. */
-        public void add(int size, int[] indices, double[] values, double label) {
-            add(size, indices, values, label, 1.0);
-        }
-
-        /**
-         * Adds one example of {@code size} values: {@code values[k]} at index {@code indices[k]} (a sparse
-         * vector, the other values 0), or {@code values} in order when {@code indices} is null.
-         *
-         * @throws IllegalArgumentException when {@code size} differs from the first example's, or a value is
-         *     not finite (the message says which)
-         */
-        public void add(int size, int[] indices, double[] values, double label, double weight) {
-            if (features < 0) {
-                features = size;
-            } else if (size != features) {
-                throw new IllegalArgumentException("has " + size + " values, earlier rows have " + features);
-            }
-            if ((long) (count + 1) * features > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException("makes the partition hold more than 2^31 values: use more partitions");
-            }
-            ensureRoom();
-            int base = count * features;
-            int n = indices == null ? size : values.length;
-            for (int k = 0; k < n; k++) {
-                double v = values[k];
-                if (!Double.isFinite(v)) {
-                    throw new IllegalArgumentException("has a non-finite value (" + v + ") at index "
-                            + (indices == null ? k : indices[k]));
-                }
-                int at = base + (indices == null ? k : indices[k]);
-                if (floats == null && !(v >= 0 && v <= 255 && v == Math.rint(v))) {
-                    toFloats();
-                }
-                if (floats == null) {
-                    bytes[at] = (byte) (int) v;
-                } else {
-                    floats[at] = (float) v;
-                }
-            }
-            if (weight != 1 && weights == null) {
-                weights = new float[labels.length];
-                Arrays.fill(weights, 0, count, 1f);
-            }
-            if (weights != null) {
-                weights[count] = (float) weight;
-            }
-            labels[count++] = label;
-        }
-
-        private void ensureRoom() {
-            int needed = (count + 1) * features;
-            int have = floats == null ? bytes.length : floats.length;
-            if (needed > have || count == labels.length) {
-                int rows = Math.max(16, Math.max(count * 2, labels.length));
-                long values = Math.min((long) rows * features, Integer.MAX_VALUE - 8);
-                if (floats == null) {
-                    bytes = Arrays.copyOf(bytes, (int) values);
-                } else {
-                    floats = Arrays.copyOf(floats, (int) values);
-                }
-                labels = Arrays.copyOf(labels, rows);
-                if (weights != null) {
-                    weights = Arrays.copyOf(weights, rows);
-                }
-            }
-        }
-
-        private void toFloats() {
-            floats = new float[bytes.length];
-            for (int i = 0; i < bytes.length; i++) { // the row being added included
-                floats[i] = bytes[i] & 0xFF;
-            }
-            bytes = null;
-        }
-
-        /** The block, its arrays trimmed to size. */
-        public ExampleBlock build() {
-            int f = Math.max(features, 0);
-            double[] l = Arrays.copyOf(labels, count);
-            float[] w = weights == null ? null : Arrays.copyOf(weights, count);
-            if (floats == null) {
-                return ofBytes(partition, count, f, Arrays.copyOf(bytes, count * f), byteTable(scale), l, w);
-            }
-            return ofFloats(partition, count, f, Arrays.copyOf(floats, count * f), scale, l, w);
-        }
     }
 }
