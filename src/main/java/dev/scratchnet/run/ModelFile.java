@@ -7,6 +7,7 @@ import dev.scratchnet.layers.Standardization;
 import dev.scratchnet.network.Activation;
 import dev.scratchnet.network.LayerSpec;
 import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.network.ParameterBlock;
 import dev.scratchnet.network.Shape;
 import dev.scratchnet.network.Task;
 import dev.scratchnet.onnx.OnnxModel;
@@ -113,7 +114,7 @@ public final class ModelFile {
     /** The parameters as named arrays in their blocks' shapes: {@code W1} is {@code in × out}, {@code b1} a vector, …. */
     public static LinkedHashMap<String, NdArray> toArrays(NetworkSpec spec, double[] params) {
         LinkedHashMap<String, NdArray> arrays = new LinkedHashMap<>();
-        for (NetworkSpec.ParameterBlock block : spec.parameterBlocks()) {
+        for (ParameterBlock block : spec.parameterBlocks()) {
             double[] values = new double[block.size()];
             System.arraycopy(params, block.offset(), values, 0, values.length);
             arrays.put(block.name(), new NdArray(block.shape(), values));
@@ -124,7 +125,7 @@ public final class ModelFile {
     /** Flattens named arrays back into {@code spec}'s layout, checking names and shapes; {@code file} for errors. */
     public static double[] fromArrays(NetworkSpec spec, Map<String, NdArray> arrays, Path file) {
         double[] params = new double[spec.parameterCount()];
-        for (NetworkSpec.ParameterBlock block : spec.parameterBlocks()) {
+        for (ParameterBlock block : spec.parameterBlocks()) {
             NdArray a = arrays.get(block.name());
             if (a == null) {
                 throw new ScratchnetException(file + ": no array " + block.name() + " (expected " + names(spec) + ")");
@@ -223,6 +224,6 @@ public final class ModelFile {
     }
 
     private static String names(NetworkSpec spec) {
-        return String.join(", ", spec.parameterBlocks().stream().map(NetworkSpec.ParameterBlock::name).toList());
+        return String.join(", ", spec.parameterBlocks().stream().map(ParameterBlock::name).toList());
     }
 }

@@ -7,6 +7,7 @@ import dev.scratchnet.math.Matrix;
 import dev.scratchnet.math.Precision;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.network.ParameterBlock;
 import dev.scratchnet.optim.Optimizer;
 import dev.scratchnet.partition.ExampleBlock;
 import dev.scratchnet.partition.GradientSum;
@@ -80,7 +81,7 @@ final class Arithmetic {
 
     /** The FLOPs of {@link Benchmark#stepGemms}'s one repetition. */
     static double stepGemmFlops(NetworkSpec spec, int batch) {
-        List<NetworkSpec.ParameterBlock> weights = spec.parameterBlocks().stream().filter(b -> !b.isBias()).toList();
+        List<ParameterBlock> weights = spec.parameterBlocks().stream().filter(b -> !b.isBias()).toList();
         double flops = 0;
         for (int l = 1; l <= weights.size(); l++) {
             flops += 2.0 * batch * weights.get(l - 1).size() * (l == 1 ? 2 : 3);

@@ -10,6 +10,7 @@ import dev.scratchnet.math.NativeBlas;
 import dev.scratchnet.math.Precision;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.network.ParameterBlock;
 import dev.scratchnet.optim.Optimizer;
 import dev.scratchnet.partition.BlockEvaluation;
 import dev.scratchnet.partition.ExampleBlock;
@@ -619,7 +620,7 @@ public final class Benchmark {
      * the BLAS reaches on these shapes, the ceiling for the step.
      */
     static double stepGemms(NetworkSpec spec, int batch, boolean single, int reps) {
-        List<NetworkSpec.ParameterBlock> weights = spec.parameterBlocks().stream().filter(b -> !b.isBias()).toList();
+        List<ParameterBlock> weights = spec.parameterBlocks().stream().filter(b -> !b.isBias()).toList();
         int layers = weights.size();
         long flops = 0;
         double[][] d = new double[layers * 4][];
