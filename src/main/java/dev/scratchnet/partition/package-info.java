@@ -1,6 +1,7 @@
 /**
  * What runs where the data is for one step, on one partition's block of examples: the block itself
- * ({@link dev.scratchnet.partition.ExampleBlock}, its examples stacked compactly, and which of them the validation split
+ * ({@link dev.scratchnet.partition.ExampleBlock}, its examples stacked compactly as
+ * {@link dev.scratchnet.partition.ExampleBlockBuilder} takes them in, and which of them the validation split
  * holds, {@link dev.scratchnet.partition.ValidationSplit}), what a task is shipped ({@link dev.scratchnet.partition.Step}
  * and the parameters in the step's precision, {@link dev.scratchnet.partition.Parameters}), the book's forward and
  * backward over the block's share of the minibatch ({@link dev.scratchnet.partition.PartitionStep}), what it returns
