@@ -199,10 +199,9 @@ public final class Trainer {
 
     /** One synchronous step: gradient sum over the global minibatch, one division, weight decay, one update. */
     private boolean step(TrainingState state, MinibatchSchedule schedule) {
-        int[] batch = schedule.batch(state.epoch, state.stepInEpoch);
-        GradientSum sum = sum(state.params, batch, state);
-        update.apply(sum, state.params, state.optimizer,
-                TrainingSettings.rateFactor(config, state.globalStep, schedule.stepsPerEpoch()), position(state));
+        GradientEngine.StepPosition at = position(state);
+        GradientSum sum = update.take(schedule, at, batch -> engine.gradientSum(state.params, batch, at), state.params,
+                state.optimizer, TrainingSettings.rateFactor(config, state.globalStep, schedule.stepsPerEpoch()), null, 1);
         advance(state, sum);
         return false;
     }
@@ -282,12 +281,7 @@ public final class Trainer {
 
     /** The engine's gradient sum over {@code batch}, checked to cover it. */
     private GradientSum sum(double[] params, int[] batch, TrainingState state) {
-        GradientSum sum = engine.gradientSum(params, batch, position(state));
-        if (sum.count() != batch.length) {
-            throw new IllegalStateException("step " + state.globalStep + " summed " + sum.count()
-                    + " examples, expected " + batch.length);
-        }
-        return sum;
+        return StepUpdate.covering(engine.gradientSum(params, batch, position(state)), batch, state.globalStep);
     }
 
     private static void advance(TrainingState state, GradientSum sum) {
