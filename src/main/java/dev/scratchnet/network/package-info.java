@@ -6,6 +6,6 @@
  * {@link dev.scratchnet.network.Network} (the working model, with layer caches; never shipped).
  * The book's {@code TwoLayerNet} (§5.7) is {@link dev.scratchnet.network.NetworkSpec#twoLayerNet()}.
  * {@link dev.scratchnet.network.GradientCheck} compares backprop with numerical differentiation (§5.7.3).
- * No Spark here, apart from {@code ml.linalg} types for reading weights.
+ * No Spark here.
  */
 package dev.scratchnet.network;
