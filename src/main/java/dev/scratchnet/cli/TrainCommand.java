@@ -6,23 +6,23 @@ import dev.scratchnet.config.Configuration;
 import dev.scratchnet.data.Mnist;
 import dev.scratchnet.math.NativeBlas;
 import dev.scratchnet.network.NetworkSettings;
-import dev.scratchnet.report.AccuracyChart;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.network.Shape;
+import dev.scratchnet.report.AccuracyChart;
+import dev.scratchnet.run.EngineFacts;
+import dev.scratchnet.run.RunInterrupted;
+import dev.scratchnet.run.RunOutputs;
+import dev.scratchnet.run.RunSummary;
+import dev.scratchnet.run.TrainingRun;
 import dev.scratchnet.settings.DataSettings;
 import dev.scratchnet.settings.EngineSettings;
 import dev.scratchnet.spark.CachedCleanSparkContext;
 import dev.scratchnet.spark.DataSources;
 import dev.scratchnet.spark.ExecutorWatchdog;
 import dev.scratchnet.spark.SparkEngine;
-import dev.scratchnet.training.EngineFacts;
 import dev.scratchnet.training.LocalEngine;
 import dev.scratchnet.training.OutputSettings;
-import dev.scratchnet.training.RunInterrupted;
-import dev.scratchnet.training.RunOutputs;
-import dev.scratchnet.training.RunSummary;
 import dev.scratchnet.training.Trainer;
-import dev.scratchnet.training.TrainingRun;
 import dev.scratchnet.training.TrainingSettings;
 import dev.scratchnet.training.TrainingState;
 import java.io.PrintStream;
@@ -193,7 +193,7 @@ final class TrainCommand {
     /** Why a Spark run failed, in one line, when the cause is the cluster rather than the program; else null. */
     private static ScratchnetException explain(Exception e, JavaSparkContext sc, Configuration config,
                                                OutputFolders folders, ExecutorWatchdog watchdog) {
-        String resume = dev.scratchnet.training.Checkpoint.exists(folders.checkpoint)
+        String resume = dev.scratchnet.run.Checkpoint.exists(folders.checkpoint)
                 ? "; the checkpoint in " + folders.checkpointName + " continues with " + OutputSettings.RESUME.key() + "=true"
                 : "";
         if (watchdog.fired()) {

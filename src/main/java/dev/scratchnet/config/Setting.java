@@ -1,8 +1,6 @@
 package dev.scratchnet.config;
 
 import dev.scratchnet.ScratchnetException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -93,20 +91,20 @@ public final class Setting<T> {
     /** An integer in {@code [min, max]}. */
     public static Setting<Integer> integer(Group group, String name, int defaultValue, int min, int max, String doc) {
         return new Setting<>(group, name, Kind.INT, defaultValue,
-                text -> (int) parseInteger(text, min, max), String::valueOf, range(min, max), doc, false, false);
+                text -> (int) ValueText.parseInteger(text, min, max), String::valueOf, ValueText.range(min, max), doc, false, false);
     }
 
     /** {@code auto} (held as 0: the program decides) or an integer in {@code [min, max]}, {@code min ≥ 1}. */
     public static Setting<Integer> integerOrAuto(Group group, String name, int min, int max, String doc) {
-        Parser<Integer> parser = text -> text.equalsIgnoreCase("auto") ? 0 : (int) parseInteger(text, min, max);
+        Parser<Integer> parser = text -> text.equalsIgnoreCase("auto") ? 0 : (int) ValueText.parseInteger(text, min, max);
         return new Setting<>(group, name, Kind.INT, 0, parser, v -> v == 0 ? "auto" : String.valueOf(v),
-                "auto or " + range(min, max), doc, false, false);
+                "auto or " + ValueText.range(min, max), doc, false, false);
     }
 
     /** A 64-bit integer in {@code [min, max]}. */
     public static Setting<Long> longInteger(Group group, String name, long defaultValue, long min, long max, String doc) {
         return new Setting<>(group, name, Kind.LONG, defaultValue,
-                text -> parseInteger(text, min, max), String::valueOf, range(min, max), doc, false, false);
+                text -> ValueText.parseInteger(text, min, max), String::valueOf, ValueText.range(min, max), doc, false, false);
     }
 
     /**
@@ -128,7 +126,7 @@ public final class Setting<T> {
             check.accept(v);
             return v;
         };
-        return new Setting<>(group, name, Kind.DOUBLE, defaultValue, parser, Setting::formatDouble, valid, doc,
+        return new Setting<>(group, name, Kind.DOUBLE, defaultValue, parser, ValueText::formatDouble, valid, doc,
                 false, false);
     }
 
@@ -141,7 +139,7 @@ public final class Setting<T> {
         Setting<Double> number = decimal(group, name, 0, valid, check, doc);
         Parser<Double> parser = text -> text.equalsIgnoreCase("auto") ? Double.NaN : number.parser.parse(text);
         return new Setting<>(group, name, Kind.DOUBLE, Double.NaN, parser,
-                v -> Double.isNaN(v) ? "auto" : formatDouble(v), "auto or " + valid, doc, false, false);
+                v -> Double.isNaN(v) ? "auto" : ValueText.formatDouble(v), "auto or " + valid, doc, false, false);
     }
 
     /** {@code true} or {@code false}. */
@@ -162,7 +160,7 @@ public final class Setting<T> {
             try {
                 return Choice.parse(type, text);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown " + splitCamel(name));
+                throw new IllegalArgumentException("unknown " + ValueText.splitCamel(name));
             }
         };
         return new Setting<>(group, name, Kind.TEXT, defaultValue, parser, Choice::id, Choice.ids(type), doc, false, false);
@@ -194,7 +192,7 @@ public final class Setting<T> {
                 if (!p.matches("[+-]?[0-9_]+")) {
                     throw new IllegalArgumentException("not a comma list of integers");
                 }
-                values.add((int) parseInteger(p, min, max));
+                values.add((int) ValueText.parseInteger(p, min, max));
             }
             return List.copyOf(values);
         };
@@ -327,49 +325,5 @@ public final class Setting<T> {
     @Override
     public String toString() {
         return key();
-    }
-
-    // ---- helpers ------------------------------------------------------------------------------------
-
-    /** {@code v} as written in a conf file: integers without a trailing {@code .0}, others as Java prints them. */
-    static String formatDouble(double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return String.valueOf((long) v);
-        }
-        return String.valueOf(v);
-    }
-
-    private static long parseInteger(String text, long min, long max) {
-        String t = text.replace("_", "");
-        BigInteger v;
-        try {
-            v = new BigInteger(t.startsWith("+") ? t.substring(1) : t);
-        } catch (NumberFormatException e) {
-            try {
-                BigDecimal d = new BigDecimal(t);
-                v = d.toBigIntegerExact();
-            } catch (NumberFormatException | ArithmeticException e2) {
-                throw new IllegalArgumentException("not an integer");
-            }
-        }
-        if (v.compareTo(BigInteger.valueOf(min)) < 0 || v.compareTo(BigInteger.valueOf(max)) > 0) {
-            throw new IllegalArgumentException(v.bitLength() >= 64 ? "out of range (beyond 64 bits)" : "out of range");
-        }
-        return v.longValueExact();
-    }
-
-    private static String range(long min, long max) {
-        if (min == Long.MIN_VALUE && max == Long.MAX_VALUE) {
-            return "a 64-bit integer";
-        }
-        if (max == Integer.MAX_VALUE || max == Long.MAX_VALUE) {
-            return "≥ " + min;
-        }
-        return min + " .. " + max;
-    }
-
-    private static String splitCamel(String name) {
-        String last = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : name;
-        return last.replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
     }
 }

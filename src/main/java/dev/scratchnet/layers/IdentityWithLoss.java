@@ -1,7 +1,6 @@
 package dev.scratchnet.layers;
 
 import dev.scratchnet.math.Matrix;
-import dev.scratchnet.network.Standardization;
 
 /**
  * The output layer of a regression (the book's §3.5.1 and §4.2.1: the identity function and the sum of squared

@@ -1,5 +1,5 @@
 /**
- * The layers of <i>Deep Learning from Scratch</i>, chapter 5, each one small class with
+ * The layers of <i>Deep Learning from Scratch</i>, chapters 5 to 7, each one small class with
  * {@code forward} and {@code backward}.
  *
  * <ul>
@@ -7,14 +7,20 @@
  *       {@link dev.scratchnet.layers.AddLayer};</li>
  *   <li>§5.5 activation layers: {@link dev.scratchnet.layers.Relu}, {@link dev.scratchnet.layers.Sigmoid};</li>
  *   <li>§5.6 {@link dev.scratchnet.layers.Affine} and {@link dev.scratchnet.layers.SoftmaxWithLoss}
- *       ({@link dev.scratchnet.layers.IdentityWithLoss} for a regression);</li>
- *   <li>§6.4.3 {@link dev.scratchnet.layers.Dropout}.</li>
+ *       ({@link dev.scratchnet.layers.IdentityWithLoss} for a regression, on targets standardized by
+ *       {@link dev.scratchnet.layers.Standardization});</li>
+ *   <li>§6.3 {@link dev.scratchnet.layers.BatchNormalization} (its sums through
+ *       {@link dev.scratchnet.layers.BatchSums}, so that a step's partitions can add them), §6.4.3
+ *       {@link dev.scratchnet.layers.Dropout};</li>
+ *   <li>§7.4 {@link dev.scratchnet.layers.Convolution} and {@link dev.scratchnet.layers.Pooling} (through
+ *       {@code math.Im2col}).</li>
  * </ul>
  *
  * <p>Batched layers take and return row-major {@code batch × features} matrices. As in the book, a
  * layer keeps what its backward pass needs from the last {@code forward} ({@code Relu} its
  * {@code mask}, {@code Sigmoid} its {@code out}, {@code Affine} its {@code x} and views {@code W}, {@code b},
  * {@code dW}, {@code db} into the network's flat arrays); unlike the book, no layer ever modifies an argument it does not own. A
- * {@code d} prefix always means "gradient of the loss with respect to". No Spark here.
+ * {@code d} prefix always means "gradient of the loss with respect to". Imports nothing above {@code math} and
+ * {@code config}; no Spark here.
  */
 package dev.scratchnet.layers;

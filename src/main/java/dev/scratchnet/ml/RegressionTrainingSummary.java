@@ -1,7 +1,7 @@
 package dev.scratchnet.ml;
 
 import dev.scratchnet.report.EpochMetrics;
-import dev.scratchnet.training.RunSummary;
+import dev.scratchnet.run.RunSummary;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

@@ -2,7 +2,7 @@ package dev.scratchnet.ml;
 
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.report.EpochMetrics;
-import dev.scratchnet.training.RunSummary;
+import dev.scratchnet.run.RunSummary;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.spark.ml.linalg.DenseMatrix;

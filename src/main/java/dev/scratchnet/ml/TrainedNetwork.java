@@ -3,13 +3,14 @@ package dev.scratchnet.ml;
 import dev.scratchnet.math.Matrix;
 import dev.scratchnet.network.Network;
 import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.network.ParameterBlock;
 import dev.scratchnet.network.Task;
 import dev.scratchnet.onnx.OnnxModel;
 import dev.scratchnet.onnx.proto.OnnxMl;
-import dev.scratchnet.report.Json;
 import dev.scratchnet.report.AtomicFiles;
 import dev.scratchnet.report.EpochMetrics;
-import dev.scratchnet.training.ModelFile;
+import dev.scratchnet.report.Json;
+import dev.scratchnet.run.ModelFile;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -55,7 +56,7 @@ record TrainedNetwork(NetworkSpec spec, double[] params, List<EpochMetrics> hist
 
     /** {@code Wl} as an {@code in × out} matrix (a copy). */
     DenseMatrix weight(int l) {
-        NetworkSpec.ParameterBlock b = spec.block("W" + l);
+        ParameterBlock b = spec.block("W" + l);
         double[] values = new double[b.size()];
         System.arraycopy(params, b.offset(), values, 0, values.length);
         return new DenseMatrix(b.rows(), b.cols(), values, true);
@@ -63,7 +64,7 @@ record TrainedNetwork(NetworkSpec spec, double[] params, List<EpochMetrics> hist
 
     /** {@code bl} as a vector (a copy). */
     DenseVector bias(int l) {
-        NetworkSpec.ParameterBlock b = spec.block("b" + l);
+        ParameterBlock b = spec.block("b" + l);
         double[] values = new double[b.size()];
         System.arraycopy(params, b.offset(), values, 0, values.length);
         return new DenseVector(values);

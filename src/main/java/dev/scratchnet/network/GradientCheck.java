@@ -28,7 +28,7 @@ public final class GradientCheck {
     /** {@code name → mean |numerical − backprop|} per parameter block of {@code spec}. */
     public static Map<String, Double> compare(NetworkSpec spec, double[] backprop, double[] numerical) {
         Map<String, Double> diffs = new LinkedHashMap<>();
-        for (NetworkSpec.ParameterBlock block : spec.parameterBlocks()) {
+        for (ParameterBlock block : spec.parameterBlocks()) {
             double sum = 0;
             for (int i = block.offset(); i < block.offset() + block.size(); i++) {
                 sum += Math.abs(numerical[i] - backprop[i]);

@@ -108,7 +108,7 @@ public final class Network {
         Matrix grads = params.zerosLike();
         accumulateGradient(x, t, null, pass, grads);
         double[] grad = grads.toDoubles();
-        for (NetworkSpec.ParameterBlock b : spec.parameterBlocks()) {
+        for (ParameterBlock b : spec.parameterBlocks()) {
             if (b.role() == LayerSpec.Role.STATISTIC) {
                 java.util.Arrays.fill(grad, b.offset(), b.offset() + b.size(), 0.0);
             }
@@ -153,7 +153,7 @@ public final class Network {
         for (int i = 0; i < specs.size(); i++) {
             List<Matrix> p = new ArrayList<>();
             List<Matrix> g = grads == null ? null : new ArrayList<>();
-            for (NetworkSpec.ParameterBlock b : spec.blocksOf(i)) {
+            for (ParameterBlock b : spec.blocksOf(i)) {
                 p.add(params.view(b.offset(), b.rows(), b.cols()));
                 if (g != null) {
                     g.add(grads.view(b.offset(), b.rows(), b.cols()));

@@ -4,6 +4,7 @@ import dev.scratchnet.config.Choice;
 import dev.scratchnet.layers.IdentityWithLoss;
 import dev.scratchnet.layers.LossLayer;
 import dev.scratchnet.layers.SoftmaxWithLoss;
+import dev.scratchnet.layers.Standardization;
 import java.util.Locale;
 
 /** What a network's output means: class scores (Softmax-with-Loss) or one value to regress on (identity, squared error). */

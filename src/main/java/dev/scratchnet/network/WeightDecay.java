@@ -19,7 +19,7 @@ public record WeightDecay(double lambda) implements java.io.Serializable {
             return 0;
         }
         double sum = 0;
-        for (NetworkSpec.ParameterBlock b : spec.parameterBlocks()) {
+        for (ParameterBlock b : spec.parameterBlocks()) {
             if (b.role() == LayerSpec.Role.WEIGHT) {
                 for (int i = b.offset(), end = b.offset() + b.size(); i < end; i++) {
                     sum += params[i] * params[i];
@@ -39,7 +39,7 @@ public record WeightDecay(double lambda) implements java.io.Serializable {
         if (lambda == 0) {
             return;
         }
-        for (NetworkSpec.ParameterBlock b : spec.parameterBlocks()) {
+        for (ParameterBlock b : spec.parameterBlocks()) {
             if (b.role() == LayerSpec.Role.WEIGHT) {
                 for (int i = Math.max(from, b.offset()), end = Math.min(to, b.offset() + b.size()); i < end; i++) {
                     gradient[i] += lambda * params[i];

@@ -89,7 +89,7 @@ public record WeightInit(Kind kind, double std) {
         WeightInit rule = resolve(spec);
         double[] params = new double[spec.parameterCount()];
         Random random = new Random(seed);
-        for (NetworkSpec.ParameterBlock block : spec.parameterBlocks()) {
+        for (ParameterBlock block : spec.parameterBlocks()) {
             if (block.role() == LayerSpec.Role.SCALE) {
                 java.util.Arrays.fill(params, block.offset(), block.offset() + block.size(), 1.0);
             }

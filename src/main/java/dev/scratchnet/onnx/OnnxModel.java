@@ -6,6 +6,7 @@ import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.layers.BatchNormalization;
 import dev.scratchnet.network.LayerSpec;
 import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.network.ParameterBlock;
 import dev.scratchnet.network.Shape;
 import dev.scratchnet.network.Task;
 import dev.scratchnet.onnx.proto.OnnxMl.AttributeProto;
@@ -93,7 +94,7 @@ public final class OnnxModel {
             throw new IllegalArgumentException("the input scale must be a positive number, got " + inputScale);
         }
         Graph g = new Graph();
-        for (NetworkSpec.ParameterBlock b : spec.parameterBlocks()) {
+        for (ParameterBlock b : spec.parameterBlocks()) {
             double[] values = new double[b.size()];
             System.arraycopy(params, b.offset(), values, 0, values.length);
             g.initializer(b.name(), b.shape(), values);
@@ -108,7 +109,7 @@ public final class OnnxModel {
         for (int i = 0; i < layers.size(); i++) {
             LayerSpec layer = layers.get(i);
             Shape in = spec.inputOf(i);
-            List<String> p = spec.blocksOf(i).stream().map(NetworkSpec.ParameterBlock::name).toList();
+            List<String> p = spec.blocksOf(i).stream().map(ParameterBlock::name).toList();
             if (layer instanceof LayerSpec.AffineSpec) {
                 if (rank == 4) {
                     x = g.node("Flatten", List.of(x), null, List.of(g.intAttr("axis", 1)));

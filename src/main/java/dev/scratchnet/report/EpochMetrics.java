@@ -24,4 +24,9 @@ public record EpochMetrics(int epoch, long step, double seconds, double loss, do
                         double validationAccuracy, double testAccuracy) {
         this(epoch, step, seconds, loss, trainAccuracy, validationAccuracy, testAccuracy, Double.NaN, Double.NaN);
     }
+
+    /** The root mean squared error from a mean of {@code ½ (y − t)²}. */
+    public static double rmse(double meanHalfSquaredError) {
+        return Math.sqrt(2 * meanHalfSquaredError);
+    }
 }

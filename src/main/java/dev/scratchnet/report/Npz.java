@@ -1,6 +1,22 @@
 package dev.scratchnet.report;
 
 import dev.scratchnet.ScratchnetException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
 
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -34,7 +50,7 @@ import java.util.zip.ZipOutputStream;
  * and {@code numpy.load} reads. Weights saved here open in the book's Python code as
  * {@code np.load("params.npz")["W1"]}.
  *
- * <p>Each entry is NPY format 1.0: the magic {@code \x93NUMPY}, version bytes 1 0, a little-endian uint16
+ * <p>Each entry is NPY format 1.0 ({@link Npy}): the magic {@code \x93NUMPY}, version bytes 1 0, a little-endian uint16
  * header length, a Python dict literal {@code {'descr': '<f8', 'fortran_order': False, 'shape': (784, 50), }}
  * padded with spaces and a final newline so that the preamble is a multiple of 64 bytes, then the
  * elements as little-endian float64 in C order. Entries are STORED (uncompressed), as {@code numpy.savez}
@@ -49,18 +65,12 @@ import java.util.zip.ZipOutputStream;
  * {@code numpy.load} returns such a member as raw bytes.
  */
 public final class Npz {
-    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-    private static final int PREAMBLE_ALIGNMENT = 64;
-    private static final int CHUNK_BYTES = 1 << 16;
     /** Members that are not arrays are descriptions, never data: anything bigger is not ours. */
     private static final int MAX_MEMBER_BYTES = 1 << 20;
     /** Deflate cannot expand data more than about 1032-fold: a larger claimed size is a lie. */
     private static final long MAX_DEFLATE_RATIO = 1032;
     /** Every entry gets the same time stamp (zip's earliest, as numpy's), so equal content means equal bytes. */
     private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
-    private static final Pattern DESCR = Pattern.compile("['\"]descr['\"]\\s*:\\s*['\"]([^'\"]*)['\"]");
-    private static final Pattern FORTRAN = Pattern.compile("['\"]fortran_order['\"]\\s*:\\s*(True|False)");
-    private static final Pattern SHAPE = Pattern.compile("['\"]shape['\"]\\s*:\\s*\\(([^)]*)\\)");
 
     private Npz() {
     }
@@ -98,7 +108,7 @@ public final class Npz {
         AtomicFiles.write(file, out -> {
             ZipOutputStream zip = new ZipOutputStream(out);
             for (Map.Entry<String, NdArray> e : arrays.entrySet()) {
-                putStored(zip, e.getKey() + ".npy", npyBytes(e.getValue()));
+                putStored(zip, e.getKey() + ".npy", Npy.bytes(e.getValue()));
             }
             for (Map.Entry<String, byte[]> m : members.entrySet()) {
                 putStored(zip, m.getKey(), m.getValue());
@@ -119,37 +129,6 @@ public final class Npz {
         zip.putNextEntry(entry);
         zip.write(content);
         zip.closeEntry();
-    }
-
-    /** One complete {@code .npy} file: preamble then little-endian float64 data. */
-    private static byte[] npyBytes(NdArray array) {
-        byte[] preamble = preamble(array.shape());
-        ByteBuffer buffer = ByteBuffer.allocate(preamble.length + 8 * array.size()).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.put(preamble);
-        buffer.asDoubleBuffer().put(array.data());
-        return buffer.array();
-    }
-
-    /** Magic, version 1.0, header length and the padded header dict; its length is a multiple of 64. */
-    static byte[] preamble(int[] shape) {
-        StringBuilder dims = new StringBuilder();
-        for (int i = 0; i < shape.length; i++) {
-            dims.append(i == 0 ? "" : ", ").append(shape[i]);
-        }
-        if (shape.length == 1) {
-            dims.append(',');
-        }
-        StringBuilder header = new StringBuilder(
-                "{'descr': '<f8', 'fortran_order': False, 'shape': (" + dims + "), }");
-        int fixed = MAGIC.length + 2 + 2;
-        while ((fixed + header.length() + 1) % PREAMBLE_ALIGNMENT != 0) {
-            header.append(' ');
-        }
-        header.append('\n');
-        byte[] headerBytes = header.toString().getBytes(StandardCharsets.US_ASCII);
-        ByteBuffer b = ByteBuffer.allocate(fixed + headerBytes.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) headerBytes.length).put(headerBytes);
-        return b.array();
     }
 
     /**
@@ -202,7 +181,7 @@ public final class Npz {
                     if (member) {
                         members.put(name, readMember(file, entry, in));
                     } else {
-                        arrays.put(name, readNpy(file, entryName, entry.getSize(), in));
+                        arrays.put(name, Npy.read(file, entryName, entry.getSize(), in));
                     }
                 }
                 if (entry.getCrc() != -1 && crc.getValue() != entry.getCrc()) {
@@ -288,147 +267,11 @@ public final class Npz {
         return size;
     }
 
-    /** {@code entrySize}: the entry's uncompressed size from the zip, -1 when unknown. */
-    private static NdArray readNpy(Path file, String entryName, long entrySize, InputStream raw) throws IOException {
-        DataInputStream in = new DataInputStream(raw);
-        String where = ": entry '" + entryName + "'";
-        byte[] magic = new byte[MAGIC.length];
-        if (in.readNBytes(magic, 0, magic.length) < magic.length || !Arrays.equals(magic, MAGIC)) {
-            throw fail(file, where + " is not NPY data (bad magic, expected \\x93NUMPY)");
-        }
-        int major = in.read();
-        int minor = in.read();
-        if (minor < 0) {
-            throw fail(file, where + " ends inside the NPY preamble");
-        }
-        int headerLength;
-        try {
-            if (major == 1) {
-                headerLength = Short.toUnsignedInt(Short.reverseBytes(in.readShort()));
-            } else if (major == 2 || major == 3) {
-                headerLength = Integer.reverseBytes(in.readInt());
-                if (headerLength < 0 || headerLength > 1 << 20) {
-                    throw fail(file, where + " has an implausible NPY header length " + headerLength);
-                }
-            } else {
-                throw fail(file, where + " has unsupported NPY version " + major + "." + minor
-                        + " (1.0, 2.0 and 3.0 are read)");
-            }
-        } catch (EOFException e) {
-            throw fail(file, where + " ends inside the NPY preamble", e);
-        }
-        byte[] headerBytes = in.readNBytes(headerLength);
-        if (headerBytes.length < headerLength) {
-            throw fail(file, where + " ends inside the NPY header");
-        }
-        String header = new String(headerBytes, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-
-        String descr = group(DESCR, header, file, where, "descr");
-        int itemBytes;
-        if (descr.equals("<f8")) {
-            itemBytes = 8;
-        } else if (descr.equals("<f4")) {
-            itemBytes = 4;
-        } else {
-            throw fail(file, where + " has unsupported dtype '" + descr + "' (only '<f8' and '<f4' are read)");
-        }
-        if (group(FORTRAN, header, file, where, "fortran_order").equals("True")) {
-            throw fail(file, where + " is in Fortran order, which is not supported (save it C-contiguous)");
-        }
-        int[] shape = parseShape(group(SHAPE, header, file, where, "shape"), file, where);
-        long size = 1;
-        for (int dim : shape) {
-            size *= dim;
-            if (size > Integer.MAX_VALUE - 8) {
-                throw fail(file, where + " has shape " + Arrays.toString(shape) + ", too large to read");
-            }
-        }
-        if (entrySize >= 0) {
-            long preambleBytes = MAGIC.length + 2 + (major == 1 ? 2 : 4) + headerLength;
-            long have = entrySize - preambleBytes;
-            long needed = size * itemBytes;
-            if (have < needed) {
-                throw fail(file, where + " has " + Math.max(have, 0) + " data bytes but shape "
-                        + Arrays.toString(shape) + " needs " + needed);
-            }
-            if (have > needed) {
-                throw fail(file, where + " has trailing data after the " + size + " elements of its shape "
-                        + Arrays.toString(shape) + " (" + (have - needed) + " bytes)");
-            }
-        }
-        double[] data = readData(in, (int) size, itemBytes, file, where, shape);
-        if (in.read() != -1) {
-            throw fail(file, where + " has trailing data after the " + size + " elements of its shape "
-                    + Arrays.toString(shape));
-        }
-        return new NdArray(shape, data);
-    }
-
-    /** Reads {@code size} little-endian elements in fixed-size chunks, so big arrays need no second copy. */
-    private static double[] readData(InputStream in, int size, int itemBytes, Path file, String where, int[] shape)
-            throws IOException {
-        double[] data = new double[size];
-        byte[] chunk = new byte[CHUNK_BYTES];
-        ByteBuffer view = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
-        int perChunk = CHUNK_BYTES / itemBytes;
-        int done = 0;
-        while (done < size) {
-            int count = Math.min(perChunk, size - done);
-            int got = in.readNBytes(chunk, 0, count * itemBytes);
-            if (got < count * itemBytes) {
-                long have = (long) done * itemBytes + got;
-                throw fail(file, where + " has " + have + " data bytes but shape "
-                        + Arrays.toString(shape) + " needs " + (long) size * itemBytes);
-            }
-            if (itemBytes == 8) {
-                view.clear();
-                view.asDoubleBuffer().get(data, done, count);
-            } else {
-                for (int i = 0; i < count; i++) {
-                    data[done + i] = view.getFloat(4 * i);
-                }
-            }
-            done += count;
-        }
-        return data;
-    }
-
-    private static int[] parseShape(String dims, Path file, String where) {
-        List<Integer> shape = new ArrayList<>();
-        for (String part : dims.split(",")) {
-            String dim = part.strip();
-            if (dim.endsWith("L")) {
-                dim = dim.substring(0, dim.length() - 1); // Python 2 longs
-            }
-            if (dim.isEmpty()) {
-                continue;
-            }
-            try {
-                int value = Integer.parseInt(dim);
-                if (value < 0) {
-                    throw new NumberFormatException();
-                }
-                shape.add(value);
-            } catch (NumberFormatException e) {
-                throw fail(file, where + " has an unreadable shape (" + dims.strip() + ")");
-            }
-        }
-        return shape.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    private static String group(Pattern pattern, String header, Path file, String where, String key) {
-        Matcher m = pattern.matcher(header);
-        if (!m.find()) {
-            throw fail(file, where + " has no '" + key + "' in its NPY header");
-        }
-        return m.group(1);
-    }
-
-    private static ScratchnetException fail(Path file, String what) {
+    static ScratchnetException fail(Path file, String what) {
         return new ScratchnetException(file + what);
     }
 
-    private static ScratchnetException fail(Path file, String what, Throwable cause) {
+    static ScratchnetException fail(Path file, String what, Throwable cause) {
         return new ScratchnetException(file + what, cause);
     }
 }

@@ -1,11 +1,11 @@
 package dev.scratchnet.spark;
 
 import dev.scratchnet.math.NativeBlas;
-import dev.scratchnet.training.BatchNormExchange;
-import dev.scratchnet.training.GradientSum;
-import dev.scratchnet.training.Parameters;
-import dev.scratchnet.training.Step;
-import dev.scratchnet.training.SumTree;
+import dev.scratchnet.partition.BatchNormExchange;
+import dev.scratchnet.partition.GradientSum;
+import dev.scratchnet.partition.Parameters;
+import dev.scratchnet.partition.Step;
+import dev.scratchnet.partition.SumTree;
 import java.util.Arrays;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;

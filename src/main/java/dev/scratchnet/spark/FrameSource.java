@@ -4,8 +4,9 @@ import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.data.CsvFields;
 import dev.scratchnet.data.Labels;
 import dev.scratchnet.data.Values;
+import dev.scratchnet.partition.ExampleBlock;
+import dev.scratchnet.partition.ExampleBlockBuilder;
 import dev.scratchnet.settings.EngineSettings;
-import dev.scratchnet.training.ExampleBlock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -189,7 +190,7 @@ public final class FrameSource {
         Columns cols = columns;
         CachedBlocks blocks = CachedBlocks.cache(df.select(select.toArray(new Column[0])).javaRDD()
                 .mapPartitionsWithIndex((p, rows) -> {
-                    ExampleBlock.Builder builder = new ExampleBlock.Builder(p, scale);
+                    ExampleBlockBuilder builder = new ExampleBlockBuilder(p, scale);
                     RowPositions.Tracker place = source.positions().tracker(p);
                     int features = cols.vector != null ? -1 : cols.numeric.size();
                     double[] values = features < 0 ? null : new double[features];
@@ -225,7 +226,7 @@ public final class FrameSource {
                 ? blocks.repartition(1, name, source.what()) : blocks;
     }
 
-    private static void addRow(ExampleBlock.Builder builder, Row row, Columns cols, double[] values, double scale,
+    private static void addRow(ExampleBlockBuilder builder, Row row, Columns cols, double[] values, double scale,
                                Source source, RowPositions.Tracker place) {
         int labelAt = cols.vector != null ? 1 : cols.numeric.size();
         double label;

@@ -1,6 +1,6 @@
 package dev.scratchnet.spark;
 
-import dev.scratchnet.training.GradientSum;
+import dev.scratchnet.partition.GradientSum;
 import java.nio.ByteBuffer;
 
 /**

@@ -4,7 +4,7 @@ import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.data.IdxReader;
 import dev.scratchnet.data.Labels;
 import dev.scratchnet.data.Mnist;
-import dev.scratchnet.training.ExampleBlock;
+import dev.scratchnet.partition.ExampleBlock;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.FileNotFoundException;

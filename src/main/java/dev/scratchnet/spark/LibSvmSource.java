@@ -2,7 +2,8 @@ package dev.scratchnet.spark;
 
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.data.LibSvm;
-import dev.scratchnet.training.ExampleBlock;
+import dev.scratchnet.partition.ExampleBlock;
+import dev.scratchnet.partition.ExampleBlockBuilder;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -181,7 +182,7 @@ final class LibSvmSource {
         RowPositions positions = lines.positions();
         JavaRDD<ExampleBlock> blocks = lines.rows().mapPartitionsWithIndex((p, rows) -> {
             RowPositions.Tracker place = positions.tracker(p);
-            ExampleBlock.Builder builder = new ExampleBlock.Builder(p, scale);
+            ExampleBlockBuilder builder = new ExampleBlockBuilder(p, scale);
             for (Iterator<LibSvm.Line> it = parsed(rows, place, scale); it.hasNext(); ) {
                 LibSvm.Line line = it.next();
                 if (line.maxIndex() > features) {

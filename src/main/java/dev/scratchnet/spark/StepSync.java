@@ -1,7 +1,7 @@
 package dev.scratchnet.spark;
 
-import dev.scratchnet.training.GradientSum;
-import dev.scratchnet.training.SumTree;
+import dev.scratchnet.partition.GradientSum;
+import dev.scratchnet.partition.SumTree;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;

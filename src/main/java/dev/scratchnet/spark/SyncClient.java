@@ -1,7 +1,7 @@
 package dev.scratchnet.spark;
 
-import dev.scratchnet.training.GradientSum;
-import dev.scratchnet.training.StepExchange;
+import dev.scratchnet.partition.GradientSum;
+import dev.scratchnet.partition.StepExchange;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;

@@ -3,6 +3,10 @@ package dev.scratchnet.training;
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.network.LayerSpec;
 import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.network.ParameterBlock;
+import dev.scratchnet.optim.Optimizer;
+import dev.scratchnet.partition.BatchNormExchange;
+import dev.scratchnet.partition.GradientSum;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,9 +33,9 @@ public final class BatchNormStatistics {
             if (!(spec.layers().get(i) instanceof LayerSpec.BatchNormSpec)) {
                 continue;
             }
-            List<NetworkSpec.ParameterBlock> blocks = spec.blocksOf(i);
-            NetworkSpec.ParameterBlock mean = blocks.get(2);
-            NetworkSpec.ParameterBlock var = blocks.get(3);
+            List<ParameterBlock> blocks = spec.blocksOf(i);
+            ParameterBlock mean = blocks.get(2);
+            ParameterBlock var = blocks.get(3);
             double[] newMean = new double[mean.size()];
             double[] newVar = new double[var.size()];
             for (int j = 0; j < newMean.length; j++) {

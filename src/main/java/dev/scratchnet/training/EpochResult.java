@@ -1,5 +1,8 @@
 package dev.scratchnet.training;
 
+import dev.scratchnet.optim.Optimizer;
+import dev.scratchnet.partition.Evaluation;
+import dev.scratchnet.partition.SumTree;
 import java.io.Serializable;
 import java.util.List;
 

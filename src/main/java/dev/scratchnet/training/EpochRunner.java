@@ -4,6 +4,17 @@ import dev.scratchnet.layers.BatchSums;
 import dev.scratchnet.math.Matrix;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.network.Task;
+import dev.scratchnet.optim.Optimizer;
+import dev.scratchnet.partition.BatchNormExchange;
+import dev.scratchnet.partition.BlockEvaluation;
+import dev.scratchnet.partition.Evaluation;
+import dev.scratchnet.partition.ExampleBlock;
+import dev.scratchnet.partition.GradientSum;
+import dev.scratchnet.partition.Parameters;
+import dev.scratchnet.partition.PartitionStep;
+import dev.scratchnet.partition.Step;
+import dev.scratchnet.partition.StepExchange;
+import dev.scratchnet.partition.SumTree;
 import dev.scratchnet.report.EpochMetrics;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,8 +22,8 @@ import java.util.List;
 /**
  * The steps of an {@link EpochTask} on one block, where it is cached: each step computes this block's gradient sum,
  * {@code exchange} turns it into the step's total (the block's own when it is the only one; the {@link SumTree} of
- * every partition's otherwise, {@link StepExchange}), and {@link StepUpdate} applies it — the same code, in the same order, as the
- * driver's step-by-step run, so the result is the same bits. At the end of each epoch it counts the training
+ * every partition's otherwise, {@link StepExchange}), and {@link StepUpdate} applies it: {@link StepUpdate#take}, the
+ * step the driver's step-by-step run takes too, so the result is the same bits. At the end of each epoch it counts the training
  * blocks; a run of several epochs (one partition) also keeps the best epoch and asks the stop rule, as the driver
  * would.
  */
@@ -78,17 +89,11 @@ public final class EpochRunner {
         double[] bestParams = null;
         while (true) {
             for (; s < stepsPerEpoch && g < task.stopAt(); s++, g++) {
-                int[] batch = task.schedule().batch(epoch, s);
                 GradientEngine.StepPosition at = new GradientEngine.StepPosition(epoch, s, g);
-                Step step = new Step(task.spec(), task.precision(), task.seed(), g, batch);
-                GradientSum total = total(shares, sums, step, Parameters.forPrecision(params, task.precision()),
-                        gradient, threads, workers);
-                if (total.count() != batch.length) {
-                    throw new IllegalStateException("step " + g + " summed " + total.count() + " examples, expected "
-                            + batch.length);
-                }
-                task.update().apply(total, params, optimizer, task.rates().factor(g, stepsPerEpoch, task.warmupSteps()),
-                        at, threads, workers);
+                GradientSum total = task.update().take(task.schedule(), at, batch -> total(shares, sums,
+                        new Step(task.spec(), task.precision(), task.seed(), at.globalStep(), batch),
+                        Parameters.forPrecision(params, task.precision()), gradient, threads, workers), params, optimizer,
+                        task.rates().factor(g, stepsPerEpoch, task.warmupSteps()), threads, workers);
                 loss += total.lossSum();
                 weight += total.weightSum();
                 if (exchange.stopAfterStep() && s + 1 < stepsPerEpoch) {

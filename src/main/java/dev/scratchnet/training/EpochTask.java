@@ -2,6 +2,9 @@ package dev.scratchnet.training;
 
 import dev.scratchnet.math.Precision;
 import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.optim.LearningRateSchedule;
+import dev.scratchnet.partition.BlockEvaluation;
+import dev.scratchnet.partition.ValidationSplit;
 import dev.scratchnet.report.EpochMetrics;
 import java.io.Serializable;
 import java.util.List;

@@ -1,5 +1,12 @@
 package dev.scratchnet.training;
 
+import dev.scratchnet.optim.Optimizer;
+import dev.scratchnet.partition.BlockEvaluation;
+import dev.scratchnet.partition.Evaluation;
+import dev.scratchnet.partition.ExampleBlock;
+import dev.scratchnet.partition.GradientSum;
+import dev.scratchnet.partition.ValidationSplit;
+
 /**
  * Where a training step's arithmetic happens: in this JVM ({@link LocalEngine}, the oracle) or on Spark
  * executors. The {@link Trainer} loop is the same for both; only these calls differ.

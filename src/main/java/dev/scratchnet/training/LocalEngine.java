@@ -3,6 +3,14 @@ package dev.scratchnet.training;
 import dev.scratchnet.data.ImageSet;
 import dev.scratchnet.math.Precision;
 import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.partition.BlockEvaluation;
+import dev.scratchnet.partition.Evaluation;
+import dev.scratchnet.partition.ExampleBlock;
+import dev.scratchnet.partition.GradientSum;
+import dev.scratchnet.partition.Parameters;
+import dev.scratchnet.partition.PartitionStep;
+import dev.scratchnet.partition.Step;
+import dev.scratchnet.partition.ValidationSplit;
 
 /**
  * The oracle: the same per-block arithmetic as a Spark partition ({@link PartitionStep}, {@link BlockEvaluation}),

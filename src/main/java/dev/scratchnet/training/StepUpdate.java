@@ -4,6 +4,9 @@ import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.network.Task;
 import dev.scratchnet.network.WeightDecay;
+import dev.scratchnet.optim.Optimizer;
+import dev.scratchnet.partition.BatchNormExchange;
+import dev.scratchnet.partition.GradientSum;
 import java.io.Serializable;
 import java.util.Locale;
 
@@ -22,6 +25,31 @@ public record StepUpdate(NetworkSpec spec, WeightDecay weightDecay, String learn
      * {@code e^-1000}, and no model trained on from there is of use.
      */
     static final double DIVERGED_LOSS = 1000;
+
+    /**
+     * One synchronous step, as the driver's loop ({@link Trainer}) and a task's ({@link EpochRunner}) both take it:
+     * step {@code at}'s minibatch from {@code schedule}, its total from {@code sum} (over every partition, however the
+     * caller gets it), checked to cover the minibatch, then the update ({@link #apply(GradientSum, double[], Optimizer,
+     * double, GradientEngine.StepPosition, java.util.concurrent.ExecutorService, int)}, {@code threads} null for
+     * none). Returns the step's total, for its loss.
+     */
+    public GradientSum take(MinibatchSchedule schedule, GradientEngine.StepPosition at,
+                            java.util.function.Function<int[], GradientSum> sum, double[] params, Optimizer optimizer,
+                            double rateFactor, java.util.concurrent.ExecutorService threads, int ways) {
+        int[] batch = schedule.batch(at.epoch(), at.stepInEpoch());
+        GradientSum total = covering(sum.apply(batch), batch, at.globalStep());
+        apply(total, params, optimizer, rateFactor, at, threads, ways);
+        return total;
+    }
+
+    /** {@code total}, checked to be the sum over the {@code batch} of step {@code globalStep}. */
+    static GradientSum covering(GradientSum total, int[] batch, long globalStep) {
+        if (total.count() != batch.length) {
+            throw new IllegalStateException("step " + globalStep + " summed " + total.count() + " examples, expected "
+                    + batch.length);
+        }
+        return total;
+    }
 
     /**
      * Applies step {@code at}'s gradient sum {@code sum} to {@code params} (modified in place) with {@code optimizer}

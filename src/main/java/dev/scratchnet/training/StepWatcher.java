@@ -1,5 +1,8 @@
 package dev.scratchnet.training;
 
+import dev.scratchnet.partition.GradientSum;
+import dev.scratchnet.partition.Step;
+
 /**
  * What the driver hears of a run of steps where the data is, while it runs: it is asked whether to stop after the
  * step under way, and told each step's total as it is known (steps counted from the run's start; a run that Spark

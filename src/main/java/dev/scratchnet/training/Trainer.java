@@ -9,7 +9,15 @@ import static dev.scratchnet.training.TrainingSettings.STEPS;
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.network.Task;
 import dev.scratchnet.network.WeightDecay;
+import dev.scratchnet.optim.Lbfgs;
+import dev.scratchnet.optim.LbfgsIteration;
+import dev.scratchnet.optim.Optimizer;
+import dev.scratchnet.partition.BlockEvaluation;
+import dev.scratchnet.partition.Evaluation;
+import dev.scratchnet.partition.GradientSum;
+import dev.scratchnet.report.ConsoleLines;
 import dev.scratchnet.report.EpochMetrics;
 import java.io.PrintStream;
 import java.util.List;
@@ -126,7 +134,7 @@ public final class Trainer {
         checkPosition(state, schedule.stepsPerEpoch());
         long maxSteps = maxSteps(schedule.stepsPerEpoch());
         Clock clock = new Clock(state.seconds);
-        Progress progress = new Progress(schedule.stepsPerEpoch(), maxSteps, batchSize);
+        Progress progress = new Progress(log, config.get(PROGRESS_SECONDS), schedule.stepsPerEpoch(), maxSteps, batchSize);
         LbfgsIteration lbfgs = isLbfgs(config) ? new LbfgsIteration((Lbfgs) state.optimizer) : null;
         StopRule.Reason stop = state.metrics.isEmpty() || state.stepInEpoch != 0 ? null : stopRule.decide(state.metrics);
         while (stop == null) {
@@ -143,7 +151,7 @@ public final class Trainer {
                 stop = runEpochs(state, schedule, maxSteps, clock, progress);
             } else {
                 long start = System.nanoTime();
-                boolean converged = lbfgs != null ? lbfgs.iterate(state, schedule) : step(state, schedule);
+                boolean converged = lbfgs != null ? lbfgsIteration(lbfgs, state, schedule) : step(state, schedule);
                 clock.addStep(System.nanoTime() - start);
                 state.seconds = clock.seconds();
                 boolean epochDone = state.stepInEpoch == schedule.stepsPerEpoch();
@@ -191,10 +199,9 @@ public final class Trainer {
 
     /** One synchronous step: gradient sum over the global minibatch, one division, weight decay, one update. */
     private boolean step(TrainingState state, MinibatchSchedule schedule) {
-        int[] batch = schedule.batch(state.epoch, state.stepInEpoch);
-        GradientSum sum = sum(state.params, batch, state);
-        update.apply(sum, state.params, state.optimizer,
-                TrainingSettings.rateFactor(config, state.globalStep, schedule.stepsPerEpoch()), position(state));
+        GradientEngine.StepPosition at = position(state);
+        GradientSum sum = update.take(schedule, at, batch -> engine.gradientSum(state.params, batch, at), state.params,
+                state.optimizer, TrainingSettings.rateFactor(config, state.globalStep, schedule.stepsPerEpoch()), null, 1);
         advance(state, sum);
         return false;
     }
@@ -274,12 +281,7 @@ public final class Trainer {
 
     /** The engine's gradient sum over {@code batch}, checked to cover it. */
     private GradientSum sum(double[] params, int[] batch, TrainingState state) {
-        GradientSum sum = engine.gradientSum(params, batch, position(state));
-        if (sum.count() != batch.length) {
-            throw new IllegalStateException("step " + state.globalStep + " summed " + sum.count()
-                    + " examples, expected " + batch.length);
-        }
-        return sum;
+        return StepUpdate.covering(engine.gradientSum(params, batch, position(state)), batch, state.globalStep);
     }
 
     private static void advance(TrainingState state, GradientSum sum) {
@@ -290,80 +292,22 @@ public final class Trainer {
     }
 
     /**
-     * One L-BFGS iteration per epoch: the search direction from the pairs, then a backtracking line search on the
-     * full-batch objective (mean loss plus weight decay), each trial one gradient sum over every training example.
+     * One L-BFGS iteration per epoch ({@link LbfgsIteration}) on the full-batch objective, mean loss plus weight
+     * decay, each evaluation one gradient sum over every training example. Returns true when converged: no step
+     * decreases the loss, or it changed by at most {@code tol} (relative).
      */
-    private final class LbfgsIteration {
-        private static final double ARMIJO = 1e-4;
-        private static final int MAX_HALVINGS = 30;
-        private final Lbfgs lbfgs;
-        private double f = Double.NaN;
-        private double[] g;
-        private GradientSum sum;
-
-        LbfgsIteration(Lbfgs lbfgs) {
-            this.lbfgs = lbfgs;
-        }
-
-        /** The objective at {@code x}: sets {@code sum} and returns {@code {f}} with the gradient into {@code gOut}. */
-        private double objective(double[] x, int[] batch, TrainingState state, double[][] gOut) {
-            sum = sum(x, batch, state);
-            double[] grad = sum.meanGradient(x.length);
+    private boolean lbfgsIteration(LbfgsIteration lbfgs, TrainingState state, MinibatchSchedule schedule) {
+        int[] batch = schedule.batch(state.epoch, 0);
+        GradientSum[] last = new GradientSum[1];
+        LbfgsIteration.Outcome outcome = lbfgs.iterate(state.params, (x, gradientOut) -> {
+            last[0] = sum(x, batch, state);
+            double[] grad = last[0].meanGradient(x.length);
             weightDecay.addGradient(spec, x, grad);
-            gOut[0] = grad;
-            return sum.lossSum() / sum.weightSum() + weightDecay.penalty(spec, x);
-        }
-
-        /** Returns true when the loss no longer changes by {@code tol} (relative): converged. */
-        boolean iterate(TrainingState state, MinibatchSchedule schedule) {
-            int[] batch = schedule.batch(state.epoch, 0);
-            double[][] out = new double[1][];
-            if (g == null) {
-                f = objective(state.params, batch, state, out);
-                g = out[0];
-                update.check(position(state), f, g, "the gradient");
-            }
-            double[] d = lbfgs.direction(g);
-            double slope = Lbfgs.dot(g, d);
-            if (!(slope < 0)) {
-                d = g.clone();
-                for (int i = 0; i < d.length; i++) {
-                    d[i] = -d[i];
-                }
-                slope = -Lbfgs.dot(g, g);
-            }
-            double t = lbfgs.isEmpty() ? Math.min(1, 1 / Math.sqrt(-slope)) : 1;
-            double[] x = state.params;
-            double[] xt = new double[x.length];
-            double ft = Double.NaN;
-            boolean accepted = false;
-            for (int k = 0; k < MAX_HALVINGS && !accepted; k++, t *= 0.5) {
-                for (int i = 0; i < x.length; i++) {
-                    xt[i] = x[i] + t * d[i];
-                }
-                ft = objective(xt, batch, state, out);
-                accepted = Double.isFinite(ft) && ft <= f + ARMIJO * t * slope;
-            }
-            if (!accepted) {
-                advance(state, sum);
-                return true; // no step decreases the loss: as far as the line search can go
-            }
-            double[] gt = out[0];
-            double[] s = new double[x.length];
-            double[] y = new double[x.length];
-            for (int i = 0; i < x.length; i++) {
-                s[i] = xt[i] - x[i];
-                y[i] = gt[i] - g[i];
-            }
-            lbfgs.record(s, y);
-            System.arraycopy(xt, 0, state.params, 0, x.length);
-            double change = Math.abs(f - ft) / Math.max(1, Math.max(Math.abs(f), Math.abs(ft)));
-            f = ft;
-            g = gt;
-            update.check(position(state), f, state.params, "the updated parameters");
-            advance(state, sum);
-            return change <= config.get(TrainingSettings.TOL);
-        }
+            gradientOut[0] = grad;
+            return last[0].lossSum() / last[0].weightSum() + weightDecay.penalty(spec, x);
+        }, (value, values, what) -> update.check(position(state), value, values, what));
+        advance(state, last[0]);
+        return !outcome.accepted() || outcome.change() <= config.get(TrainingSettings.TOL);
     }
 
     /**
@@ -380,9 +324,8 @@ public final class Trainer {
             state.bestEpoch = m.epoch();
             state.bestParams = state.params.clone();
         }
-        log.printf(Locale.ROOT, "epoch %d%s | %.1f s (steps %.2f s, eval %.2f s) | step %d | loss %.4f%s%s%n",
-                m.epoch(), epochDone ? "" : " (partial)", m.seconds(), clock.takeStepSeconds(), evalSeconds, m.step(),
-                m.loss(), figures(m, spec.task()), state.bestEpoch == m.epoch() && stopRule.keepsBest() ? " *" : "");
+        log.println(ConsoleLines.epoch(m, !epochDone, clock.takeStepSeconds(), evalSeconds,
+                spec.task() == Task.REGRESSION, state.bestEpoch == m.epoch() && stopRule.keepsBest()));
         if (epochDone) {
             state.epoch++;
             state.stepInEpoch = 0;
@@ -390,144 +333,5 @@ public final class Trainer {
         state.epochLossSum = 0;
         state.epochWeight = 0;
         listener.afterEpoch(state, m);
-    }
-
-    /**
-     * {@code  | validation loss, validation acc, test acc | 0.0812, 0.9741, 0.9730}, naming only the sets
-     * evaluated; a regression shows RMSE.
-     */
-    static String figures(EpochMetrics m, dev.scratchnet.network.Task task) {
-        StringBuilder names = new StringBuilder();
-        StringBuilder values = new StringBuilder();
-        boolean regression = task == dev.scratchnet.network.Task.REGRESSION;
-        double[] figures = regression
-                ? new double[] {rmse(m.validationLoss()), rmse(m.testLoss())}
-                : new double[] {m.validationLoss(), m.trainAccuracy(), m.validationAccuracy(), m.testAccuracy()};
-        String[] labels = regression ? new String[] {"validation rmse", "test rmse"}
-                : new String[] {"validation loss", "train acc", "validation acc", "test acc"};
-        for (int i = 0; i < figures.length; i++) {
-            if (!Double.isNaN(figures[i])) {
-                names.append(names.length() == 0 ? "" : ", ").append(labels[i]);
-                values.append(values.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.4f", figures[i]));
-            }
-        }
-        return names.length() == 0 ? "" : " | " + names + " | " + values;
-    }
-
-    /** The root mean squared error from a mean of {@code ½ (y − t)²}. */
-    public static double rmse(double meanHalfSquaredError) {
-        return Math.sqrt(2 * meanHalfSquaredError);
-    }
-
-    /** Training seconds: what earlier segments of the run took plus the time since this one started. */
-    private static final class Clock {
-        private final double secondsBefore;
-        private final long start = System.nanoTime();
-        private long stepNanos;
-
-        Clock(double secondsBefore) {
-            this.secondsBefore = secondsBefore;
-        }
-
-        double seconds() {
-            return secondsBefore + (System.nanoTime() - start) / 1e9;
-        }
-
-        void addStep(long nanos) {
-            stepNanos += nanos;
-        }
-
-        /** Seconds spent in steps since the last call. */
-        double takeStepSeconds() {
-            double s = stepNanos / 1e9;
-            stepNanos = 0;
-            return s;
-        }
-    }
-
-    /** The progress line within an epoch, every {@code progressSeconds}. */
-    private final class Progress {
-        private final int stepsPerEpoch;
-        private final long maxSteps;
-        private final int batchSize;
-        private final double every = config.get(PROGRESS_SECONDS);
-        private long since = System.nanoTime();
-        private long steps;
-
-        Progress(int stepsPerEpoch, long maxSteps, int batchSize) {
-            this.stepsPerEpoch = stepsPerEpoch;
-            this.maxSteps = maxSteps;
-            this.batchSize = batchSize;
-        }
-
-        void maybePrint(TrainingState state) {
-            maybePrint(state.epoch, state.stepInEpoch, state.globalStep, state.epochLossSum, state.epochWeight);
-        }
-
-        /** After step {@code stepInEpoch} (1-based) of {@code epoch} (0-based), global step count {@code globalStep}. */
-        void maybePrint(int epoch, int stepInEpoch, long globalStep, double lossSum, double weight) {
-            steps++;
-            long now = System.nanoTime();
-            double elapsed = (now - since) / 1e9;
-            if (every <= 0 || elapsed < every) {
-                return;
-            }
-            double rate = steps / elapsed;
-            long left = Math.min(stepsPerEpoch - stepInEpoch, maxSteps - globalStep);
-            log.printf(Locale.ROOT, "  epoch %d step %d/%d | %.1f steps/s, %.0f examples/s | epoch ETA %.0f s | loss %.4f%n",
-                    epoch + 1, stepInEpoch, stepsPerEpoch, rate, rate * batchSize, left / rate, lossSum / weight);
-            restart();
-        }
-
-        /**
-         * The progress of a run of steps where the data is, from {@code state} (not modified: the engine's thread tells
-         * of the steps while the driver's waits for the run), asking {@code stopRequested} after every step.
-         */
-        StepWatcher watching(TrainingState state, BooleanSupplier stopRequested) {
-            int epoch0 = state.epoch;
-            int step0 = state.stepInEpoch;
-            long global0 = state.globalStep;
-            double loss0 = state.epochLossSum;
-            double weight0 = state.epochWeight;
-            return new StepWatcher() {
-                private int epoch = epoch0;
-                private int step = step0;
-                private double loss = loss0;
-                private double weight = weight0;
-
-                @Override
-                public boolean stopRequested() {
-                    return stopRequested.getAsBoolean();
-                }
-
-                @Override
-                public void stepDone(long stepOfRun, GradientSum total) {
-                    if (stepOfRun == 1) { // the run's first step, or its first again after Spark retried the run
-                        epoch = epoch0;
-                        step = step0;
-                        loss = loss0;
-                        weight = weight0;
-                        restart();
-                    }
-                    step++;
-                    loss += total.lossSum();
-                    weight += total.weightSum();
-                    if (step == stepsPerEpoch) {
-                        epoch++;
-                        step = 0;
-                        loss = 0;
-                        weight = 0;
-                        restart();
-                    } else {
-                        maybePrint(epoch, step, global0 + stepOfRun, loss, weight);
-                    }
-                }
-            };
-        }
-
-        void restart() {
-            since = System.nanoTime();
-            steps = 0;
-        }
     }
 }

@@ -8,6 +8,9 @@ import dev.scratchnet.config.Configuration;
 import dev.scratchnet.config.Setting;
 import dev.scratchnet.math.Precision;
 import dev.scratchnet.network.WeightDecay;
+import dev.scratchnet.optim.LearningRateSchedule;
+import dev.scratchnet.optim.Optimizer;
+import dev.scratchnet.partition.ValidationSplit;
 import java.util.List;
 import java.util.Locale;
 

@@ -1,5 +1,6 @@
 package dev.scratchnet.training;
 
+import dev.scratchnet.optim.Optimizer;
 import dev.scratchnet.report.EpochMetrics;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,14 +7,15 @@ import dev.scratchnet.math.Matrix;
 import dev.scratchnet.math.Precision;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
-import dev.scratchnet.training.ExampleBlock;
+import dev.scratchnet.network.ParameterBlock;
+import dev.scratchnet.optim.Optimizer;
+import dev.scratchnet.partition.ExampleBlock;
+import dev.scratchnet.partition.GradientSum;
+import dev.scratchnet.partition.Parameters;
+import dev.scratchnet.partition.PartitionStep;
+import dev.scratchnet.partition.Step;
 import dev.scratchnet.training.GradientEngine;
-import dev.scratchnet.training.GradientSum;
 import dev.scratchnet.training.MinibatchSchedule;
-import dev.scratchnet.training.Optimizer;
-import dev.scratchnet.training.Parameters;
-import dev.scratchnet.training.PartitionStep;
-import dev.scratchnet.training.Step;
 import dev.scratchnet.training.StepUpdate;
 import dev.scratchnet.training.TrainingSettings;
 import java.util.ArrayList;
@@ -80,7 +81,7 @@ final class Arithmetic {
 
     /** The FLOPs of {@link Benchmark#stepGemms}'s one repetition. */
     static double stepGemmFlops(NetworkSpec spec, int batch) {
-        List<NetworkSpec.ParameterBlock> weights = spec.parameterBlocks().stream().filter(b -> !b.isBias()).toList();
+        List<ParameterBlock> weights = spec.parameterBlocks().stream().filter(b -> !b.isBias()).toList();
         double flops = 0;
         for (int l = 1; l <= weights.size(); l++) {
             flops += 2.0 * batch * weights.get(l - 1).size() * (l == 1 ? 2 : 3);

@@ -10,26 +10,27 @@ import dev.scratchnet.math.NativeBlas;
 import dev.scratchnet.math.Precision;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.network.ParameterBlock;
+import dev.scratchnet.optim.Optimizer;
+import dev.scratchnet.partition.BlockEvaluation;
+import dev.scratchnet.partition.ExampleBlock;
+import dev.scratchnet.partition.PartitionStep;
+import dev.scratchnet.partition.Step;
+import dev.scratchnet.partition.ValidationSplit;
 import dev.scratchnet.report.EpochMetrics;
 import dev.scratchnet.report.Json;
+import dev.scratchnet.run.RunOutputs;
+import dev.scratchnet.run.TrainingRun;
 import dev.scratchnet.settings.EngineSettings;
 import dev.scratchnet.settings.Settings;
 import dev.scratchnet.spark.CachedCleanSparkContext;
 import dev.scratchnet.spark.SparkEngine;
-import dev.scratchnet.training.BlockEvaluation;
-import dev.scratchnet.training.ExampleBlock;
 import dev.scratchnet.training.GradientEngine;
 import dev.scratchnet.training.LocalEngine;
 import dev.scratchnet.training.MinibatchSchedule;
-import dev.scratchnet.training.Optimizer;
-import dev.scratchnet.training.PartitionStep;
-import dev.scratchnet.training.RunOutputs;
-import dev.scratchnet.training.Step;
 import dev.scratchnet.training.Trainer;
-import dev.scratchnet.training.TrainingRun;
 import dev.scratchnet.training.TrainingSettings;
 import dev.scratchnet.training.TrainingState;
-import dev.scratchnet.training.ValidationSplit;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -605,7 +606,7 @@ public final class Benchmark {
                                        int batchSize, boolean single, int calls) {
         long t = System.nanoTime();
         Precision precision = single ? Precision.SINGLE : Precision.DOUBLE;
-        dev.scratchnet.math.Matrix params = dev.scratchnet.training.Parameters.forPrecision(p, precision);
+        dev.scratchnet.math.Matrix params = dev.scratchnet.partition.Parameters.forPrecision(p, precision);
         for (int i = 0; i < calls; i++) {
             Step step = new Step(spec, precision, 0, i, schedule.batch(0, i % schedule.stepsPerEpoch()));
             PartitionStep.gradientSum(block, 0, step, params);
@@ -619,7 +620,7 @@ public final class Benchmark {
      * the BLAS reaches on these shapes, the ceiling for the step.
      */
     static double stepGemms(NetworkSpec spec, int batch, boolean single, int reps) {
-        List<NetworkSpec.ParameterBlock> weights = spec.parameterBlocks().stream().filter(b -> !b.isBias()).toList();
+        List<ParameterBlock> weights = spec.parameterBlocks().stream().filter(b -> !b.isBias()).toList();
         int layers = weights.size();
         long flops = 0;
         double[][] d = new double[layers * 4][];

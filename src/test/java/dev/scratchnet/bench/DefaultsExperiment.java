@@ -4,11 +4,11 @@ import dev.scratchnet.config.Configuration;
 import dev.scratchnet.math.NativeBlas;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.partition.ExampleBlock;
+import dev.scratchnet.run.RunOutputs;
+import dev.scratchnet.run.TrainingRun;
 import dev.scratchnet.settings.Settings;
-import dev.scratchnet.training.ExampleBlock;
 import dev.scratchnet.training.LocalEngine;
-import dev.scratchnet.training.RunOutputs;
-import dev.scratchnet.training.TrainingRun;
 import dev.scratchnet.training.TrainingSettings;
 import dev.scratchnet.training.TrainingState;
 import java.io.BufferedReader;
@@ -95,7 +95,7 @@ public final class DefaultsExperiment {
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         TrainingRun run = new TrainingRun(config, spec, RunOutputs.checkpointsOnly(null, config, spec), quiet);
         TrainingState state = run.startingState(engine);
-        var done = run.run(engine, state, dev.scratchnet.training.EngineFacts.inProcess("x", 0));
+        var done = run.run(engine, state, dev.scratchnet.run.EngineFacts.inProcess("x", 0));
         return new double[] {done.summary().finalTestAccuracy(), done.summary().epochs()};
     }
 

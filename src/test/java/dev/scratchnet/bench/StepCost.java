@@ -5,18 +5,18 @@ import dev.scratchnet.data.Mnist;
 import dev.scratchnet.math.Precision;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.optim.Optimizer;
+import dev.scratchnet.partition.BlockEvaluation;
+import dev.scratchnet.partition.GradientSum;
+import dev.scratchnet.partition.Parameters;
+import dev.scratchnet.partition.ValidationSplit;
 import dev.scratchnet.settings.EngineSettings;
 import dev.scratchnet.spark.SparkEngine;
-import dev.scratchnet.training.BlockEvaluation;
 import dev.scratchnet.training.EpochTask;
 import dev.scratchnet.training.GradientEngine;
-import dev.scratchnet.training.GradientSum;
 import dev.scratchnet.training.MinibatchSchedule;
-import dev.scratchnet.training.Optimizer;
-import dev.scratchnet.training.Parameters;
 import dev.scratchnet.training.StepUpdate;
 import dev.scratchnet.training.TrainingSettings;
-import dev.scratchnet.training.ValidationSplit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -251,7 +251,7 @@ final class StepCost {
         StepUpdate update = new StepUpdate(spec, TrainingSettings.weightDecay(c), c.text(TrainingSettings.LEARNING_RATE));
         // Stops at step `steps` of epoch 0, as at a checkpoint boundary: no evaluation.
         EpochTask task = new EpochTask(spec, c.get(TrainingSettings.PRECISION), 1, schedule,
-                dev.scratchnet.training.LearningRateSchedule.CONSTANT, 0, update, engine.validationSplit(),
+                dev.scratchnet.optim.LearningRateSchedule.CONSTANT, 0, update, engine.validationSplit(),
                 BlockEvaluation.Counted.VALIDATION, c.get(TrainingSettings.BLOCK_SIZE),
                 dev.scratchnet.training.StopRule.of(c, false), new GradientEngine.StepPosition(0, 0, 0), 0, 0, steps,
                 steps + 1, 0, 0, List.of());

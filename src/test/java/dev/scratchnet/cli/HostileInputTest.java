@@ -7,16 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.optim.Optimizer;
 import dev.scratchnet.report.NdArray;
 import dev.scratchnet.report.Npz;
 import dev.scratchnet.report.RunLock;
+import dev.scratchnet.run.Checkpoint;
+import dev.scratchnet.run.ModelFile;
 import dev.scratchnet.settings.Settings;
 import dev.scratchnet.testing.CraftedFiles;
 import dev.scratchnet.testing.Permissions;
 import dev.scratchnet.testing.TestData;
-import dev.scratchnet.training.Checkpoint;
-import dev.scratchnet.training.ModelFile;
-import dev.scratchnet.training.Optimizer;
 import dev.scratchnet.training.OutputSettings;
 import dev.scratchnet.training.TrainingSettings;
 import dev.scratchnet.training.TrainingState;
@@ -37,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HostileInputTest {
     /** What a run on the real MNIST training set records as its data. */
-    static final String MNIST_IDENTITY = dev.scratchnet.training.ExampleBlock.identity(60000, 784,
-            dev.scratchnet.training.ExampleBlock.whole(TestData.mnist().train()).digest());
+    static final String MNIST_IDENTITY = dev.scratchnet.partition.ExampleBlock.identity(60000, 784,
+            dev.scratchnet.partition.ExampleBlock.whole(TestData.mnist().train()).digest());
 
     @TempDir
     Path tmp;

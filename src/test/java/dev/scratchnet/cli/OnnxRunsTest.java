@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scratchnet.data.ImageSet;
 import dev.scratchnet.onnx.OnnxModel;
+import dev.scratchnet.run.ModelFile;
 import dev.scratchnet.testing.OnnxRuntime;
 import dev.scratchnet.testing.TestData;
-import dev.scratchnet.training.ModelFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;

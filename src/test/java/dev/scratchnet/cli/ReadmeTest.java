@@ -132,7 +132,7 @@ class ReadmeTest {
     @Test
     void theBookMapNamesClassesThatExist() throws Exception {
         String map = section(readme(), "The book, class by class");
-        Matcher name = Pattern.compile("`((?:layers|network|training|spark|math|data|ml)\\.[A-Z]\\w*)").matcher(map);
+        Matcher name = Pattern.compile("`((?:layers|network|partition|optim|training|run|spark|math|data|ml)\\.[A-Z]\\w*)").matcher(map);
         int found = 0;
         while (name.find()) {
             assertNotNull(Class.forName("dev.scratchnet." + name.group(1)), name.group(1));

@@ -131,7 +131,7 @@ class LayerGradientCheckTest {
         assertThrows(IllegalArgumentException.class, () -> new IdentityWithLoss().forward(random(2, 2, 1), t, null));
 
         // Targets in the hundreds, learned standardized: the loss is on (t - center) / scale, the output in t's units.
-        dev.scratchnet.network.Standardization s = new dev.scratchnet.network.Standardization(150, 75);
+        dev.scratchnet.layers.Standardization s = new dev.scratchnet.layers.Standardization(150, 75);
         double[] big = {75, 150, 300, 225};
         IdentityWithLoss standardized = new IdentityWithLoss(s);
         Matrix u = Matrix.ofRows(new double[] {-1}, new double[] {0}, new double[] {2}, new double[] {1});
@@ -141,7 +141,7 @@ class LayerGradientCheckTest {
                 standardizedGradient(s, x, big, w), "dx, standardized");
     }
 
-    private static double[] standardizedGradient(dev.scratchnet.network.Standardization s, Matrix x, double[] t,
+    private static double[] standardizedGradient(dev.scratchnet.layers.Standardization s, Matrix x, double[] t,
                                                  double[] w) {
         IdentityWithLoss layer = new IdentityWithLoss(s);
         layer.forward(x, t, w);

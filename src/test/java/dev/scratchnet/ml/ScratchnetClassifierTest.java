@@ -12,15 +12,15 @@ import dev.scratchnet.data.ImageSet;
 import dev.scratchnet.data.Mnist;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.run.RunOutputs;
+import dev.scratchnet.run.TrainingRun;
 import dev.scratchnet.settings.EngineSettings;
 import dev.scratchnet.settings.Settings;
 import dev.scratchnet.spark.SparkEngine;
 import dev.scratchnet.testing.Exports;
 import dev.scratchnet.testing.SparkTestContext;
 import dev.scratchnet.testing.TestData;
-import dev.scratchnet.training.RunOutputs;
 import dev.scratchnet.training.Trainer;
-import dev.scratchnet.training.TrainingRun;
 import dev.scratchnet.training.TrainingState;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -179,7 +179,7 @@ class ScratchnetClassifierTest {
         assertEquals(predictions(model.transform(test)), predictions(back.transform(test)));
 
         model.exportNpz(tmp.resolve("npz").toString());
-        assertEquals("784-24-10 relu", dev.scratchnet.training.ModelFile.load(tmp.resolve("npz")).spec().describe());
+        assertEquals("784-24-10 relu", dev.scratchnet.run.ModelFile.load(tmp.resolve("npz")).spec().describe());
 
         ScratchnetClassifier estimator = small();
         estimator.write().overwrite().save(tmp.resolve("estimator").toString());

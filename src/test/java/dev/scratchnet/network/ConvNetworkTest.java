@@ -28,7 +28,7 @@ class ConvNetworkTest {
         assertEquals(new Shape(30, 24, 24), spec.inputOf(1));
         assertEquals(new Shape(30, 12, 12), spec.inputOf(3));
         assertEquals(List.of("W1", "b1", "W2", "b2", "W3", "b3"),
-                spec.parameterBlocks().stream().map(NetworkSpec.ParameterBlock::name).toList());
+                spec.parameterBlocks().stream().map(ParameterBlock::name).toList());
         assertArrayEquals(new int[] {30, 1, 5, 5}, spec.block("W1").shape(), "the book's FN x C x FH x FW");
         assertEquals(25, spec.block("W1").fanIn());
         assertArrayEquals(new int[] {30 * 12 * 12, 100}, spec.block("W2").shape());
@@ -56,24 +56,24 @@ class ConvNetworkTest {
         NetworkSpec spec = spec("1x6x6", "conv:2:3x3,batchnorm,relu,pool:2x2,affine:5,batchnorm,relu,affine", 3);
         assertEquals(List.of("W1", "b1", "gamma1", "beta1", "running_mean1", "running_var1", "W2", "b2", "gamma2",
                 "beta2", "running_mean2", "running_var2", "W3", "b3"),
-                spec.parameterBlocks().stream().map(NetworkSpec.ParameterBlock::name).toList());
+                spec.parameterBlocks().stream().map(ParameterBlock::name).toList());
         assertArrayEquals(new int[] {2 * 4 * 4}, spec.block("gamma1").shape(), "one value a feature, as the book");
         double[] params = WeightInit.he().initialize(spec, 3);
         for (String name : List.of("gamma1", "gamma2")) {
-            NetworkSpec.ParameterBlock b = spec.block(name);
+            ParameterBlock b = spec.block(name);
             for (int i = b.offset(); i < b.offset() + b.size(); i++) {
                 assertEquals(1.0, params[i], name + " starts at 1");
             }
         }
         for (String name : List.of("beta1", "running_mean1", "running_var2")) {
-            NetworkSpec.ParameterBlock b = spec.block(name);
+            ParameterBlock b = spec.block(name);
             for (int i = b.offset(); i < b.offset() + b.size(); i++) {
                 assertEquals(0.0, params[i], name + " starts at 0");
             }
         }
         NetworkSpec plain = spec("1x6x6", "conv:2:3x3,relu,pool:2x2,affine:5,relu,affine", 3);
         double[] w = WeightInit.he().initialize(plain, 3);
-        NetworkSpec.ParameterBlock w1 = spec.block("W1");
+        ParameterBlock w1 = spec.block("W1");
         for (int i = 0; i < w1.size(); i++) {
             assertEquals(w[plain.block("W1").offset() + i], params[w1.offset() + i], "the same draws for the weights");
         }

@@ -23,7 +23,7 @@ class NetworkTest {
         NetworkSpec spec = NetworkSpec.twoLayerNet();
         assertEquals(784 * 50 + 50 + 50 * 10 + 10, spec.parameterCount());
         assertEquals(List.of("W1", "b1", "W2", "b2"),
-                spec.parameterBlocks().stream().map(NetworkSpec.ParameterBlock::name).toList());
+                spec.parameterBlocks().stream().map(ParameterBlock::name).toList());
         assertEquals(784 * 50, spec.biasOffset(1));
         assertEquals("784-50-10 relu", spec.describe());
         assertArrayEquals(new int[] {784, 50, 10}, spec.layerSizes());

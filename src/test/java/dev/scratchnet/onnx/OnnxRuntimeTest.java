@@ -8,14 +8,15 @@ import static dev.scratchnet.testing.OnnxRuntime.pixels;
 import static dev.scratchnet.testing.OnnxRuntime.run;
 
 
+import dev.scratchnet.layers.Standardization;
 import dev.scratchnet.network.LayerSpec;
 import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.network.ParameterBlock;
 import dev.scratchnet.network.Shape;
-import dev.scratchnet.network.Standardization;
 import dev.scratchnet.network.Task;
 import dev.scratchnet.network.WeightInit;
+import dev.scratchnet.run.ModelFile;
 import dev.scratchnet.testing.TestData;
-import dev.scratchnet.training.ModelFile;
 import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,7 @@ class OnnxRuntimeTest {
     static double[] randomParams(NetworkSpec spec, long seed) {
         double[] params = WeightInit.he().initialize(spec, seed);
         Random random = new Random(seed);
-        for (NetworkSpec.ParameterBlock b : spec.parameterBlocks()) {
+        for (ParameterBlock b : spec.parameterBlocks()) {
             for (int i = b.offset(); i < b.offset() + b.size(); i++) {
                 if (b.name().startsWith("running_var")) {
                     params[i] = 0.5 + 1.5 * random.nextDouble();

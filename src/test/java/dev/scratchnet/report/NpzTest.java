@@ -76,13 +76,13 @@ class NpzTest {
     @Test
     void preambleIsPaddedTo64BytesAndEndsInNewline() {
         for (int[] shape : new int[][] {{}, {50}, {784, 50}, {1000000, 1000000}, {1, 2, 3, 4, 5, 6, 7, 8}}) {
-            byte[] preamble = Npz.preamble(shape);
+            byte[] preamble = Npy.preamble(shape);
             assertEquals(0, preamble.length % 64, Arrays.toString(shape));
             assertEquals('\n', preamble[preamble.length - 1]);
             int headerLength = (preamble[8] & 0xff) | (preamble[9] & 0xff) << 8;
             assertEquals(preamble.length - 10, headerLength);
         }
-        byte[] preamble = Npz.preamble(new int[] {50});
+        byte[] preamble = Npy.preamble(new int[] {50});
         String header = new String(preamble, 10, preamble.length - 10, StandardCharsets.US_ASCII);
         assertTrue(header.startsWith("{'descr': '<f8', 'fortran_order': False, 'shape': (50,), }"), header);
     }

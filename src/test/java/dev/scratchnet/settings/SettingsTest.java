@@ -11,7 +11,7 @@ import dev.scratchnet.config.Setting;
 import dev.scratchnet.math.Precision;
 import dev.scratchnet.network.Activation;
 import dev.scratchnet.network.NetworkSettings;
-import dev.scratchnet.training.Optimizer;
+import dev.scratchnet.optim.Optimizer;
 import dev.scratchnet.training.TrainingSettings;
 import java.util.HashSet;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.scratchnet.spark;
 
+import dev.scratchnet.partition.PartitionStep;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.scratchnet.training.PartitionStep;
 
 /** Test-only task behaviours for {@link SparkEngine}'s {@link SparkEngine.BlockGradient} seam. */
 public final class FaultInjection {

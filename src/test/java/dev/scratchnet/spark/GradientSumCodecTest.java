@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.scratchnet.training.GradientSum;
+import dev.scratchnet.partition.GradientSum;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.scratchnet.training.GradientSum;
-import dev.scratchnet.training.SumTree;
+import dev.scratchnet.partition.GradientSum;
+import dev.scratchnet.partition.SumTree;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

@@ -69,11 +69,11 @@ public final class TestData {
      * Asserts that two evaluations count the same examples and the same right answers, and that their loss sums
      * agree to summation order (partitions add their sums in another grouping than one block does).
      */
-    public static void assertSameEvaluation(dev.scratchnet.training.Evaluation expected,
-                                            dev.scratchnet.training.Evaluation got, String what) {
-        dev.scratchnet.training.Evaluation.Scores[][] pairs = {{expected.train(), got.train()},
+    public static void assertSameEvaluation(dev.scratchnet.partition.Evaluation expected,
+                                            dev.scratchnet.partition.Evaluation got, String what) {
+        dev.scratchnet.partition.Evaluation.Scores[][] pairs = {{expected.train(), got.train()},
                 {expected.validation(), got.validation()}, {expected.test(), got.test()}};
-        for (dev.scratchnet.training.Evaluation.Scores[] p : pairs) {
+        for (dev.scratchnet.partition.Evaluation.Scores[] p : pairs) {
             org.junit.jupiter.api.Assertions.assertEquals(p[0].count(), p[1].count(), what);
             org.junit.jupiter.api.Assertions.assertEquals(p[0].weight(), p[1].weight(), what);
             org.junit.jupiter.api.Assertions.assertEquals(p[0].correct(), p[1].correct(), what);

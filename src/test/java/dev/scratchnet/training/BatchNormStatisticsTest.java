@@ -8,10 +8,14 @@ import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.math.Matrix;
 import dev.scratchnet.network.LayerSpec;
 import dev.scratchnet.network.NetworkSpec;
+import dev.scratchnet.network.ParameterBlock;
 import dev.scratchnet.network.Shape;
 import dev.scratchnet.network.Task;
 import dev.scratchnet.network.WeightDecay;
 import dev.scratchnet.network.WeightInit;
+import dev.scratchnet.optim.Optimizer;
+import dev.scratchnet.partition.BatchNormExchange;
+import dev.scratchnet.partition.GradientSum;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -23,8 +27,8 @@ class BatchNormStatisticsTest {
     @Test
     void aStepMovesTheRunningStatisticsAsTheBooksLayerDoesAndTheOptimizerLeavesThemAlone() {
         double[] params = WeightInit.he().initialize(SPEC, 1);
-        NetworkSpec.ParameterBlock mean = SPEC.block("running_mean1");
-        NetworkSpec.ParameterBlock var = SPEC.block("running_var1");
+        ParameterBlock mean = SPEC.block("running_mean1");
+        ParameterBlock var = SPEC.block("running_var1");
         for (int j = 0; j < 3; j++) {
             params[mean.offset() + j] = 0.5 * j;
             params[var.offset() + j] = 1.0 + j;
@@ -51,7 +55,7 @@ class BatchNormStatisticsTest {
             assertEquals(0.9 * before[mean.offset() + j] + 0.1 * mu, params[mean.offset() + j], 1e-12, "running mean");
             assertEquals(0.9 * before[var.offset() + j] + 0.1 * sigma2, params[var.offset() + j], 1e-12, "running var");
         }
-        NetworkSpec.ParameterBlock gamma = SPEC.block("gamma1");
+        ParameterBlock gamma = SPEC.block("gamma1");
         assertTrue(params[gamma.offset()] != before[gamma.offset()], "γ is trained");
     }
 

@@ -1,5 +1,9 @@
 package dev.scratchnet.training;
 
+import dev.scratchnet.partition.BlockEvaluation;
+import dev.scratchnet.partition.Evaluation;
+import dev.scratchnet.partition.GradientSum;
+import dev.scratchnet.partition.ValidationSplit;
 import java.util.ArrayList;
 import java.util.List;
 

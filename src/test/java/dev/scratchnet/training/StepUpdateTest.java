@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.network.WeightDecay;
+import dev.scratchnet.optim.Optimizer;
+import dev.scratchnet.partition.GradientSum;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;

@@ -1,0 +1,61 @@
+package dev.scratchnet.partition;
+
+import dev.scratchnet.layers.BatchSums;
+import dev.scratchnet.math.Matrix;
+import dev.scratchnet.network.Network;
+import dev.scratchnet.network.Pass;
+import dev.scratchnet.network.WeightDecay;
+
+/**
+ * One partition's share of a synchronous step, the book's {@code grads = network.gradient(x_batch, t_batch)} on the
+ * examples of the global minibatch that this block holds: their gradient <em>sum</em>, loss sum, count and weight
+ * sum. The driver adds the shares and divides once.
+ */
+public final class PartitionStep {
+    private PartitionStep() {}
+
+    /**
+     * The share of {@code step} held by {@code block}, whose first example is at global position {@code start},
+     * with {@code params} in the step's precision; an empty share is {@link GradientSum#empty()}.
+     */
+    public static GradientSum gradientSum(ExampleBlock block, int start, Step step, Matrix params) {
+        return gradientSum(block, start, step, params, BatchSums.LOCAL);
+    }
+
+    /**
+     * The same, batch normalization taking the totals over every share of the step from {@code sums}
+     * ({@link BatchNormExchange}); a share with no rows still makes its exchanges, with zeros.
+     */
+    public static GradientSum gradientSum(ExampleBlock block, int start, Step step, Matrix params, BatchSums sums) {
+        int[] rows = block.share(step.batch(), start);
+        if (rows.length == 0) {
+            if (sums != BatchSums.LOCAL) {
+                BatchNormExchange.idle(step.spec(), sums);
+            }
+            return GradientSum.empty();
+        }
+        Matrix xBatch = block.rows(rows, step.precision());
+        double[] tBatch = block.labels(rows);
+        double[] wBatch = block.weights(rows);
+        long[] positions = new long[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            positions[i] = (long) start + rows[i];
+        }
+        Network network = new Network(step.spec(), params, WeightDecay.NONE);
+        Matrix grads = params.zerosLike();
+        double lossSum = network.accumulateGradient(xBatch, tBatch, wBatch,
+                Pass.training(step.seed(), step.globalStep(), positions).share(sums, step.batch().length), grads);
+        return GradientSum.of(grads.toDoubles(), lossSum, rows.length, weightSum(wBatch, rows.length));
+    }
+
+    static double weightSum(double[] weights, int count) {
+        if (weights == null) {
+            return count;
+        }
+        double sum = 0;
+        for (double w : weights) {
+            sum += w;
+        }
+        return sum;
+    }
+}
