@@ -177,7 +177,9 @@ public final class OnnxModel {
                 .setProducerName("scratchnet")
                 .setDocString(spec.describe())
                 .setGraph(graph);
-        metadata.forEach((k, v) -> model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+        // In key order: a Map.of iterates in an order that changes from one JVM to the next, and the file must not.
+        new java.util.TreeMap<>(metadata).forEach((k, v) ->
+                model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         return model.build();
     }
 
