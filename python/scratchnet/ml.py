@@ -82,6 +82,11 @@ class _ScratchnetWrapper(_ScratchnetParams):
 class _ScratchnetEstimator(_ScratchnetWrapper):
     _java_class = ""
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__()
+        self._java_obj = _new_jvm_object(self._java_class, self.uid)
+        self._set(**kwargs)
+
     def _fit(self, dataset: DataFrame):  # noqa: ANN202
         if not is_remote():
             return super()._fit(dataset)
@@ -115,11 +120,6 @@ class ScratchnetClassifier(
     __module__ = _JVM_PACKAGE
     _java_class = _JVM_PACKAGE + ".ScratchnetClassifier"
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__()
-        self._java_obj = _new_jvm_object(self._java_class, self.uid)
-        self._set(**kwargs)
-
     def _create_model(self, java_model: Any) -> "ScratchnetClassificationModel":
         return ScratchnetClassificationModel(java_model)
 
@@ -138,138 +138,8 @@ class ScratchnetRegressor(
     __module__ = _JVM_PACKAGE
     _java_class = _JVM_PACKAGE + ".ScratchnetRegressor"
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__()
-        self._java_obj = _new_jvm_object(self._java_class, self.uid)
-        self._set(**kwargs)
-
     def _create_model(self, java_model: Any) -> "ScratchnetRegressionModel":
         return ScratchnetRegressionModel(java_model)
-
-
-#: What Spark Connect 4.2 does not let a client read of a third-party model: its server's MLUtils allows only the
-#: attributes of an allow-list keyed on Spark's own classes (for any model: predict, numFeatures, numClasses,
-#: predictRaw, predictProbability, toString).
-NOT_THROUGH_CONNECT = (
-    "{what} cannot be read through Spark Connect 4.2: its server lets a client call only the model attributes on "
-    "its allow-list of Spark's own classes (predict, numFeatures, numClasses, ...); use a classic session, or save "
-    "the model and load it there"
-)
-
-
-class _ScratchnetModel(_ScratchnetWrapper):
-    def _call_java(self, name: str, *args: Any) -> Any:
-        if is_remote() and name in ("weights", "summary", "hasSummary", "exportOnnx", "exportNpz"):
-            raise NotImplementedError(NOT_THROUGH_CONNECT.format(what=name))
-        return super()._call_java(name, *args)
-
-    def _take_params_from_java(self) -> None:
-        """The Params the JVM model set itself (layers: the network's sizes), in a classic session."""
-        if self._java_obj is not None and not is_remote():
-            self._transfer_params_from_java()
-
-    def getLayers(self) -> List[int]:
-        """MLlib's layers of the fitted network, [inputs, hidden..., outputs].
-
-        Through Spark Connect a fitted model's Params stay on the server and 4.2 lets a client read only the
-        attributes its allow-list names for third-party models (numFeatures, numClasses); for a fully connected
-        network they and hidden are the layers.
-        """
-        if self.isDefined(self.layers) or not is_remote():
-            return self.getOrDefault(self.layers)
-        if self.getNetwork():
-            raise RuntimeError("layers of a network given as a layer list cannot be read through Spark Connect")
-        outputs = self.numClasses if hasattr(self, "numClasses") else 1
-        return [self.numFeatures, *self.getHidden(), outputs]
-
-    @property
-    def weights(self) -> Vector:
-        """Every parameter in MLlib's layout (W1 row-major in x out, b1, W2, b2, ...), as MLlib's MLP model's."""
-        return self._call_java("weights")
-
-    def exportOnnx(self, path: str) -> None:
-        """Writes the network as an ONNX model: input `features` (raw values), the data scale inside."""
-        self._call_java("exportOnnx", path)
-
-    def exportNpz(self, folder: str) -> None:
-        """Writes model.npz (numpy), model.onnx and model.json into folder."""
-        self._call_java("exportNpz", folder)
-
-
-class ScratchnetClassificationModel(
-    _ScratchnetModel,
-    _JavaProbabilisticClassificationModel[Vector],
-    JavaMLWritable,
-    JavaMLReadable["ScratchnetClassificationModel"],
-    HasTrainingSummary["ScratchnetClassificationTrainingSummary"],
-):
-    """A network fitted by ScratchnetClassifier: prediction, probability and rawPrediction columns."""
-
-    __module__ = _JVM_PACKAGE
-
-    def __init__(self, java_model: Any = None) -> None:
-        super().__init__(java_model)
-        self._take_params_from_java()
-
-    def summary(self) -> "ScratchnetClassificationTrainingSummary":  # type: ignore[override]
-        """The training set's metrics, objectiveHistory (the loss of each epoch), totalIterations, modelEpoch."""
-        if is_remote():
-            raise NotImplementedError(NOT_THROUGH_CONNECT.format(what="summary"))
-        return super().summary
-
-    @property
-    def _summaryCls(self) -> type:
-        return ScratchnetClassificationTrainingSummary
-
-    def _summary_dataset(self, train_dataset: DataFrame) -> DataFrame:
-        return train_dataset
-
-    def evaluate(self, dataset: DataFrame) -> "ScratchnetClassificationSummary":
-        """MLlib's multiclass metrics of this model on dataset."""
-        if not isinstance(dataset, DataFrame):
-            raise TypeError("dataset must be a DataFrame but got %s." % type(dataset))
-        if is_remote():
-            return _EvaluatedSummary(self, dataset, "multiclass")  # type: ignore[return-value]
-        return ScratchnetClassificationSummary(self._call_java("evaluate", dataset))
-
-
-class ScratchnetRegressionModel(
-    _ScratchnetModel,
-    _JavaRegressionModel[Vector],
-    JavaMLWritable,
-    JavaMLReadable["ScratchnetRegressionModel"],
-    HasTrainingSummary["ScratchnetRegressionTrainingSummary"],
-):
-    """A network fitted by ScratchnetRegressor: the prediction column. `summary` is a property, as in
-    LinearRegressionModel."""
-
-    __module__ = _JVM_PACKAGE
-
-    def __init__(self, java_model: Any = None) -> None:
-        super().__init__(java_model)
-        self._take_params_from_java()
-
-    @property
-    def summary(self) -> "ScratchnetRegressionTrainingSummary":  # type: ignore[override]
-        """The training set's metrics (r2, rootMeanSquaredError, ...), objectiveHistory, totalIterations."""
-        if is_remote():
-            raise NotImplementedError(NOT_THROUGH_CONNECT.format(what="summary"))
-        return super().summary
-
-    @property
-    def _summaryCls(self) -> type:
-        return ScratchnetRegressionTrainingSummary
-
-    def _summary_dataset(self, train_dataset: DataFrame) -> DataFrame:
-        return train_dataset
-
-    def evaluate(self, dataset: DataFrame) -> "ScratchnetRegressionSummary":
-        """The regression metrics of this model on dataset."""
-        if not isinstance(dataset, DataFrame):
-            raise TypeError("dataset must be a DataFrame but got %s." % type(dataset))
-        if is_remote():
-            return _EvaluatedSummary(self, dataset, "regression")  # type: ignore[return-value]
-        return ScratchnetRegressionSummary(self._call_java("evaluate", dataset))
 
 
 class _ScratchnetTrainingSummary(_TrainingSummary):
@@ -364,6 +234,122 @@ class _EvaluatedSummary:
         cls = MulticlassClassificationEvaluator if self._kind == "multiclass" else RegressionEvaluator
         evaluator = cls(metricName=metrics[name], labelCol=self.labelCol, predictionCol=self.predictionCol)
         return evaluator.evaluate(self.predictions)
+
+
+#: What Spark Connect 4.2 does not let a client read of a third-party model: its server's MLUtils allows only the
+#: attributes of an allow-list keyed on Spark's own classes (for any model: predict, numFeatures, numClasses,
+#: predictRaw, predictProbability, toString).
+NOT_THROUGH_CONNECT = (
+    "{what} cannot be read through Spark Connect 4.2: its server lets a client call only the model attributes on "
+    "its allow-list of Spark's own classes (predict, numFeatures, numClasses, ...); use a classic session, or save "
+    "the model and load it there"
+)
+
+
+class _ScratchnetModel(_ScratchnetWrapper):
+    #: evaluate()'s metrics: "multiclass" or "regression", and the summary class that wraps the JVM's.
+    _metrics = ""
+    _evaluation_summary: type = JavaWrapper
+
+    def __init__(self, java_model: Any = None) -> None:
+        super().__init__(java_model)
+        if java_model is not None and not is_remote():
+            self._transfer_params_from_java()  # the Params the JVM model set itself (layers: the network's sizes)
+
+    def _call_java(self, name: str, *args: Any) -> Any:
+        if is_remote() and name in ("weights", "summary", "hasSummary", "exportOnnx", "exportNpz"):
+            raise NotImplementedError(NOT_THROUGH_CONNECT.format(what=name))
+        return super()._call_java(name, *args)
+
+    def _summary_dataset(self, train_dataset: DataFrame) -> DataFrame:
+        return train_dataset
+
+    def evaluate(self, dataset: DataFrame) -> Any:
+        """MLlib's metrics of this model on dataset (multiclass for the classifier's, regression for the other's)."""
+        if not isinstance(dataset, DataFrame):
+            raise TypeError("dataset must be a DataFrame but got %s." % type(dataset))
+        if is_remote():
+            return _EvaluatedSummary(self, dataset, self._metrics)
+        return self._evaluation_summary(self._call_java("evaluate", dataset))
+
+    def getLayers(self) -> List[int]:
+        """MLlib's layers of the fitted network, [inputs, hidden..., outputs].
+
+        Through Spark Connect a fitted model's Params stay on the server and 4.2 lets a client read only the
+        attributes its allow-list names for third-party models (numFeatures, numClasses); for a fully connected
+        network they and hidden are the layers.
+        """
+        if self.isDefined(self.layers) or not is_remote():
+            return self.getOrDefault(self.layers)
+        if self.getNetwork():
+            raise RuntimeError("layers of a network given as a layer list cannot be read through Spark Connect")
+        outputs = self.numClasses if hasattr(self, "numClasses") else 1
+        return [self.numFeatures, *self.getHidden(), outputs]
+
+    @property
+    def weights(self) -> Vector:
+        """Every parameter in MLlib's layout (W1 row-major in x out, b1, W2, b2, ...), as MLlib's MLP model's."""
+        return self._call_java("weights")
+
+    def exportOnnx(self, path: str) -> None:
+        """Writes the network as an ONNX model: input `features` (raw values), the data scale inside."""
+        self._call_java("exportOnnx", path)
+
+    def exportNpz(self, folder: str) -> None:
+        """Writes model.npz (numpy), model.onnx and model.json into folder."""
+        self._call_java("exportNpz", folder)
+
+
+class ScratchnetClassificationModel(
+    _ScratchnetModel,
+    _JavaProbabilisticClassificationModel[Vector],
+    JavaMLWritable,
+    JavaMLReadable["ScratchnetClassificationModel"],
+    HasTrainingSummary["ScratchnetClassificationTrainingSummary"],
+):
+    """A network fitted by ScratchnetClassifier: prediction, probability and rawPrediction columns."""
+
+    __module__ = _JVM_PACKAGE
+    _metrics = "multiclass"
+    _evaluation_summary = ScratchnetClassificationSummary
+
+    def summary(self) -> "ScratchnetClassificationTrainingSummary":  # type: ignore[override]
+        """The training set's metrics, objectiveHistory (the loss of each epoch), totalIterations, modelEpoch."""
+        if is_remote():
+            raise NotImplementedError(NOT_THROUGH_CONNECT.format(what="summary"))
+        return super().summary
+
+    @property
+    def _summaryCls(self) -> type:
+        return ScratchnetClassificationTrainingSummary
+
+
+
+class ScratchnetRegressionModel(
+    _ScratchnetModel,
+    _JavaRegressionModel[Vector],
+    JavaMLWritable,
+    JavaMLReadable["ScratchnetRegressionModel"],
+    HasTrainingSummary["ScratchnetRegressionTrainingSummary"],
+):
+    """A network fitted by ScratchnetRegressor: the prediction column. `summary` is a property, as in
+    LinearRegressionModel."""
+
+    __module__ = _JVM_PACKAGE
+    _metrics = "regression"
+    _evaluation_summary = ScratchnetRegressionSummary
+
+    @property
+    def summary(self) -> "ScratchnetRegressionTrainingSummary":  # type: ignore[override]
+        """The training set's metrics (r2, rootMeanSquaredError, ...), objectiveHistory, totalIterations."""
+        if is_remote():
+            raise NotImplementedError(NOT_THROUGH_CONNECT.format(what="summary"))
+        return super().summary
+
+    @property
+    def _summaryCls(self) -> type:
+        return ScratchnetRegressionTrainingSummary
+
 
 
 __all__: List[str] = [

@@ -63,10 +63,7 @@ class ClusterIT {
         assertTrue(status.contains("spark://127.0.0.1:"), status);
 
         reference = tmp.resolve("local");
-        List<String> args = new ArrayList<>(List.of("--master", "local[2]"));
-        args.addAll(Runs.shortRun(reference));
-        Runs.Proc p = Runs.submit(logs, "local-reference", args);
-        assertEquals(0, p.waitFor(300), p.err());
+        Runs.localReference(logs, "local-reference", reference);
     }
 
     @AfterAll
@@ -143,10 +140,8 @@ class ClusterIT {
     @Order(2)
     void executorKilledMidRunChangesNothing() throws Exception {
         Path local = tmp.resolve("executor-loss-reference");
-        List<String> args = new ArrayList<>(List.of("--master", "local[2]"));
-        args.addAll(Runs.shortRun(local, "--conf", "spark.scratchnet.steps=0", "--conf", "spark.scratchnet.epochs=2"));
-        Runs.Proc r = Runs.submit(logs, "executor-loss-reference", args);
-        assertEquals(0, r.waitFor(300), r.err());
+        Runs.localReference(logs, "executor-loss-reference", local, "--conf", "spark.scratchnet.steps=0",
+                "--conf", "spark.scratchnet.epochs=2");
 
         Path out = tmp.resolve("executor-loss");
         Runs.Proc p = Runs.submit(logs, "cluster-executor-loss", longOnCluster(out, 2));

@@ -108,6 +108,17 @@ final class Runs {
     }
 
     /**
+     * The reference a cluster run is compared with: {@link #shortRun} (plus {@code extra}) into {@code out} in
+     * {@code local[2]}, run to its end; fails the test unless it exits 0.
+     */
+    static void localReference(Path logs, String name, Path out, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--master", "local[2]"));
+        args.addAll(shortRun(out, extra));
+        Proc p = submit(logs, name, args);
+        org.junit.jupiter.api.Assertions.assertEquals(0, p.waitFor(300), p.err());
+    }
+
+    /**
      * As {@link #submit}, with SIGINT's disposition reset to the default first ({@code env --default-signal=INT},
      * GNU coreutils 8.31 and later; without it, as {@link #submit}). A build started in the background by a
      * non-interactive shell (a CI runner, {@code nohup ... &}) hands its children SIGINT ignored, and a JVM

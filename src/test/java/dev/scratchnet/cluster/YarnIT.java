@@ -98,10 +98,7 @@ class YarnIT {
                 yarn.getConfig().get(YarnConfiguration.RM_ADDRESS), (System.nanoTime() - started) / 1e9);
 
         reference = tmp.resolve("local");
-        List<String> args = new ArrayList<>(List.of("--master", "local[2]"));
-        args.addAll(Runs.shortRun(reference));
-        Runs.Proc p = Runs.submit(logs, "local-reference", args);
-        assertEquals(0, p.waitFor(300), p.err());
+        Runs.localReference(logs, "local-reference", reference);
     }
 
     @AfterAll
@@ -187,10 +184,8 @@ class YarnIT {
     @Order(3)
     void executorContainerKilledMidRunChangesNothing() throws Exception {
         Path local = tmp.resolve("executor-loss-reference");
-        List<String> args = new ArrayList<>(List.of("--master", "local[2]"));
-        args.addAll(Runs.shortRun(local, "--conf", "spark.scratchnet.steps=0", "--conf", "spark.scratchnet.epochs=2"));
-        Runs.Proc r = Runs.submit(logs, "executor-loss-reference", args);
-        assertEquals(0, r.waitFor(300), r.err());
+        Runs.localReference(logs, "executor-loss-reference", local, "--conf", "spark.scratchnet.steps=0",
+                "--conf", "spark.scratchnet.epochs=2");
 
         // As ClusterIT: 2 epochs of 60 steps, a checkpoint every 10; the kill comes with the first one on disk.
         Path out = tmp.resolve("executor-loss");
