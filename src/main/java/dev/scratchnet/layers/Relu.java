@@ -2,20 +2,22 @@ package dev.scratchnet.layers;
 
 import dev.scratchnet.math.Matrix;
 
-/** ReLU (§5.5.1): {@code out = max(0, x)}; backward lets {@code dout} through where {@code x > 0}. */
+/**
+ * ReLU (§5.5.1): {@code out = max(0, x)}; backward lets {@code dout} through where {@code x > 0}. The book keeps the
+ * mask {@code x <= 0}; this keeps {@code out}, which is above zero exactly where {@code x} is, so the backward pass is
+ * one branch-free pass ({@link Matrix#whereAboveZero}) with the same bits.
+ */
 public final class Relu implements Layer {
-    private boolean[] mask;
+    private Matrix out;
 
     @Override
     public Matrix forward(Matrix x) {
-        mask = x.isAtMost(0);
-        return x.maximum(0); // out = x.copy(); out[mask] = 0, in one pass the JIT vectorizes
+        out = x.maximum(0); // out = x.copy(); out[x <= 0] = 0, in one pass the JIT vectorizes
+        return out;
     }
 
     @Override
     public Matrix backward(Matrix dout) {
-        Matrix dx = dout.copy();
-        dx.setWhere(mask, 0);
-        return dx;
+        return dout.whereAboveZero(out); // dx = dout; dx[x <= 0] = 0
     }
 }

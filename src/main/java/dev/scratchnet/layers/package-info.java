@@ -18,7 +18,7 @@
  *
  * <p>Batched layers take and return row-major {@code batch × features} matrices. As in the book, a
  * layer keeps what its backward pass needs from the last {@code forward} ({@code Relu} its
- * {@code mask}, {@code Sigmoid} its {@code out}, {@code Affine} its {@code x} and views {@code W}, {@code b},
+ * {@code out}, {@code Sigmoid} its {@code out}, {@code Affine} its {@code x} and views {@code W}, {@code b},
  * {@code dW}, {@code db} into the network's flat arrays); unlike the book, no layer ever modifies an argument it does not own. A
  * {@code d} prefix always means "gradient of the loss with respect to". Imports nothing above {@code math} and
  * {@code config}; no Spark here.
