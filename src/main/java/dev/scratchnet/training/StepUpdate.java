@@ -70,26 +70,29 @@ public record StepUpdate(NetworkSpec spec, WeightDecay weightDecay, String learn
     }
 
     /**
-     * The same update with its element-by-element passes cut into {@code ways} ranges run at once on {@code threads}
-     * (a task's threads between two steps): the same bits as {@link #apply(GradientSum, double[], Optimizer, double,
-     * GradientEngine.StepPosition)}, which it is when {@code ways < 2} or the network has batch normalization.
+     * The same update in two passes over the elements — the mean gradient, the weight decay and its check; then the
+     * optimizer and the parameters' check — each cut into {@code ways} ranges run at once on {@code threads} (a task's
+     * threads between two steps; in the caller's thread when {@code threads} is null or {@code ways < 2}): the same
+     * bits as {@link #apply(GradientSum, double[], Optimizer, double, GradientEngine.StepPosition)}, which it is for a
+     * network with batch normalization.
      */
     public void apply(GradientSum sum, double[] params, Optimizer optimizer, double rateFactor,
                       GradientEngine.StepPosition at, java.util.concurrent.ExecutorService threads, int ways) {
-        if (threads == null || ways < 2 || BatchNormExchange.needed(spec)) {
+        if (BatchNormExchange.needed(spec)) {
             apply(sum, params, optimizer, rateFactor, at);
             return;
         }
+        int parts = threads == null ? 1 : Math.max(1, ways);
         double[] gradient = new double[params.length];
-        boolean[] finite = new boolean[ways];
-        inRanges(threads, ways, params.length, (w, from, to) -> {
+        boolean[] finite = new boolean[parts];
+        inRanges(threads, parts, params.length, (w, from, to) -> {
             sum.meanGradient(gradient, from, to);
             weightDecay.addGradient(spec, params, gradient, from, to);
             finite[w] = allFinite(gradient, from, to);
         });
         check(at, sum.lossSum() / sum.weightSum(), allTrue(finite) ? new double[0] : gradient, "the gradient");
         double rate = optimizer.begin(rateFactor);
-        inRanges(threads, ways, params.length, (w, from, to) -> {
+        inRanges(threads, parts, params.length, (w, from, to) -> {
             optimizer.update(params, gradient, rate, from, to);
             finite[w] = allFinite(params, from, to);
         });
@@ -106,6 +109,10 @@ public record StepUpdate(NetworkSpec spec, WeightDecay weightDecay, String learn
 
     /** Runs {@code pass} over {@code ways} contiguous ranges of {@code [0, n)} at once, and waits for all. */
     static void inRanges(java.util.concurrent.ExecutorService threads, int ways, int n, RangePass pass) {
+        if (ways < 2) {
+            pass.run(0, 0, n);
+            return;
+        }
         java.util.List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
         for (int w = 1; w < ways; w++) {
             int k = w;
