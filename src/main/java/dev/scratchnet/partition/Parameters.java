@@ -23,6 +23,22 @@ public final class Parameters {
         return Matrix.of(1, f.length, f);
     }
 
+    /**
+     * Sets elements {@code [from, to)} of {@code working} (a {@link #forPrecision} of {@code params}; null for none)
+     * to those of {@code params} after they changed: nothing to do in double, where it is the array itself.
+     */
+    public static void round(double[] params, Matrix working, int from, int to) {
+        if (working == null || working.precision() == Precision.DOUBLE) {
+            return;
+        }
+        if (working.size() != params.length) {
+            throw new IllegalArgumentException(working + " is not a copy of " + params.length + " parameters");
+        }
+        for (int i = from; i < to; i++) {
+            working.set(i, params[i]); // rounded to float
+        }
+    }
+
     /** What crosses the wire for {@code params} in {@code precision}: a {@code double[]} or a {@code float[]}. */
     public static Object wire(double[] params, Precision precision) {
         if (precision == Precision.DOUBLE) {

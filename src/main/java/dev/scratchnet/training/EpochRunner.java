@@ -87,13 +87,15 @@ public final class EpochRunner {
         List<EpochResult.Epoch> epochs = new ArrayList<>();
         int bestEpoch = 0;
         double[] bestParams = null;
+        // The parameters as the steps compute with them; each update keeps them equal to params as it goes.
+        Matrix working = Parameters.forPrecision(params, task.precision());
         while (true) {
             for (; s < stepsPerEpoch && g < task.stopAt(); s++, g++) {
                 GradientEngine.StepPosition at = new GradientEngine.StepPosition(epoch, s, g);
                 GradientSum total = task.update().take(task.schedule(), at, batch -> total(shares, sums,
                         new Step(task.spec(), task.precision(), task.seed(), at.globalStep(), batch),
-                        Parameters.forPrecision(params, task.precision()), gradient, threads, workers), params, optimizer,
-                        task.rates().factor(g, stepsPerEpoch, task.warmupSteps()), threads, workers);
+                        working, gradient, threads, workers), params, optimizer,
+                        task.rates().factor(g, stepsPerEpoch, task.warmupSteps()), threads, workers, working);
                 loss += total.lossSum();
                 weight += total.weightSum();
                 if (exchange.stopAfterStep() && s + 1 < stepsPerEpoch) {
@@ -113,10 +115,9 @@ public final class EpochRunner {
             // The epoch ended, or the run ends inside it (a partial last epoch): count and record it.
             List<Evaluation> training = new ArrayList<>();
             if (task.split().fraction() > 0 || task.counted() == BlockEvaluation.Counted.VALIDATION_AND_TRAINING) {
-                Matrix p = Parameters.forPrecision(params, task.precision());
                 for (Share share : shares) {
                     training.add(BlockEvaluation.evaluate(share.block(), share.start(), task.counted(), task.split(),
-                            task.spec(), p, task.evalChunk()));
+                            task.spec(), working, task.evalChunk()));
                 }
             }
             epochs.add(new EpochResult.Epoch(loss, weight, training, System.nanoTime() - t0));

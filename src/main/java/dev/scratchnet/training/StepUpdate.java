@@ -1,12 +1,14 @@
 package dev.scratchnet.training;
 
 import dev.scratchnet.ScratchnetException;
+import dev.scratchnet.math.Matrix;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.network.Task;
 import dev.scratchnet.network.WeightDecay;
 import dev.scratchnet.optim.Optimizer;
 import dev.scratchnet.partition.BatchNormExchange;
 import dev.scratchnet.partition.GradientSum;
+import dev.scratchnet.partition.Parameters;
 import java.io.Serializable;
 import java.util.Locale;
 
@@ -36,9 +38,19 @@ public record StepUpdate(NetworkSpec spec, WeightDecay weightDecay, String learn
     public GradientSum take(MinibatchSchedule schedule, GradientEngine.StepPosition at,
                             java.util.function.Function<int[], GradientSum> sum, double[] params, Optimizer optimizer,
                             double rateFactor, java.util.concurrent.ExecutorService threads, int ways) {
+        return take(schedule, at, sum, params, optimizer, rateFactor, threads, ways, null);
+    }
+
+    /**
+     * The same, keeping {@code working} (the parameters as the steps compute with them, {@link
+     * Parameters#forPrecision}; null for none) equal to {@code params} after the update.
+     */
+    public GradientSum take(MinibatchSchedule schedule, GradientEngine.StepPosition at,
+                            java.util.function.Function<int[], GradientSum> sum, double[] params, Optimizer optimizer,
+                            double rateFactor, java.util.concurrent.ExecutorService threads, int ways, Matrix working) {
         int[] batch = schedule.batch(at.epoch(), at.stepInEpoch());
         GradientSum total = covering(sum.apply(batch), batch, at.globalStep());
-        apply(total, params, optimizer, rateFactor, at, threads, ways);
+        apply(total, params, optimizer, rateFactor, at, threads, ways, working);
         return total;
     }
 
@@ -78,8 +90,19 @@ public record StepUpdate(NetworkSpec spec, WeightDecay weightDecay, String learn
      */
     public void apply(GradientSum sum, double[] params, Optimizer optimizer, double rateFactor,
                       GradientEngine.StepPosition at, java.util.concurrent.ExecutorService threads, int ways) {
+        apply(sum, params, optimizer, rateFactor, at, threads, ways, null);
+    }
+
+    /**
+     * The same, and {@code working} (null for none) set to the updated parameters in its precision in the second
+     * pass, range by range: what {@link Parameters#forPrecision} would make of them, without a serial pass of its own.
+     */
+    public void apply(GradientSum sum, double[] params, Optimizer optimizer, double rateFactor,
+                      GradientEngine.StepPosition at, java.util.concurrent.ExecutorService threads, int ways,
+                      Matrix working) {
         if (BatchNormExchange.needed(spec)) {
             apply(sum, params, optimizer, rateFactor, at);
+            Parameters.round(params, working, 0, params.length);
             return;
         }
         int parts = threads == null ? 1 : Math.max(1, ways);
@@ -95,6 +118,7 @@ public record StepUpdate(NetworkSpec spec, WeightDecay weightDecay, String learn
         inRanges(threads, parts, params.length, (w, from, to) -> {
             optimizer.update(params, gradient, rate, from, to);
             finite[w] = allFinite(params, from, to);
+            Parameters.round(params, working, from, to);
         });
         if (!allTrue(finite)) {
             check(at, 0, params, "the updated parameters");

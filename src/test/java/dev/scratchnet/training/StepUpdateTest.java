@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.scratchnet.ScratchnetException;
+import dev.scratchnet.math.Matrix;
+import dev.scratchnet.math.Precision;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.network.WeightDecay;
 import dev.scratchnet.optim.Optimizer;
 import dev.scratchnet.partition.GradientSum;
+import dev.scratchnet.partition.Parameters;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,7 +21,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * A step's update cut into ranges run at once on a task's threads gives the bits of the one-pass update, for every
+ * A step's update in two passes, on the caller's thread or cut into ranges run at once on a task's threads, gives the
+ * bits of the update pass by pass, and keeps the float copy the steps compute with equal to the parameters, for every
  * optimizer, with weight decay, over several steps (Adam's bias correction counts each step once); a diverging step
  * stops with the same message.
  */
@@ -45,17 +49,20 @@ class StepUpdateTest {
         NetworkSpec spec = NetworkSpec.mlp(784, java.util.List.of(30), dev.scratchnet.network.Activation.RELU, 10);
         StepUpdate update = new StepUpdate(spec, new WeightDecay(1e-3), "0.01");
         int n = spec.parameterCount();
-        for (int ways : new int[] {2, 3, 4}) {
+        for (int ways : new int[] {1, 2, 3, 4}) {
             double[] serial = random(n, 1);
             double[] ranged = serial.clone();
+            Matrix working = Parameters.forPrecision(ranged, Precision.SINGLE);
             Optimizer a = kind.create(0.01, 0.9, n);
             Optimizer b = kind.create(0.01, 0.9, n);
             for (int step = 0; step < 5; step++) {
                 GradientSum sum = GradientSum.of(random(n, 10 + step), 3.0, 7, 6.5);
                 GradientEngine.StepPosition at = new GradientEngine.StepPosition(0, step, step);
                 update.apply(sum, serial, a, 0.5, at);
-                update.apply(sum, ranged, b, 0.5, at, THREADS, ways);
+                update.apply(sum, ranged, b, 0.5, at, ways == 1 ? null : THREADS, ways, working);
                 assertArrayEquals(serial, ranged, 0.0, kind.id() + ", " + ways + " ranges, step " + step);
+                assertArrayEquals(Parameters.forPrecision(ranged, Precision.SINGLE).toDoubles(), working.toDoubles(), 0.0,
+                        "the working float copy kept by the update, " + ways + " ranges, step " + step);
             }
             assertEquals(a.state().keySet(), b.state().keySet());
             a.state().forEach((k, v) -> assertArrayEquals(v, b.state().get(k), 0.0, k));
