@@ -30,7 +30,6 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
 
 /** {@code train}: MNIST on Spark (or in this JVM) with the configured settings, writing the run's outputs. */
 final class TrainCommand {
@@ -132,9 +131,8 @@ final class TrainCommand {
     private static RunSummary train(JavaSparkContext sc, Configuration config, OutputFolders folders,
                                     SparkEngine.BlockGradient gradient, PrintStream out, double startupSeconds) {
         Interrupts.stopIfRequested("while Spark started");
-        SparkSession spark = SparkConsole.session(sc);
         long t2 = System.nanoTime();
-        DataSources.Loaded data = load(sc, spark, config, out);
+        DataSources.Loaded data = load(sc, config, out);
         double loadSeconds = (System.nanoTime() - t2) / 1e9;
         NetworkSpec spec = Resources.closeOnFailure(data::close, () -> NetworkSettings.spec(config,
                 DataSources.exampleShape(config, sc.hadoopConfiguration(), data.features()), data.classes(),
@@ -154,11 +152,11 @@ final class TrainCommand {
     private static final String LOADING = "scratchnet-load";
 
     /** The data, read by jobs that a request to stop cancels (the run then ends at once, nothing written). */
-    private static DataSources.Loaded load(JavaSparkContext sc, SparkSession spark, Configuration config, PrintStream out) {
+    private static DataSources.Loaded load(JavaSparkContext sc, Configuration config, PrintStream out) {
         sc.setJobGroup(LOADING, "reading the data", true);
         DataSources.Loaded data;
         try (Interrupts.Stage stage = Interrupts.during(() -> sc.cancelJobGroup(LOADING))) {
-            data = DataSources.load(spark, config, out);
+            data = DataSources.load(sc, () -> SparkConsole.session(sc), config, out); // a session only if the source needs one
         } catch (Exception e) { // SparkException too: checked in Java, thrown undeclared by Scala
             if (Interrupts.requested()) {
                 throw Interrupts.stopped("while reading the data", e);

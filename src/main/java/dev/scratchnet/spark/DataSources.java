@@ -56,6 +56,16 @@ public final class DataSources {
      * without training examples) to {@code log}; on failure nothing stays cached.
      */
     public static Loaded load(SparkSession spark, Configuration config, PrintStream log) {
+        return load(JavaSparkContext.fromSparkContext(spark.sparkContext()), () -> spark, config, log);
+    }
+
+    /**
+     * The same on {@code sc}, asking {@code session} for a SparkSession only for the sources that read through Spark
+     * SQL (Parquet, CSV, LibSVM): MNIST's IDX files are read by plain RDD jobs, and building a session (Spark SQL's
+     * catalog, Scala reflection) costs a cold {@code ./submit.sh} seconds it does not need.
+     */
+    public static Loaded load(JavaSparkContext sc, java.util.function.Supplier<SparkSession> session,
+                              Configuration config, PrintStream log) {
         DataSettings.checkPaths(config);
         DataSettings.Format chosen = config.get(DataSettings.FORMAT);
         if (config.get(NetworkSettings.TASK) == Task.REGRESSION && (chosen == DataSettings.Format.MNIST
@@ -64,7 +74,6 @@ public final class DataSources {
                     + "parquet or csv data, not from " + DataSettings.FORMAT.key() + "=" + chosen.id()
                     + " (whose labels are class indices)");
         }
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int parts = config.get(EngineSettings.PARTITIONS);
         DataSettings.Format format = config.get(DataSettings.FORMAT);
         CachedBlocks train;
@@ -84,6 +93,7 @@ public final class DataSources {
                     () -> IdxSource.cache(sc, testImages, find(hadoop, dir, Mnist.FILES.get(3)), n, "test-blocks"));
             declaredClasses = Mnist.CLASSES;
         } else {
+            SparkSession spark = session.get();
             String trainPath = qualify(spark, config.get(DataSettings.TRAIN), DataSettings.TRAIN.key());
             String testSetting = config.get(DataSettings.TEST);
             String testPath = testSetting.isEmpty() ? null : qualify(spark, testSetting, DataSettings.TEST.key());
