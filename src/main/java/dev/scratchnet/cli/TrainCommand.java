@@ -20,6 +20,7 @@ import dev.scratchnet.spark.CachedCleanSparkContext;
 import dev.scratchnet.spark.DataSources;
 import dev.scratchnet.spark.ExecutorWatchdog;
 import dev.scratchnet.spark.SparkEngine;
+import dev.scratchnet.training.JitWarmUp;
 import dev.scratchnet.training.LocalEngine;
 import dev.scratchnet.training.OutputSettings;
 import dev.scratchnet.training.Trainer;
@@ -53,6 +54,7 @@ final class TrainCommand {
             AccuracyChart.warmUpInBackground(); // while Spark starts, not inside the first epoch's clock
         }
         NativeBlas.install(config.get(EngineSettings.NATIVE_BLAS));
+        JitWarmUp.inBackground(config); // a step's code compiled while Spark starts, not inside the first epoch
         RunLog.header(out, inProcess ? "train --in-process" : "train", config);
         RunSummary summary;
         try {

@@ -1,0 +1,42 @@
+package dev.scratchnet.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.scratchnet.config.Configuration;
+import dev.scratchnet.settings.Settings;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The warm-up that runs while Spark starts takes real steps of the configured network (a loss that falls, for the
+ * demo's MLP and for the convolutional net), and stays out of the way where it has nothing to do (L-BFGS) or cannot
+ * build the network (that error is the run's to report).
+ */
+class JitWarmUpTest {
+    private static Configuration config(Map<String, String> settings) {
+        java.util.Map<String, String> properties = new java.util.HashMap<>();
+        settings.forEach((k, v) -> properties.put("spark.scratchnet." + k, v));
+        return Configuration.parse(Settings.ALL, properties);
+    }
+
+    @Test
+    void stepsTheConfiguredMlpAndConvNet() {
+        Configuration mlp = config(Map.of("hidden", "256", "precision", "single", "optimizer", "adam"));
+        double first = JitWarmUp.run(mlp, 1);
+        double later = JitWarmUp.run(mlp, 30);
+        assertTrue(Double.isFinite(first) && Double.isFinite(later), first + ", " + later);
+        assertTrue(later < first, "the warm-up's loss should fall as it steps: " + first + " then " + later);
+        Configuration conv = config(Map.of("network", "conv:4:5x5,relu,pool:2x2,affine:20,relu,affine",
+                "inputShape", "1x28x28"));
+        assertTrue(Double.isFinite(JitWarmUp.run(conv, 2)));
+    }
+
+    @Test
+    void skipsLbfgsAndLeavesABadNetworkToTheRun() throws InterruptedException {
+        assertTrue(Double.isNaN(JitWarmUp.run(config(Map.of("optimizer", "l-bfgs")), 5)));
+        Thread t = JitWarmUp.inBackground(config(Map.of("network", "conv:4:99x99,affine", "inputShape", "1x28x28")));
+        t.join(60_000);
+        assertEquals(Thread.State.TERMINATED, t.getState(), "a warm-up that cannot build its network ends quietly");
+    }
+}
