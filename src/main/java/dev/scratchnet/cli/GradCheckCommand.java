@@ -11,7 +11,7 @@ import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.network.Shape;
 import dev.scratchnet.network.WeightInit;
-import dev.scratchnet.settings.EngineSettings;
+import dev.scratchnet.registry.EngineSettings;
 import dev.scratchnet.training.TrainingSettings;
 import java.io.PrintStream;
 import java.util.Locale;
