@@ -110,6 +110,10 @@ public final class OnnxModel {
             LayerSpec layer = layers.get(i);
             Shape in = spec.inputOf(i);
             List<String> p = spec.blocksOf(i).stream().map(ParameterBlock::name).toList();
+            if (rank == 2 && (layer instanceof LayerSpec.ConvSpec || layer instanceof LayerSpec.PoolSpec)) {
+                x = g.reshape(x, in); // windows slide over images
+                rank = 4;
+            }
             if (layer instanceof LayerSpec.AffineSpec) {
                 if (rank == 4) {
                     x = g.node("Flatten", List.of(x), null, List.of(g.intAttr("axis", 1)));
@@ -125,18 +129,10 @@ public final class OnnxModel {
                     x = g.node("Mul", List.of(x, g.scalar("dropout" + (i + 1) + "_keep", 1.0 - d.ratio())), null, List.of());
                 }
             } else if (layer instanceof LayerSpec.ConvSpec c) {
-                if (rank == 2) {
-                    x = g.reshape(x, in);
-                    rank = 4;
-                }
                 x = g.node("Conv", List.of(x, p.get(0), p.get(1)), null, List.of(
                         g.intsAttr("kernel_shape", c.height(), c.width()), g.intsAttr("strides", c.stride(), c.stride()),
                         g.intsAttr("pads", c.pad(), c.pad(), c.pad(), c.pad())));
             } else if (layer instanceof LayerSpec.PoolSpec pool) {
-                if (rank == 2) {
-                    x = g.reshape(x, in);
-                    rank = 4;
-                }
                 if (pool.pad() > 0) {
                     long q = pool.pad();
                     x = g.node("Pad", List.of(x, g.longs("pool" + (i + 1) + "_pads", 0, 0, q, q, 0, 0, q, q)), null,
