@@ -18,4 +18,22 @@ public final class Relu implements Layer {
         dx.setWhere(mask, 0);
         return dx;
     }
+
+    /** ReLU in a layer list ({@code relu}). */
+    public record Spec() implements LayerSpec {
+        @Override
+        public String text() {
+            return "relu";
+        }
+
+        @Override
+        public Shape output(Shape input) {
+            return input;
+        }
+
+        @Override
+        public Layer newLayer(Shape input, Binding binding) {
+            return new Relu();
+        }
+    }
 }

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.data.Mnist;
+import dev.scratchnet.layers.Shape;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
-import dev.scratchnet.network.Shape;
 import dev.scratchnet.testing.SparkTestContext;
 import dev.scratchnet.testing.TestData;
 import dev.scratchnet.training.GradientEngine;

@@ -10,9 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.config.Configuration;
-import dev.scratchnet.network.LayerSpec;
+import dev.scratchnet.layers.LayerSpec;
+import dev.scratchnet.layers.Shape;
 import dev.scratchnet.network.NetworkSpec;
-import dev.scratchnet.network.Shape;
 import dev.scratchnet.network.Task;
 import dev.scratchnet.optim.Optimizer;
 import dev.scratchnet.partition.Evaluation;
