@@ -1,6 +1,7 @@
 package dev.scratchnet.layers;
 
 import dev.scratchnet.math.Matrix;
+import java.util.List;
 
 /**
  * The Affine layer (§5.6.2, batched): {@code out = x·W + b} with {@code x: batch × in}, {@code W: in × out},
@@ -51,5 +52,32 @@ public final class Affine implements Layer {
     public void backwardParameters(Matrix dout) {
         Matrix.gemm(true, false, 1, x, dout, 1, dW);
         db.addColumnSums(dout);
+    }
+
+    /** Affine in a layer list ({@code affine:100}); {@code outputs} 0 is the output layer, sized by the task. */
+    public record Spec(int outputs) implements LayerSpec {
+        @Override
+        public String text() {
+            return outputs == 0 ? "affine" : "affine:" + outputs;
+        }
+
+        @Override
+        public Shape output(Shape input) {
+            if (outputs < 1) {
+                throw new IllegalArgumentException("the output layer's size is not resolved");
+            }
+            return Shape.flat(outputs);
+        }
+
+        @Override
+        public List<Parameter> parameters(Shape input) {
+            return List.of(new Parameter("W", new int[] {input.size(), outputs}, Role.WEIGHT),
+                    new Parameter("b", new int[] {outputs}, Role.BIAS));
+        }
+
+        @Override
+        public Layer newLayer(Shape input, Binding binding) {
+            return new Affine(binding.param(0), binding.param(1), binding.grad(0), binding.grad(1));
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.scratchnet.layers;
 
 import dev.scratchnet.math.Matrix;
+import java.util.List;
 
 /**
  * Batch normalization (§6.3, {@code common/layers.py} {@code BatchNormalization}), feature by feature as the book
@@ -166,5 +167,40 @@ public final class BatchNormalization implements Layer {
             dgamma.add(j, partial[d + j]);
         }
         return partial;
+    }
+
+    /**
+     * Batch normalization in a layer list ({@code batchnorm}) of each of the input's values: {@code gamma} (a scale,
+     * starting at 1), {@code beta} (a bias), and the running mean and variance (statistics), one value a feature.
+     */
+    public record Spec() implements LayerSpec {
+        /** The book's momentum of the running statistics. */
+        public static final double MOMENTUM = 0.9;
+
+        @Override
+        public String text() {
+            return "batchnorm";
+        }
+
+        @Override
+        public Shape output(Shape input) {
+            return input;
+        }
+
+        @Override
+        public List<Parameter> parameters(Shape input) {
+            int[] d = {input.size()};
+            return List.of(new Parameter("gamma", d, Role.SCALE), new Parameter("beta", d, Role.BIAS),
+                    new Parameter("running_mean", d, Role.STATISTIC), new Parameter("running_var", d, Role.STATISTIC));
+        }
+
+        @Override
+        public Layer newLayer(Shape input, Binding binding) {
+            Pass pass = binding.pass();
+            Matrix[] grads = binding.grads() == null ? null
+                    : new Matrix[] {binding.grad(0), binding.grad(1), binding.grad(2), binding.grad(3)};
+            return new BatchNormalization(binding.param(0), binding.param(1), binding.param(2), binding.param(3), grads,
+                    pass.training() ? pass.batchSums() : null, pass.batchCount());
+        }
     }
 }

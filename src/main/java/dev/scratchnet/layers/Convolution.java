@@ -2,6 +2,7 @@ package dev.scratchnet.layers;
 
 import dev.scratchnet.math.Im2col;
 import dev.scratchnet.math.Matrix;
+import java.util.List;
 
 /**
  * The Convolution layer (§7.4.3, {@code common/layers.py}), batched through im2col: {@code x: N × (C·H·W)} →
@@ -98,5 +99,43 @@ public final class Convolution implements Layer {
         }
         Matrix.gemm(true, false, 1, rows, col, 1, dW);
         return rows;
+    }
+
+    /**
+     * Convolution in a layer list ({@code conv:30:5x5}): {@code filters} filters of {@code height × width} with
+     * {@code stride} and {@code pad}; weights {@code W} of {@code filters × C × height × width} (the book's layout),
+     * biases {@code b} of {@code filters}.
+     */
+    public record Spec(int filters, int height, int width, int stride, int pad) implements LayerSpec {
+        static final String FORM = "conv:<filters>:<height>x<width>[:s<stride>][:p<pad>]";
+
+        public Spec {
+            if (filters < 1 || height < 1 || width < 1 || stride < 1 || pad < 0) {
+                throw new IllegalArgumentException("conv needs positive filters, size and stride and a padding ≥ 0");
+            }
+        }
+
+        @Override
+        public String text() {
+            return "conv:" + filters + ":" + height + "x" + width + LayerSpecParser.strideAndPadText(stride, 1, pad);
+        }
+
+        @Override
+        public Shape output(Shape input) {
+            Im2col w = input.windows(height, width, stride, pad, "conv");
+            return new Shape(filters, w.outHeight(), w.outWidth());
+        }
+
+        @Override
+        public List<Parameter> parameters(Shape input) {
+            return List.of(new Parameter("W", new int[] {filters, input.channels(), height, width}, Role.WEIGHT),
+                    new Parameter("b", new int[] {filters}, Role.BIAS));
+        }
+
+        @Override
+        public Layer newLayer(Shape input, Binding binding) {
+            return new Convolution(binding.param(0), binding.param(1), binding.grad(0), binding.grad(1),
+                    input.windows(height, width, stride, pad, "conv"));
+        }
     }
 }

@@ -64,4 +64,40 @@ public final class Dropout implements Layer {
         }
         return dx;
     }
+
+    /**
+     * Dropout with the given ratio in a layer list ({@code dropout:0.5}); a training pass keys each row's mask by
+     * the run's seed, the step, the layer's index and the example's position.
+     */
+    public record Spec(double ratio) implements LayerSpec {
+        public Spec {
+            if (!(ratio >= 0 && ratio < 1)) {
+                throw new IllegalArgumentException("dropout's ratio must be in [0, 1)");
+            }
+        }
+
+        @Override
+        public String text() {
+            return "dropout:" + ratio;
+        }
+
+        @Override
+        public Shape output(Shape input) {
+            return input;
+        }
+
+        @Override
+        public Layer newLayer(Shape input, Binding binding) {
+            Pass pass = binding.pass();
+            if (!pass.training()) {
+                return new Dropout(ratio, null);
+            }
+            long[] keys = new long[pass.positions().length];
+            long layerKey = SplitMix.key(SplitMix.key(pass.seed() ^ 0x44524F50L, pass.step()), binding.index());
+            for (int r = 0; r < keys.length; r++) {
+                keys[r] = SplitMix.key(layerKey, pass.positions()[r]);
+            }
+            return new Dropout(ratio, keys);
+        }
+    }
 }

@@ -70,4 +70,34 @@ public final class Pooling implements Layer {
         }
         return im2col.col2im(dcol, batch);
     }
+
+    /**
+     * Max pooling in a layer list ({@code pool:2x2}) over {@code height × width} windows with {@code stride} (default:
+     * the height).
+     */
+    public record Spec(int height, int width, int stride, int pad) implements LayerSpec {
+        static final String FORM = "pool:<height>x<width>[:s<stride>][:p<pad>]";
+
+        public Spec {
+            if (height < 1 || width < 1 || stride < 1 || pad < 0) {
+                throw new IllegalArgumentException("pool needs positive size and stride and a padding ≥ 0");
+            }
+        }
+
+        @Override
+        public String text() {
+            return "pool:" + height + "x" + width + LayerSpecParser.strideAndPadText(stride, height, pad);
+        }
+
+        @Override
+        public Shape output(Shape input) {
+            Im2col w = input.windows(height, width, stride, pad, "pool");
+            return new Shape(input.channels(), w.outHeight(), w.outWidth());
+        }
+
+        @Override
+        public Layer newLayer(Shape input, Binding binding) {
+            return new Pooling(input.windows(height, width, stride, pad, "pool"));
+        }
+    }
 }

@@ -20,4 +20,22 @@ public final class Relu implements Layer {
     public Matrix backward(Matrix dout) {
         return dout.whereAboveZero(out); // dx = dout; dx[x <= 0] = 0
     }
+
+    /** ReLU in a layer list ({@code relu}). */
+    public record Spec() implements LayerSpec {
+        @Override
+        public String text() {
+            return "relu";
+        }
+
+        @Override
+        public Shape output(Shape input) {
+            return input;
+        }
+
+        @Override
+        public Layer newLayer(Shape input, Binding binding) {
+            return new Relu();
+        }
+    }
 }

@@ -24,4 +24,22 @@ public final class Sigmoid implements Layer {
         }
         return dx;
     }
+
+    /** Sigmoid in a layer list ({@code sigmoid}). */
+    public record Spec() implements LayerSpec {
+        @Override
+        public String text() {
+            return "sigmoid";
+        }
+
+        @Override
+        public Shape output(Shape input) {
+            return input;
+        }
+
+        @Override
+        public Layer newLayer(Shape input, Binding binding) {
+            return new Sigmoid();
+        }
+    }
 }

@@ -2,7 +2,7 @@ package dev.scratchnet.ml;
 
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.config.Setting;
-import dev.scratchnet.settings.Settings;
+import dev.scratchnet.registry.Settings;
 import java.util.Comparator;
 import java.util.List;
 

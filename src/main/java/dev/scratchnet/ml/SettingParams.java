@@ -3,7 +3,7 @@ package dev.scratchnet.ml;
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.config.Setting;
-import dev.scratchnet.settings.Settings;
+import dev.scratchnet.registry.Settings;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

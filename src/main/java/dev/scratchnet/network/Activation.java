@@ -1,6 +1,9 @@
 package dev.scratchnet.network;
 
 import dev.scratchnet.config.Choice;
+import dev.scratchnet.layers.LayerSpec;
+import dev.scratchnet.layers.Relu;
+import dev.scratchnet.layers.Sigmoid;
 import java.util.Locale;
 
 /** The hidden-layer activation of a fully connected network: ReLU (§5.5.1) or Sigmoid (§5.5.2). */
@@ -10,15 +13,15 @@ public enum Activation implements Choice {
 
     /** The layer of this kind in a layer list. */
     public LayerSpec spec() {
-        return this == RELU ? new LayerSpec.ReluSpec() : new LayerSpec.SigmoidSpec();
+        return this == RELU ? new Relu.Spec() : new Sigmoid.Spec();
     }
 
     /** The activation {@code layer} is, or null when it is not one. */
     static Activation of(LayerSpec layer) {
-        if (layer instanceof LayerSpec.ReluSpec) {
+        if (layer instanceof Relu.Spec) {
             return RELU;
         }
-        return layer instanceof LayerSpec.SigmoidSpec ? SIGMOID : null;
+        return layer instanceof Sigmoid.Spec ? SIGMOID : null;
     }
 
     /** The name used in settings and descriptions: {@code relu} or {@code sigmoid}. */

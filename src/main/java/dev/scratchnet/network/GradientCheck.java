@@ -1,5 +1,6 @@
 package dev.scratchnet.network;
 
+import dev.scratchnet.layers.Pass;
 import dev.scratchnet.math.Matrix;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,7 +1,9 @@
 package dev.scratchnet.network;
 
 import dev.scratchnet.layers.Layer;
+import dev.scratchnet.layers.LayerSpec;
 import dev.scratchnet.layers.LossLayer;
+import dev.scratchnet.layers.Pass;
 import dev.scratchnet.math.Matrix;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,6 +5,8 @@ import static dev.scratchnet.config.Setting.Group.NETWORK;
 import dev.scratchnet.ScratchnetException;
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.config.Setting;
+import dev.scratchnet.layers.LayerSpec;
+import dev.scratchnet.layers.Shape;
 import dev.scratchnet.layers.Standardization;
 import java.util.List;
 

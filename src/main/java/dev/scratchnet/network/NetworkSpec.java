@@ -1,8 +1,13 @@
 package dev.scratchnet.network;
 
+import dev.scratchnet.layers.Affine;
+import dev.scratchnet.layers.BatchNormalization;
+import dev.scratchnet.layers.Convolution;
+import dev.scratchnet.layers.Dropout;
+import dev.scratchnet.layers.LayerSpec;
+import dev.scratchnet.layers.LayerSpec.Parameter;
+import dev.scratchnet.layers.Shape;
 import dev.scratchnet.layers.Standardization;
-import dev.scratchnet.network.LayerSpec.AffineSpec;
-import dev.scratchnet.network.LayerSpec.Parameter;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,7 +60,7 @@ public final class NetworkSpec implements Serializable {
         if (task == Task.REGRESSION && outputs != 1) {
             throw new IllegalArgumentException("a regression has 1 output, got " + outputs);
         }
-        if (layers.isEmpty() || !(layers.get(layers.size() - 1) instanceof AffineSpec last)) {
+        if (layers.isEmpty() || !(layers.get(layers.size() - 1) instanceof Affine.Spec last)) {
             throw new IllegalArgumentException("the last layer must be the output layer, affine (got "
                     + (layers.isEmpty() ? "no layers" : layers.get(layers.size() - 1).text()) + ")");
         }
@@ -64,9 +69,9 @@ public final class NetworkSpec implements Serializable {
                     + (task == Task.CLASSIFICATION ? " outputs, one per class" : " output") + " (or write affine)");
         }
         List<LayerSpec> list = new ArrayList<>(layers);
-        list.set(list.size() - 1, new AffineSpec(outputs));
+        list.set(list.size() - 1, new Affine.Spec(outputs));
         for (int i = 0; i < list.size() - 1; i++) {
-            if (list.get(i) instanceof AffineSpec a && a.outputs() == 0) {
+            if (list.get(i) instanceof Affine.Spec a && a.outputs() == 0) {
                 throw new IllegalArgumentException("layer " + (i + 1) + " (affine): only the output layer may omit its size");
             }
         }
@@ -89,13 +94,13 @@ public final class NetworkSpec implements Serializable {
             if (h < 1) {
                 throw new IllegalArgumentException("hidden layer sizes must be positive: " + hidden);
             }
-            layers.add(new AffineSpec(h));
+            layers.add(new Affine.Spec(h));
             layers.add(activation.spec());
             if (dropout > 0) {
-                layers.add(new LayerSpec.DropoutSpec(dropout));
+                layers.add(new Dropout.Spec(dropout));
             }
         }
-        layers.add(new AffineSpec(0));
+        layers.add(new Affine.Spec(0));
         return layers;
     }
 
@@ -133,7 +138,7 @@ public final class NetworkSpec implements Serializable {
 
     /** The outputs of the last layer: the number of classes, or 1 for a regression. */
     public int outputs() {
-        return ((AffineSpec) layers.get(layers.size() - 1)).outputs();
+        return ((Affine.Spec) layers.get(layers.size() - 1)).outputs();
     }
 
     /** The number of classes of a classifier (its outputs). */
@@ -186,7 +191,7 @@ public final class NetworkSpec implements Serializable {
         List<Integer> sizes = new ArrayList<>();
         sizes.add(inputSize());
         for (LayerSpec l : layers) {
-            if (l instanceof AffineSpec a) {
+            if (l instanceof Affine.Spec a) {
                 sizes.add(a.outputs());
             }
         }
@@ -203,12 +208,12 @@ public final class NetworkSpec implements Serializable {
         int i = 0;
         while (i < last) {
             Activation a = i + 1 < last ? Activation.of(layers.get(i + 1)) : null;
-            if (!(layers.get(i) instanceof AffineSpec) || a == null || (found != null && a != found)) {
+            if (!(layers.get(i) instanceof Affine.Spec) || a == null || (found != null && a != found)) {
                 return null;
             }
             found = a;
             i += 2;
-            if (i < last && layers.get(i) instanceof LayerSpec.DropoutSpec) {
+            if (i < last && layers.get(i) instanceof Dropout.Spec) {
                 i++;
             }
         }
@@ -226,7 +231,7 @@ public final class NetworkSpec implements Serializable {
             for (ParameterBlock b : blocksOf(i)) {
                 if (b.role() == LayerSpec.Role.WEIGHT) {
                     Shape out = layers.get(i).output(inputOf(i));
-                    long uses = layers.get(i) instanceof LayerSpec.ConvSpec ? (long) out.height() * out.width() : 1;
+                    long uses = layers.get(i) instanceof Convolution.Spec ? (long) out.height() * out.width() : 1;
                     flops += 2L * b.size() * uses * (first ? 2 : 3); // forward, dW, and dX except for the first layer
                     first = false;
                 }
@@ -243,7 +248,7 @@ public final class NetworkSpec implements Serializable {
     public String describe() {
         String text;
         Activation a = mlpActivation();
-        boolean plain = a != null && layers.stream().noneMatch(l -> l instanceof LayerSpec.DropoutSpec);
+        boolean plain = a != null && layers.stream().noneMatch(l -> l instanceof Dropout.Spec);
         if (plain) {
             text = Arrays.stream(layerSizes()).mapToObj(String::valueOf).collect(Collectors.joining("-")) + " " + a.id();
         } else {
@@ -298,7 +303,7 @@ public final class NetworkSpec implements Serializable {
                 List<Parameter> params = layer.parameters(shape);
                 List<ParameterBlock> mine = new ArrayList<>();
                 int number = 0;
-                if (layer instanceof LayerSpec.BatchNormSpec) {
+                if (layer instanceof BatchNormalization.Spec) {
                     number = ++normalized;
                 } else if (!params.isEmpty()) {
                     number = ++weighted;
@@ -316,8 +321,10 @@ public final class NetworkSpec implements Serializable {
                 blocksOf.add(List.copyOf(mine));
                 shape = out;
             } catch (IllegalArgumentException | ArithmeticException e) {
+                String where = e instanceof Shape.NotAnImage
+                        ? " (" + NetworkSettings.INPUT_SHAPE.key() + ", e.g. 1x28x28)" : ""; // the setting that gives it
                 throw new IllegalArgumentException("layer " + (i + 1) + " (" + layer.text() + ") on input " + shape + ": "
-                        + e.getMessage());
+                        + e.getMessage() + where);
             }
         }
         return new Resolved(inputs, List.copyOf(blocks), List.copyOf(blocksOf), (int) offset);

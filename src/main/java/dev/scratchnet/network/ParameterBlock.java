@@ -1,5 +1,6 @@
 package dev.scratchnet.network;
 
+import dev.scratchnet.layers.LayerSpec;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Objects;

@@ -1,5 +1,7 @@
 package dev.scratchnet.network;
 
+import dev.scratchnet.layers.LayerSpec;
+
 /**
  * L2 weight decay (§6.4.2): the loss gains {@code ½ λ Σ W²} over every weight (not the biases), and each weight's
  * gradient {@code λ W}. Added once per step to the mean gradient, never per example or per partition.

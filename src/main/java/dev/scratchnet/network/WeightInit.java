@@ -1,5 +1,8 @@
 package dev.scratchnet.network;
 
+import dev.scratchnet.layers.LayerSpec;
+import dev.scratchnet.layers.Relu;
+import dev.scratchnet.layers.Sigmoid;
 import java.util.Locale;
 import java.util.Random;
 
@@ -66,8 +69,8 @@ public record WeightInit(Kind kind, double std) {
         if (kind != Kind.AUTO) {
             return this;
         }
-        boolean sigmoid = spec.layers().stream().anyMatch(l -> l instanceof LayerSpec.SigmoidSpec);
-        boolean relu = spec.layers().stream().anyMatch(l -> l instanceof LayerSpec.ReluSpec);
+        boolean sigmoid = spec.layers().stream().anyMatch(l -> l instanceof Sigmoid.Spec);
+        boolean relu = spec.layers().stream().anyMatch(l -> l instanceof Relu.Spec);
         return sigmoid && !relu ? xavier() : he();
     }
 

@@ -3,11 +3,17 @@ package dev.scratchnet.onnx;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.scratchnet.ScratchnetException;
+import dev.scratchnet.layers.Affine;
 import dev.scratchnet.layers.BatchNormalization;
-import dev.scratchnet.network.LayerSpec;
+import dev.scratchnet.layers.Convolution;
+import dev.scratchnet.layers.Dropout;
+import dev.scratchnet.layers.LayerSpec;
+import dev.scratchnet.layers.Pooling;
+import dev.scratchnet.layers.Relu;
+import dev.scratchnet.layers.Shape;
+import dev.scratchnet.layers.Sigmoid;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.network.ParameterBlock;
-import dev.scratchnet.network.Shape;
 import dev.scratchnet.network.Task;
 import dev.scratchnet.onnx.proto.OnnxMl.AttributeProto;
 import dev.scratchnet.onnx.proto.OnnxMl.GraphProto;
@@ -64,7 +70,7 @@ public final class OnnxModel {
 
     /** Whether the network takes images ({@code [N, C, H, W]}): it has convolution or pooling. */
     public static boolean takesImages(NetworkSpec spec) {
-        return spec.layers().stream().anyMatch(l -> l instanceof LayerSpec.ConvSpec || l instanceof LayerSpec.PoolSpec);
+        return spec.layers().stream().anyMatch(l -> l instanceof Convolution.Spec || l instanceof Pooling.Spec);
     }
 
     /** The input's shape without the batch: {@code [C, H, W]} or {@code [D]}. */
@@ -110,33 +116,29 @@ public final class OnnxModel {
             LayerSpec layer = layers.get(i);
             Shape in = spec.inputOf(i);
             List<String> p = spec.blocksOf(i).stream().map(ParameterBlock::name).toList();
-            if (layer instanceof LayerSpec.AffineSpec) {
+            if (rank == 2 && (layer instanceof Convolution.Spec || layer instanceof Pooling.Spec)) {
+                x = g.reshape(x, in); // windows slide over images
+                rank = 4;
+            }
+            if (layer instanceof Affine.Spec) {
                 if (rank == 4) {
                     x = g.node("Flatten", List.of(x), null, List.of(g.intAttr("axis", 1)));
                     rank = 2;
                 }
                 x = g.node("Gemm", List.of(x, p.get(0), p.get(1)), null, List.of());
-            } else if (layer instanceof LayerSpec.ReluSpec) {
+            } else if (layer instanceof Relu.Spec) {
                 x = g.node("Relu", List.of(x), null, List.of());
-            } else if (layer instanceof LayerSpec.SigmoidSpec) {
+            } else if (layer instanceof Sigmoid.Spec) {
                 x = g.node("Sigmoid", List.of(x), null, List.of());
-            } else if (layer instanceof LayerSpec.DropoutSpec d) {
+            } else if (layer instanceof Dropout.Spec d) {
                 if (d.ratio() > 0) {
                     x = g.node("Mul", List.of(x, g.scalar("dropout" + (i + 1) + "_keep", 1.0 - d.ratio())), null, List.of());
                 }
-            } else if (layer instanceof LayerSpec.ConvSpec c) {
-                if (rank == 2) {
-                    x = g.reshape(x, in);
-                    rank = 4;
-                }
+            } else if (layer instanceof Convolution.Spec c) {
                 x = g.node("Conv", List.of(x, p.get(0), p.get(1)), null, List.of(
                         g.intsAttr("kernel_shape", c.height(), c.width()), g.intsAttr("strides", c.stride(), c.stride()),
                         g.intsAttr("pads", c.pad(), c.pad(), c.pad(), c.pad())));
-            } else if (layer instanceof LayerSpec.PoolSpec pool) {
-                if (rank == 2) {
-                    x = g.reshape(x, in);
-                    rank = 4;
-                }
+            } else if (layer instanceof Pooling.Spec pool) {
                 if (pool.pad() > 0) {
                     long q = pool.pad();
                     x = g.node("Pad", List.of(x, g.longs("pool" + (i + 1) + "_pads", 0, 0, q, q, 0, 0, q, q)), null,
@@ -144,7 +146,7 @@ public final class OnnxModel {
                 }
                 x = g.node("MaxPool", List.of(x), null, List.of(g.intsAttr("kernel_shape", pool.height(), pool.width()),
                         g.intsAttr("strides", pool.stride(), pool.stride())));
-            } else if (layer instanceof LayerSpec.BatchNormSpec) {
+            } else if (layer instanceof BatchNormalization.Spec) {
                 boolean image = rank == 4;
                 if (image) {
                     x = g.node("Flatten", List.of(x), null, List.of(g.intAttr("axis", 1)));

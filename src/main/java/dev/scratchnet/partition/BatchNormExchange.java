@@ -1,7 +1,7 @@
 package dev.scratchnet.partition;
 
+import dev.scratchnet.layers.BatchNormalization;
 import dev.scratchnet.layers.BatchSums;
-import dev.scratchnet.network.LayerSpec;
 import dev.scratchnet.network.NetworkSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +25,7 @@ public final class BatchNormExchange {
         List<Integer> forward = new ArrayList<>();
         List<Integer> backward = new ArrayList<>();
         for (int i = 0; i < spec.layers().size(); i++) {
-            if (spec.layers().get(i) instanceof LayerSpec.BatchNormSpec) {
+            if (spec.layers().get(i) instanceof BatchNormalization.Spec) {
                 int values = 2 * spec.inputOf(i).size();
                 forward.add(values);
                 if (i > 0) {
@@ -39,7 +39,7 @@ public final class BatchNormExchange {
 
     /** Whether {@code spec} has batch normalization (a step exchanges sums). */
     public static boolean needed(NetworkSpec spec) {
-        return spec.layers().stream().anyMatch(l -> l instanceof LayerSpec.BatchNormSpec);
+        return spec.layers().stream().anyMatch(l -> l instanceof BatchNormalization.Spec);
     }
 
     /** The exchanges of a share with no rows in the step: zeros, in order, so that every other share's calls meet. */

@@ -1,9 +1,9 @@
 package dev.scratchnet.partition;
 
 import dev.scratchnet.layers.BatchSums;
+import dev.scratchnet.layers.Pass;
 import dev.scratchnet.math.Matrix;
 import dev.scratchnet.network.Network;
-import dev.scratchnet.network.Pass;
 import dev.scratchnet.network.WeightDecay;
 
 /**

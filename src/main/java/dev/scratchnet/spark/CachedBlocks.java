@@ -5,7 +5,7 @@ import dev.scratchnet.data.ImageSet;
 import dev.scratchnet.data.Labels;
 import dev.scratchnet.layers.Standardization;
 import dev.scratchnet.partition.ExampleBlock;
-import dev.scratchnet.settings.EngineSettings;
+import dev.scratchnet.registry.EngineSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

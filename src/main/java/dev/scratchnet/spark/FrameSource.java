@@ -6,7 +6,7 @@ import dev.scratchnet.data.Labels;
 import dev.scratchnet.data.Values;
 import dev.scratchnet.partition.ExampleBlock;
 import dev.scratchnet.partition.ExampleBlockBuilder;
-import dev.scratchnet.settings.EngineSettings;
+import dev.scratchnet.registry.EngineSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

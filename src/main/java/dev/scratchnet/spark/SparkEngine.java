@@ -17,7 +17,7 @@ import dev.scratchnet.partition.PartitionStep;
 import dev.scratchnet.partition.Step;
 import dev.scratchnet.partition.SumTree;
 import dev.scratchnet.partition.ValidationSplit;
-import dev.scratchnet.settings.EngineSettings;
+import dev.scratchnet.registry.EngineSettings;
 import dev.scratchnet.training.EpochResult;
 import dev.scratchnet.training.EpochRunner;
 import dev.scratchnet.training.EpochTask;

@@ -298,7 +298,7 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
                         + "while the others waited (%s): a task that hangs, or an executor that stopped answering",
                 parts - arrived == 1 ? "" : "s", missing, round, describe(attempt),
                 java.math.BigDecimal.valueOf(timeoutSeconds).stripTrailingZeros().toPlainString(),
-                dev.scratchnet.settings.EngineSettings.SYNC_TIMEOUT.key());
+                dev.scratchnet.registry.EngineSettings.SYNC_TIMEOUT.key());
         reset();
         onTimeout.run();
     }

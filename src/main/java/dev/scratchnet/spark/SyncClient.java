@@ -40,7 +40,7 @@ final class SyncClient implements StepExchange {
         // The driver's watchdog ends a round that hangs; this bound only keeps a lost answer from waiting forever.
         long seconds = timeoutSeconds > 0 ? (long) Math.ceil(timeoutSeconds) + 60 : 365L * 24 * 3600;
         this.timeout = new RpcTimeout(FiniteDuration.apply(seconds, TimeUnit.SECONDS),
-                dev.scratchnet.settings.EngineSettings.SYNC_TIMEOUT.key());
+                dev.scratchnet.registry.EngineSettings.SYNC_TIMEOUT.key());
         this.task = TaskContext.get();
         this.partition = partition;
         this.executor = env.executorId();

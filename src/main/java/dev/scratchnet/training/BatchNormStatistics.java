@@ -1,7 +1,7 @@
 package dev.scratchnet.training;
 
 import dev.scratchnet.ScratchnetException;
-import dev.scratchnet.network.LayerSpec;
+import dev.scratchnet.layers.BatchNormalization;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.network.ParameterBlock;
 import dev.scratchnet.optim.Optimizer;
@@ -28,9 +28,9 @@ public final class BatchNormStatistics {
         List<Object[]> moved = null;
         double n = sum.count();
         double[] raw = sum.grad();
-        double m = LayerSpec.BatchNormSpec.MOMENTUM;
+        double m = BatchNormalization.Spec.MOMENTUM;
         for (int i = 0; i < spec.layers().size(); i++) {
-            if (!(spec.layers().get(i) instanceof LayerSpec.BatchNormSpec)) {
+            if (!(spec.layers().get(i) instanceof BatchNormalization.Spec)) {
                 continue;
             }
             List<ParameterBlock> blocks = spec.blocksOf(i);

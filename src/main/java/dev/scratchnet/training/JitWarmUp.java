@@ -1,11 +1,11 @@
 package dev.scratchnet.training;
 
 import dev.scratchnet.config.Configuration;
+import dev.scratchnet.layers.Shape;
 import dev.scratchnet.math.Matrix;
 import dev.scratchnet.math.Precision;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
-import dev.scratchnet.network.Shape;
 import dev.scratchnet.network.WeightDecay;
 import dev.scratchnet.optim.Optimizer;
 import dev.scratchnet.partition.ExampleBlock;

@@ -45,7 +45,7 @@ public final class ConfSweep {
                     String[] p = kv.split("=", 2);
                     m.put("spark.scratchnet." + p[0], p[1]);
                 }
-                var config = dev.scratchnet.settings.Settings.parse(m);
+                var config = dev.scratchnet.registry.Settings.parse(m);
                 NetworkSpec spec = NetworkSettings.spec(config, 784, 10);
                 LocalEngine engine = LocalEngine.of(spec, data.train(), data.test(), config);
                 PrintStream quiet = new PrintStream(new ByteArrayOutputStream());

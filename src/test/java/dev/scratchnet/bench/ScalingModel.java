@@ -39,7 +39,7 @@ final class ScalingModel {
     public static void main(String[] args) throws IOException {
         Map<String, Object> json = Benchmark.cast(dev.scratchnet.report.Json.mapper().readValue(Path.of(args[0]).toFile(),
                 Map.class));
-        Configuration config = dev.scratchnet.settings.Settings.parse(Benchmark.readConf(Path.of(args[1])));
+        Configuration config = dev.scratchnet.registry.Settings.parse(Benchmark.readConf(Path.of(args[1])));
         Map<String, Object> m = fit(Benchmark.cast(json.get("scale_out")), Benchmark.cast(json.get("step_cost")), config,
                 Path.of(args[2]));
         m.forEach((k, v) -> System.out.println(k + " = " + v));

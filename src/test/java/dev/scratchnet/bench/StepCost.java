@@ -10,7 +10,7 @@ import dev.scratchnet.partition.BlockEvaluation;
 import dev.scratchnet.partition.GradientSum;
 import dev.scratchnet.partition.Parameters;
 import dev.scratchnet.partition.ValidationSplit;
-import dev.scratchnet.settings.EngineSettings;
+import dev.scratchnet.registry.EngineSettings;
 import dev.scratchnet.spark.SparkEngine;
 import dev.scratchnet.training.EpochTask;
 import dev.scratchnet.training.GradientEngine;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.scratchnet.registry.Settings;
 import dev.scratchnet.report.MetricsCsv;
-import dev.scratchnet.settings.Settings;
 import dev.scratchnet.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.scratchnet.layers.LayerSpec;
+import dev.scratchnet.layers.Shape;
 import dev.scratchnet.math.Matrix;
 import java.util.List;
 import java.util.Map;

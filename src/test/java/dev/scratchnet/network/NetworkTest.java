@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.scratchnet.layers.LayerSpec;
+import dev.scratchnet.layers.Pass;
+import dev.scratchnet.layers.Shape;
 import dev.scratchnet.math.Matrix;
 import dev.scratchnet.math.Precision;
 import java.util.List;

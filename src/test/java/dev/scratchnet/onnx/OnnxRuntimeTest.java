@@ -8,11 +8,11 @@ import static dev.scratchnet.testing.OnnxRuntime.pixels;
 import static dev.scratchnet.testing.OnnxRuntime.run;
 
 
+import dev.scratchnet.layers.LayerSpec;
+import dev.scratchnet.layers.Shape;
 import dev.scratchnet.layers.Standardization;
-import dev.scratchnet.network.LayerSpec;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.network.ParameterBlock;
-import dev.scratchnet.network.Shape;
 import dev.scratchnet.network.Task;
 import dev.scratchnet.network.WeightInit;
 import dev.scratchnet.run.ModelFile;

@@ -3,9 +3,9 @@ package dev.scratchnet.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.scratchnet.network.LayerSpec;
+import dev.scratchnet.layers.LayerSpec;
+import dev.scratchnet.layers.Shape;
 import dev.scratchnet.network.NetworkSpec;
-import dev.scratchnet.network.Shape;
 import dev.scratchnet.network.Task;
 import dev.scratchnet.network.WeightInit;
 import java.nio.file.Path;

@@ -1,15 +1,15 @@
 package dev.scratchnet.spark;
 
-import dev.scratchnet.settings.EngineSettings;
-import dev.scratchnet.settings.Settings;
+import dev.scratchnet.registry.EngineSettings;
+import dev.scratchnet.registry.Settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.data.Mnist;
+import dev.scratchnet.layers.Shape;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
-import dev.scratchnet.network.Shape;
 import dev.scratchnet.testing.SparkTestContext;
 import dev.scratchnet.testing.TestData;
 import dev.scratchnet.training.GradientEngine;

@@ -1,7 +1,7 @@
 package dev.scratchnet.spark;
 
-import dev.scratchnet.settings.EngineSettings;
-import dev.scratchnet.settings.Settings;
+import dev.scratchnet.registry.EngineSettings;
+import dev.scratchnet.registry.Settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scratchnet.ScratchnetException;
+import dev.scratchnet.layers.LayerSpec;
+import dev.scratchnet.layers.Shape;
 import dev.scratchnet.math.Matrix;
-import dev.scratchnet.network.LayerSpec;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.network.ParameterBlock;
-import dev.scratchnet.network.Shape;
 import dev.scratchnet.network.Task;
 import dev.scratchnet.network.WeightDecay;
 import dev.scratchnet.network.WeightInit;
@@ -38,7 +38,7 @@ class BatchNormStatisticsTest {
         double[] t = {0, 1, 1, 0};
         Matrix grads = Matrix.zeros(1, SPEC.parameterCount());
         double loss = new dev.scratchnet.network.Network(SPEC, Matrix.of(1, params.length, params.clone()),
-                WeightDecay.NONE).accumulateGradient(x, t, null, dev.scratchnet.network.Pass.training(0, 4), grads);
+                WeightDecay.NONE).accumulateGradient(x, t, null, dev.scratchnet.layers.Pass.training(0, 4), grads);
         double[] before = params.clone();
         Optimizer sgd = Optimizer.Kind.ADAM.create(0.1, 0.9, params.length);
         new StepUpdate(SPEC, new WeightDecay(0.5), "0.1").apply(GradientSum.of(grads.toDoubles(), loss, 4), params, sgd,

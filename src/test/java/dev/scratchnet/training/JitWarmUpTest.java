@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scratchnet.config.Configuration;
-import dev.scratchnet.settings.Settings;
+import dev.scratchnet.registry.Settings;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,4 @@
-package dev.scratchnet.network;
-
-import dev.scratchnet.layers.BatchSums;
+package dev.scratchnet.layers;
 
 /**
  * What a forward pass needs besides its inputs: whether it trains (dropout drops, batch statistics are used) and,

@@ -1,4 +1,4 @@
-package dev.scratchnet.settings;
+package dev.scratchnet.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,6 @@
-package dev.scratchnet.network;
+package dev.scratchnet.layers;
 
+import dev.scratchnet.math.Im2col;
 import java.io.Serializable;
 
 /**
@@ -50,6 +51,37 @@ public record Shape(int channels, int height, int width) implements Serializable
             };
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not C x H x W (e.g. 1x28x28) or a size");
+        }
+    }
+
+    /**
+     * The windows of {@code fh × fw} with {@code stride} and {@code pad} that {@code layer} ({@code conv},
+     * {@code pool}) slides over examples of this shape.
+     *
+     * @throws NotAnImage when this is a flat vector of more than one value and the windows are more than one
+     *     row high
+     * @throws IllegalArgumentException when the windows do not fit
+     */
+    Im2col windows(int fh, int fw, int stride, int pad, String layer) {
+        if (isFlat() && width > 1 && fh > 1) {
+            throw new NotAnImage(layer, size());
+        }
+        if (height + 2 * pad < fh || width + 2 * pad < fw) {
+            throw new IllegalArgumentException(fh + "x" + fw + " windows do not fit its " + height + "x" + width
+                    + " images" + (pad == 0 ? "" : " padded by " + pad));
+        }
+        return new Im2col(channels, height, width, fh, fw, stride, pad);
+    }
+
+    /**
+     * A layer that slides windows over images was given a flat vector. The message says what to give; the network,
+     * which knows where the input's shape is set, adds that.
+     */
+    public static final class NotAnImage extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        NotAnImage(String layer, int size) {
+            super(layer + " needs an image, got a flat vector of " + size + " values: give its shape C x H x W");
         }
     }
 

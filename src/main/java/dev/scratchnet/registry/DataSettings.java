@@ -1,4 +1,4 @@
-package dev.scratchnet.settings;
+package dev.scratchnet.registry;
 
 import static dev.scratchnet.config.Setting.Group.DATA;
 

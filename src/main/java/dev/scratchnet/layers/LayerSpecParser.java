@@ -1,10 +1,13 @@
-package dev.scratchnet.network;
+package dev.scratchnet.layers;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The text form of layers ({@link LayerSpec#text}) read back: one layer, or a comma list of them. */
+/**
+ * The text form of layers ({@link LayerSpec#text}) read back: one layer, or a comma list of them. The one parser over
+ * every layer's {@code Spec}; it also writes the optional stride and padding that both windowed layers end in.
+ */
 final class LayerSpecParser {
     private LayerSpecParser() {}
 
@@ -23,45 +26,45 @@ final class LayerSpecParser {
                     if (p.length > 2) {
                         throw new IllegalArgumentException("affine takes one size: affine:<outputs>");
                     }
-                    yield new LayerSpec.AffineSpec(p.length == 1 ? 0 : positive(p[1], "affine's outputs"));
+                    yield new Affine.Spec(p.length == 1 ? 0 : positive(p[1], "affine's outputs"));
                 }
                 case "relu", "sigmoid" -> {
                     if (p.length != 1) {
                         throw new IllegalArgumentException(p[0] + " takes no arguments");
                     }
-                    yield p[0].equals("relu") ? new LayerSpec.ReluSpec() : new LayerSpec.SigmoidSpec();
+                    yield p[0].equals("relu") ? new Relu.Spec() : new Sigmoid.Spec();
                 }
                 case "dropout" -> {
                     if (p.length != 2) {
                         throw new IllegalArgumentException("dropout needs a ratio: dropout:<ratio in [0, 1)>");
                     }
-                    yield new LayerSpec.DropoutSpec(Double.parseDouble(p[1]));
+                    yield new Dropout.Spec(Double.parseDouble(p[1]));
                 }
                 case "conv" -> {
                     if (p.length < 3) {
-                        throw new IllegalArgumentException("conv needs filters and a size: " + LayerSpec.ConvSpec.FORM);
+                        throw new IllegalArgumentException("conv needs filters and a size: " + Convolution.Spec.FORM);
                     }
                     int[] size = size(p[2], "conv");
-                    int[] sp = strideAndPad(p, 3, 1, LayerSpec.ConvSpec.FORM);
-                    yield new LayerSpec.ConvSpec(positive(p[1], "conv's filters"), size[0], size[1], sp[0], sp[1]);
+                    int[] sp = strideAndPad(p, 3, 1, Convolution.Spec.FORM);
+                    yield new Convolution.Spec(positive(p[1], "conv's filters"), size[0], size[1], sp[0], sp[1]);
                 }
                 case "pool" -> {
                     if (p.length < 2) {
-                        throw new IllegalArgumentException("pool needs a size: " + LayerSpec.PoolSpec.FORM);
+                        throw new IllegalArgumentException("pool needs a size: " + Pooling.Spec.FORM);
                     }
                     int[] size = size(p[1], "pool");
-                    int[] sp = strideAndPad(p, 2, size[0], LayerSpec.PoolSpec.FORM);
-                    yield new LayerSpec.PoolSpec(size[0], size[1], sp[0], sp[1]);
+                    int[] sp = strideAndPad(p, 2, size[0], Pooling.Spec.FORM);
+                    yield new Pooling.Spec(size[0], size[1], sp[0], sp[1]);
                 }
                 case "batchnorm" -> {
                     if (p.length != 1) {
                         throw new IllegalArgumentException("batchnorm takes no arguments");
                     }
-                    yield new LayerSpec.BatchNormSpec();
+                    yield new BatchNormalization.Spec();
                 }
                 default -> throw new IllegalArgumentException("unknown layer '" + p[0]
-                        + "' (known: affine[:<outputs>], relu, sigmoid, dropout:<ratio>, " + LayerSpec.ConvSpec.FORM + ", "
-                        + LayerSpec.PoolSpec.FORM + ", batchnorm)");
+                        + "' (known: affine[:<outputs>], relu, sigmoid, dropout:<ratio>, " + Convolution.Spec.FORM + ", "
+                        + Pooling.Spec.FORM + ", batchnorm)");
             };
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a number in '" + text.trim() + "'");
@@ -114,6 +117,11 @@ final class LayerSpecParser {
             }
         }
         return new int[] {stride, pad};
+    }
+
+    /** The optional {@code :s<stride>} and {@code :p<pad>} items {@link #strideAndPad} reads, defaults left out. */
+    static String strideAndPadText(int stride, int defaultStride, int pad) {
+        return (stride == defaultStride ? "" : ":s" + stride) + (pad == 0 ? "" : ":p" + pad);
     }
 
     private static int positive(String text, String what) {

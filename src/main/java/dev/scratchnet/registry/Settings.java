@@ -1,4 +1,4 @@
-package dev.scratchnet.settings;
+package dev.scratchnet.registry;
 
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.config.Setting;
