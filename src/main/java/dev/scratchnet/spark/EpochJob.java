@@ -44,7 +44,8 @@ final class EpochJob {
      * after that step.
      */
     EpochResult run(EpochTask task, double[] params, Optimizer optimizer, StepWatcher watcher) {
-        sc.setJobDescription("train: from epoch " + (task.start().epoch() + 1) + " step " + (task.start().stepInEpoch() + 1));
+        var from = task.span().from().next();
+        sc.setJobDescription("train: from epoch " + (from.epoch() + 1) + " step " + (from.stepInEpoch() + 1));
         int parts = train.partitions();
         Broadcast<double[]> start = sc.broadcast(params);
         Broadcast<Optimizer> startOptimizer = sc.broadcast(optimizer);
@@ -78,8 +79,7 @@ final class EpochJob {
                 EpochResult.Epoch mine = first.epochs().get(e);
                 epochs.add(new EpochResult.Epoch(mine.lossSum(), mine.weightSum(), counts, mine.nanos()));
             }
-            return new EpochResult(first.params(), first.optimizer(), first.end(), epochs, first.partialLoss(),
-                    first.partialWeight(), first.bestEpoch(), first.bestParams());
+            return first.withEpochs(epochs);
         } finally {
             if (sync != null) {
                 sync.close();
@@ -169,8 +169,7 @@ final class EpochJob {
                     throw e;
                 }
                 int first = blocks.get(0).partition();
-                return List.of(new Indexed(first, first == 0 ? r
-                        : new EpochResult(null, null, r.end(), r.epochs(), 0, 0, 0, null))).iterator();
+                return List.of(new Indexed(first, first == 0 ? r : r.countsOnly())).iterator();
             } finally {
                 if (threads != null) {
                     threads.shutdownNow();

@@ -7,16 +7,23 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * What a run of steps where the data is brings back: the parameters and optimizer after its last step, where it
- * stopped, each epoch it completed (its loss and weight sums, added step by step from where the epoch began, as the
- * driver would, its counts on the training blocks and when it ended), the running sums of an epoch it stopped inside,
- * and the best epoch it found with that epoch's parameters (a run of several epochs; else none).
- *
- * @param end the position after the last step
+ * What a {@link StepLoop} brings back: the parameters and optimizer after its last step, where it stopped (with the
+ * running sums of an epoch it stopped inside), each epoch it completed (its loss and weight sums, added step by step
+ * from where the epoch began, its counts on the training blocks and when it ended), and the best epoch it found with
+ * that epoch's parameters (a run of several epochs; else 0 and null).
  */
-public record EpochResult(double[] params, Optimizer optimizer, GradientEngine.StepPosition end,
-                          List<Epoch> epochs, double partialLoss, double partialWeight, int bestEpoch,
+public record EpochResult(double[] params, Optimizer optimizer, EpochSoFar end, List<Epoch> epochs, int bestEpoch,
                           double[] bestParams) implements Serializable {
+
+    /** The same result with {@code epochs} instead (the counts of every task of a job). */
+    public EpochResult withEpochs(List<Epoch> epochs) {
+        return new EpochResult(params, optimizer, end, epochs, bestEpoch, bestParams);
+    }
+
+    /** Where it stopped and what it counted, without the parameters (a task's that another task's result carries). */
+    public EpochResult countsOnly() {
+        return new EpochResult(null, null, end, epochs, 0, null);
+    }
 
     /**
      * One completed epoch (or the run's last, partial one).

@@ -26,10 +26,12 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Synchronous minibatch training (the book's {@code common/trainer.py}): for each step, the engine sums gradients
- * over the step's global minibatch, the driver divides once, adds the weight decay and the optimizer updates the
- * parameters; after each epoch (and after a partial last one), the engine evaluates and the epoch's line is
- * printed; then the {@link StopRule} decides whether to go on. With {@code l-bfgs} each epoch is one L-BFGS
- * iteration over the full batch instead.
+ * over the step's global minibatch, the step is divided once, the weight decay added and the optimizer updates the
+ * parameters ({@link StepUpdate}); after each epoch (and after a partial last one), the engine evaluates and the
+ * epoch's line is printed; then the {@link StopRule} decides whether to go on. The steps are the {@link StepLoop}'s,
+ * taken where the data is (one job for the rest of an epoch, or up to the next checkpoint) or, one at a time, on the
+ * driver; this loop goes from one run of steps to the next. With {@code l-bfgs} each epoch is one L-BFGS iteration
+ * over the full batch instead.
  */
 public final class Trainer {
     private final Configuration config;
@@ -41,6 +43,8 @@ public final class Trainer {
     private final WeightDecay weightDecay;
     private final StepUpdate update;
     private final StopRule stopRule;
+    private final EpochTask.Shares shares;
+    private final EpochTask.Counting counting;
 
     /** Called on the driver as training advances (outputs, checkpoints). */
     public interface Listener {
@@ -114,6 +118,9 @@ public final class Trainer {
         this.weightDecay = TrainingSettings.weightDecay(config);
         this.update = new StepUpdate(spec, weightDecay, config.text(TrainingSettings.LEARNING_RATE));
         this.stopRule = StopRule.of(config, engine.hasValidation());
+        this.shares = new EpochTask.Shares(spec, config.get(TrainingSettings.PRECISION), config.get(SEED));
+        this.counting = new EpochTask.Counting(engine.validationSplit(), countedTraining(),
+                config.get(TrainingSettings.BLOCK_SIZE));
         BatchNormStatistics.check(spec, config.get(TrainingSettings.OPTIMIZER));
     }
 
@@ -136,6 +143,8 @@ public final class Trainer {
         Clock clock = new Clock(state.seconds);
         Progress progress = new Progress(log, config.get(PROGRESS_SECONDS), schedule.stepsPerEpoch(), maxSteps, batchSize);
         LbfgsIteration lbfgs = isLbfgs(config) ? new LbfgsIteration((Lbfgs) state.optimizer) : null;
+        EpochTask.Steps steps = new EpochTask.Steps(schedule, config.get(TrainingSettings.LR_SCHEDULE),
+                config.get(TrainingSettings.WARMUP_STEPS), update);
         StopRule.Reason stop = state.metrics.isEmpty() || state.stepInEpoch != 0 ? null : stopRule.decide(state.metrics);
         while (stop == null) {
             if (state.globalStep >= maxSteps) {
@@ -147,26 +156,8 @@ public final class Trainer {
                 stop = StopRule.Reason.INTERRUPTED;
                 break;
             }
-            if (lbfgs == null && engine.runsSteps()) {
-                stop = runEpochs(state, schedule, maxSteps, clock, progress);
-            } else {
-                long start = System.nanoTime();
-                boolean converged = lbfgs != null ? lbfgsIteration(lbfgs, state, schedule) : step(state, schedule);
-                clock.addStep(System.nanoTime() - start);
-                state.seconds = clock.seconds();
-                boolean epochDone = state.stepInEpoch == schedule.stepsPerEpoch();
-                if (!epochDone && state.globalStep < maxSteps) {
-                    listener.afterStep(state);
-                    progress.maybePrint(state);
-                    continue;
-                }
-                long evalStart = System.nanoTime();
-                Evaluation e = engine.evaluate(state.params, countedTraining());
-                state.seconds = clock.seconds();
-                recordEpoch(state, epochDone, e, (System.nanoTime() - evalStart) / 1e9, clock, true);
-                progress.restart();
-                stop = converged ? StopRule.Reason.CONVERGED : stopRule.decide(state.metrics);
-            }
+            stop = lbfgs != null ? lbfgsEpoch(lbfgs, state, schedule, clock, progress)
+                    : steps(state, task(state, steps, maxSteps), clock, progress);
             if (stop != null) {
                 log.println(stopRule.explain(stop, state.metrics));
             }
@@ -197,117 +188,118 @@ public final class Trainer {
         return limit > 0 ? Math.min(limit, all) : all;
     }
 
-    /** One synchronous step: gradient sum over the global minibatch, one division, weight decay, one update. */
-    private boolean step(TrainingState state, MinibatchSchedule schedule) {
-        GradientEngine.StepPosition at = position(state);
-        GradientSum sum = update.take(schedule, at, batch -> engine.gradientSum(state.params, batch, at), state.params,
-                state.optimizer, TrainingSettings.rateFactor(config, state.globalStep, schedule.stepsPerEpoch()), null, 1);
-        advance(state, sum);
-        return false;
-    }
-
     /** The work a run of several epochs in one job does before it reports back (and the driver checks for a stop). */
     static final long EPOCHS_JOB_BUDGET_NANOS = 1_000_000_000L;
 
     /**
-     * Steps in one job where the data is: the rest of the epoch (cut by the step limit, and by the next checkpoint
-     * when checkpoints come every so many steps), or — when the training data is one partition, there is no test set
-     * and nothing needs each epoch as it ends — as many epochs as the stop rule, the limits and a second of work
-     * allow. Records every epoch the job completed; returns the reason to stop, or null.
+     * The next steps from {@code state}. Where the data is ({@link GradientEngine#runsSteps}): the rest of the epoch in
+     * one job, cut by the step limit and by the next checkpoint when checkpoints come every so many steps, or — when
+     * the training data is one partition, there is no test set and nothing needs each epoch as it ends — as many
+     * epochs as the stop rule, the limits and a second of work allow. Otherwise one step, its total a job of the
+     * engine's (or the in-process oracle's sum): the driver then hears of every step as it is taken.
      */
-    private StopRule.Reason runEpochs(TrainingState state, MinibatchSchedule schedule, long maxSteps, Clock clock,
-                                      Progress progress) {
+    private EpochTask task(TrainingState state, EpochTask.Steps steps, long maxSteps) {
         long every = config.get(OutputSettings.CHECKPOINT_EVERY);
-        long stopAt = every > 0 ? Math.min(maxSteps, state.globalStep + (every - state.globalStep % every)) : maxSteps;
-        boolean several = engine.partitions() == 1 && !engine.hasTest() && !listener.wantsEveryEpoch();
-        EpochTask task = new EpochTask(spec, config.get(TrainingSettings.PRECISION), config.get(SEED), schedule,
-                config.get(TrainingSettings.LR_SCHEDULE), config.get(TrainingSettings.WARMUP_STEPS), update,
-                engine.validationSplit(), countedTraining(), config.get(TrainingSettings.BLOCK_SIZE), stopRule,
-                position(state), state.epochLossSum, state.epochWeight, stopAt, maxSteps,
-                several ? config.get(EPOCHS) - 1 : state.epoch, several ? EPOCHS_JOB_BUDGET_NANOS : 0, state.metrics);
+        long stopAt = !engine.runsSteps() ? state.globalStep + 1
+                : every > 0 ? Math.min(maxSteps, state.globalStep + (every - state.globalStep % every)) : maxSteps;
+        EpochTask.GoOn goOn = several() ? new EpochTask.GoOn(stopRule, config.get(EPOCHS) - 1, EPOCHS_JOB_BUDGET_NANOS,
+                state.metrics) : EpochTask.GoOn.oneEpoch(stopRule, state.epoch);
+        return new EpochTask(steps, shares, counting, new EpochTask.Span(state.soFar(), stopAt, maxSteps), goOn);
+    }
+
+    /** Whether one job may run several epochs: one partition where the data is, no test set, no outputs each epoch. */
+    private boolean several() {
+        return engine.runsSteps() && engine.partitions() == 1 && !engine.hasTest() && !listener.wantsEveryEpoch();
+    }
+
+    /**
+     * Takes {@code task}'s steps through the {@link StepLoop}: where the data is, as one job of the engine's (which
+     * tells the progress line of each step as it goes); else on the driver, each step's total from the engine. A stop
+     * inside an epoch (a step of a job a step, a checkpoint boundary, an interrupt) goes to the listener; every epoch
+     * the steps completed is evaluated and recorded. Returns the reason to stop, or null.
+     */
+    private StopRule.Reason steps(TrainingState state, EpochTask task, Clock clock, Progress progress) {
+        boolean whereTheData = engine.runsSteps();
         double secondsBefore = clock.seconds();
         long start = System.nanoTime();
-        EpochResult r = engine.runSteps(task, state.params, state.optimizer, progress.watching(state, stopRequested));
+        EpochResult r = whereTheData
+                ? engine.runSteps(task, state.params, state.optimizer, progress.watching(state, stopRequested))
+                : StepLoop.run(task, state.params, state.optimizer, (at, batch, p) -> engine.gradientSum(p, batch, at));
         clock.addStep(System.nanoTime() - start);
-        System.arraycopy(r.params(), 0, state.params, 0, state.params.length);
-        state.optimizer.restore(r.optimizer().state());
-        if (r.epochs().isEmpty()) { // a checkpoint boundary inside the epoch
-            moveTo(state, r.end(), schedule.stepsPerEpoch());
-            state.epochLossSum = r.partialLoss();
-            state.epochWeight = r.partialWeight();
+        state.adopt(r.params(), r.optimizer());
+        if (r.epochs().isEmpty()) {
+            state.moveTo(r.end());
             state.seconds = clock.seconds();
             listener.afterStep(state);
+            if (!whereTheData) {
+                progress.maybePrint(state); // where the data is, the engine told the progress line of each step
+            }
             return null;
         }
+        int stepsPerEpoch = task.steps().schedule().stepsPerEpoch();
         StopRule.Reason stop = null;
         for (int i = 0; i < r.epochs().size(); i++) {
             EpochResult.Epoch epoch = r.epochs().get(i);
             boolean last = i == r.epochs().size() - 1;
-            boolean epochDone = !last || r.end().stepInEpoch() == 0;
-            state.globalStep = last ? r.end().globalStep() : (long) (state.epoch + 1) * schedule.stepsPerEpoch();
-            state.stepInEpoch = epochDone ? schedule.stepsPerEpoch() : r.end().stepInEpoch();
+            boolean epochDone = !last || r.end().next().stepInEpoch() == 0;
+            state.globalStep = last ? r.end().next().globalStep() : (long) (state.epoch + 1) * stepsPerEpoch;
+            state.stepInEpoch = epochDone ? stepsPerEpoch : r.end().next().stepInEpoch();
             state.epochLossSum = epoch.lossSum();
             state.epochWeight = epoch.weightSum();
             long evalStart = System.nanoTime();
-            Evaluation e = last ? epoch.training().plus(engine.evaluateTest(state.params)) : epoch.training();
+            Evaluation e = !last ? epoch.training() : whereTheData
+                    ? epoch.training().plus(engine.evaluateTest(state.params))
+                    : engine.evaluate(state.params, countedTraining()); // training and test counted in one job
             state.seconds = last ? clock.seconds() : secondsBefore + epoch.nanos() / 1e9;
-            if (several && last && r.bestEpoch() > 0) {
+            if (last && r.bestEpoch() > 0) { // a run of several epochs kept its best
                 state.bestEpoch = r.bestEpoch();
                 state.bestParams = r.bestParams();
             }
-            recordEpoch(state, epochDone, e, (System.nanoTime() - evalStart) / 1e9, clock, !several);
+            recordEpoch(state, epochDone, e, (System.nanoTime() - evalStart) / 1e9, clock, !several());
             stop = stopRule.decide(state.metrics);
             if (stop != null && !last) {
                 throw new IllegalStateException("a run of epochs went on past the stop rule's " + stop);
             }
         }
+        progress.restart();
         return stop;
-    }
-
-    /** Sets {@code state}'s position to {@code at}. */
-    private static void moveTo(TrainingState state, GradientEngine.StepPosition at, int stepsPerEpoch) {
-        state.epoch = at.epoch();
-        state.stepInEpoch = at.stepInEpoch();
-        state.globalStep = at.globalStep();
-    }
-
-    private static GradientEngine.StepPosition position(TrainingState state) {
-        return new GradientEngine.StepPosition(state.epoch, state.stepInEpoch, state.globalStep);
     }
 
     private BlockEvaluation.Counted countedTraining() {
         return config.get(EVAL_TRAIN) ? BlockEvaluation.Counted.VALIDATION_AND_TRAINING : BlockEvaluation.Counted.VALIDATION;
     }
 
-    /** The engine's gradient sum over {@code batch}, checked to cover it. */
-    private GradientSum sum(double[] params, int[] batch, TrainingState state) {
-        return StepUpdate.covering(engine.gradientSum(params, batch, position(state)), batch, state.globalStep);
-    }
-
-    private static void advance(TrainingState state, GradientSum sum) {
-        state.epochLossSum += sum.lossSum();
-        state.epochWeight += sum.weightSum();
-        state.globalStep++;
-        state.stepInEpoch++;
-    }
-
     /**
      * One L-BFGS iteration per epoch ({@link LbfgsIteration}) on the full-batch objective, mean loss plus weight
-     * decay, each evaluation one gradient sum over every training example. Returns true when converged: no step
-     * decreases the loss, or it changed by at most {@code tol} (relative).
+     * decay, each evaluation one gradient sum over every training example; then the epoch is evaluated and recorded.
+     * Returns the reason to stop: {@code converged} when no step decreases the loss, or it changed by at most
+     * {@code tol} (relative); else the stop rule's, or null.
      */
-    private boolean lbfgsIteration(LbfgsIteration lbfgs, TrainingState state, MinibatchSchedule schedule) {
+    private StopRule.Reason lbfgsEpoch(LbfgsIteration lbfgs, TrainingState state, MinibatchSchedule schedule,
+                                       Clock clock, Progress progress) {
+        long start = System.nanoTime();
         int[] batch = schedule.batch(state.epoch, 0);
+        GradientEngine.StepPosition at = state.soFar().next();
         GradientSum[] last = new GradientSum[1];
         LbfgsIteration.Outcome outcome = lbfgs.iterate(state.params, (x, gradientOut) -> {
-            last[0] = sum(x, batch, state);
+            last[0] = StepUpdate.covering(engine.gradientSum(x, batch, at), batch, at.globalStep());
             double[] grad = last[0].meanGradient(x.length);
             weightDecay.addGradient(spec, x, grad);
             gradientOut[0] = grad;
             return last[0].lossSum() / last[0].weightSum() + weightDecay.penalty(spec, x);
-        }, (value, values, what) -> update.check(position(state), value, values, what));
-        advance(state, last[0]);
-        return !outcome.accepted() || outcome.change() <= config.get(TrainingSettings.TOL);
+        }, (value, values, what) -> update.check(at, value, values, what));
+        state.epochLossSum += last[0].lossSum();
+        state.epochWeight += last[0].weightSum();
+        state.globalStep++;
+        state.stepInEpoch++;
+        clock.addStep(System.nanoTime() - start);
+        long evalStart = System.nanoTime();
+        Evaluation e = engine.evaluate(state.params, countedTraining());
+        state.seconds = clock.seconds();
+        recordEpoch(state, true, e, (System.nanoTime() - evalStart) / 1e9, clock, true);
+        progress.restart();
+        boolean converged = !outcome.accepted() || outcome.change() <= config.get(TrainingSettings.TOL);
+        return converged ? StopRule.Reason.CONVERGED : stopRule.decide(state.metrics);
     }
 
     /**
@@ -317,7 +309,7 @@ public final class Trainer {
      */
     private void recordEpoch(TrainingState state, boolean epochDone, Evaluation e, double evalSeconds, Clock clock,
                              boolean trackBest) {
-        EpochMetrics m = EpochRunner.metrics(state.epoch + 1, state.globalStep, state.seconds, state.epochLossSum,
+        EpochMetrics m = StepLoop.metrics(state.epoch + 1, state.globalStep, state.seconds, state.epochLossSum,
                 state.epochWeight, e, spec);
         state.metrics.add(m);
         if (trackBest && stopRule.isBest(state.metrics)) {

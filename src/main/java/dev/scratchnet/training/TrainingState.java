@@ -46,6 +46,30 @@ public final class TrainingState {
         return new TrainingState(params, optimizer, 0, 0, 0, 0.0, 0.0, 0, List.of(), 0, null);
     }
 
+    /** The next step and the sums of its epoch's steps so far. */
+    EpochSoFar soFar() {
+        return new EpochSoFar(new GradientEngine.StepPosition(epoch, stepInEpoch, globalStep), epochLossSum, epochWeight);
+    }
+
+    /** Moves to {@code at}, a position inside an epoch. */
+    void moveTo(EpochSoFar at) {
+        epoch = at.next().epoch();
+        stepInEpoch = at.next().stepInEpoch();
+        globalStep = at.next().globalStep();
+        epochLossSum = at.lossSum();
+        epochWeight = at.weightSum();
+    }
+
+    /** Takes over {@code params} and {@code optimizer}'s state (nothing to do when they are this state's own). */
+    void adopt(double[] params, Optimizer optimizer) {
+        if (params != this.params) {
+            System.arraycopy(params, 0, this.params, 0, this.params.length);
+        }
+        if (optimizer != this.optimizer) {
+            this.optimizer.restore(optimizer.state());
+        }
+    }
+
     public double[] params() {
         return params;
     }

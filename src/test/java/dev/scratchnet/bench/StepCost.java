@@ -12,6 +12,7 @@ import dev.scratchnet.partition.Parameters;
 import dev.scratchnet.partition.ValidationSplit;
 import dev.scratchnet.registry.EngineSettings;
 import dev.scratchnet.spark.SparkEngine;
+import dev.scratchnet.training.EpochSoFar;
 import dev.scratchnet.training.EpochTask;
 import dev.scratchnet.training.GradientEngine;
 import dev.scratchnet.training.MinibatchSchedule;
@@ -250,11 +251,13 @@ final class StepCost {
         Optimizer optimizer = TrainingSettings.newOptimizer(c, params.length);
         StepUpdate update = new StepUpdate(spec, TrainingSettings.weightDecay(c), c.text(TrainingSettings.LEARNING_RATE));
         // Stops at step `steps` of epoch 0, as at a checkpoint boundary: no evaluation.
-        EpochTask task = new EpochTask(spec, c.get(TrainingSettings.PRECISION), 1, schedule,
-                dev.scratchnet.optim.LearningRateSchedule.CONSTANT, 0, update, engine.validationSplit(),
-                BlockEvaluation.Counted.VALIDATION, c.get(TrainingSettings.BLOCK_SIZE),
-                dev.scratchnet.training.StopRule.of(c, false), new GradientEngine.StepPosition(0, 0, 0), 0, 0, steps,
-                steps + 1, 0, 0, List.of());
+        EpochTask task = new EpochTask(
+                new EpochTask.Steps(schedule, dev.scratchnet.optim.LearningRateSchedule.CONSTANT, 0, update),
+                new EpochTask.Shares(spec, c.get(TrainingSettings.PRECISION), 1),
+                new EpochTask.Counting(engine.validationSplit(), BlockEvaluation.Counted.VALIDATION,
+                        c.get(TrainingSettings.BLOCK_SIZE)),
+                new EpochTask.Span(new EpochSoFar(new GradientEngine.StepPosition(0, 0, 0), 0, 0), steps, steps + 1),
+                new EpochTask.GoOn(dev.scratchnet.training.StopRule.of(c, false), 0, 0, List.of()));
         long t = System.nanoTime();
         engine.runSteps(task, params, optimizer, dev.scratchnet.training.StepWatcher.NONE);
         return (System.nanoTime() - t) / 1e6;
