@@ -255,7 +255,8 @@ public final class Trainer {
                 state.bestEpoch = r.bestEpoch();
                 state.bestParams = r.bestParams();
             }
-            recordEpoch(state, epochDone, e, (System.nanoTime() - evalStart) / 1e9, clock, !several());
+            // Steps that could not go on past their first epoch kept no best: the driver does, as for a job a step.
+            recordEpoch(state, epochDone, e, (System.nanoTime() - evalStart) / 1e9, clock, !task.multiEpoch());
             stop = stopRule.decide(state.metrics);
             if (stop != null && !last) {
                 throw new IllegalStateException("a run of epochs went on past the stop rule's " + stop);

@@ -33,10 +33,17 @@ class StepLoopTest {
      */
     static class WhereTheData extends FakeEngine {
         private final boolean hasTest;
+        private final boolean slow;
 
         WhereTheData(int n, List<Evaluation> script, boolean hasTest) {
+            this(n, script, hasTest, false);
+        }
+
+        /** {@code slow}: every epoch outlasts a job's time budget, so a run of several epochs ends after each. */
+        WhereTheData(int n, List<Evaluation> script, boolean hasTest, boolean slow) {
             super(n, script);
             this.hasTest = hasTest;
+            this.slow = slow;
         }
 
         @Override
@@ -51,8 +58,10 @@ class StepLoopTest {
 
         @Override
         public EpochResult runSteps(EpochTask task, double[] params, Optimizer optimizer, StepWatcher watcher) {
+            EpochTask run = !slow ? task : new EpochTask(task.steps(), task.shares(), task.counting(), task.span(),
+                    new EpochTask.GoOn(task.goOn().stopRule(), task.goOn().lastEpoch(), 0, task.goOn().history()));
             long[] stepOfRun = {0};
-            return StepLoop.run(task, params.clone(), copy(optimizer), new StepLoop.Sums() {
+            return StepLoop.run(run, params.clone(), copy(optimizer), new StepLoop.Sums() {
                 @Override
                 public GradientSum total(GradientEngine.StepPosition at, int[] batch, double[] p) {
                     GradientSum total = gradientSum(p, batch, at);
@@ -153,5 +162,21 @@ class StepLoopTest {
         Trainer.Result oneRun = run(config, new WhereTheData(10, List.of(accuracy(-1, 50)), false),
                 Trainer.NO_LISTENER, () -> false);
         assertSameRun(aJobAStep, oneRun);
+    }
+
+    /**
+     * Regression: a run of several epochs that started in the training run's last epoch (on a machine where every epoch
+     * outlasts a job's budget) neither kept its best epoch itself (one epoch to go: no run of several) nor let the
+     * driver keep it, so a last epoch that was the best was not the model.
+     */
+    @Test
+    void runsOfEpochsThatEachEndAfterAnEpochStillKeepTheLastEpochWhenItIsTheBest() {
+        Configuration config = TrainerTest.config("epochs", "3", "patience", "5");
+        Trainer.Result aJobAStep = run(config, new FakeEngine(10, List.of(accuracy(-1, 50))), Trainer.NO_LISTENER,
+                () -> false);
+        assertEquals(3, aJobAStep.modelEpoch(), "the training loss falls every epoch");
+        Trainer.Result runs = run(config, new WhereTheData(10, List.of(accuracy(-1, 50)), false, true),
+                Trainer.NO_LISTENER, () -> false);
+        assertSameRun(aJobAStep, runs);
     }
 }
