@@ -16,8 +16,9 @@ import org.apache.spark.broadcast.Broadcast;
 
 /**
  * A run of steps where the data is, as one Spark job ({@link SparkEngine#runSteps}): every partition's task runs
- * {@link EpochRunner} on its cached block; with several partitions the tasks form a barrier stage whose shares meet
- * each step through {@link StepSync} on the driver. Here too the Scala interop a barrier stage needs from Java.
+ * {@link EpochRunner} (the step loop) on its cached block; with several partitions the tasks form a barrier stage
+ * whose shares meet each step through {@link StepSync} on the driver. Here too the Scala interop a barrier stage
+ * needs from Java.
  */
 final class EpochJob {
     private final JavaSparkContext sc;

@@ -29,7 +29,7 @@ public record StepUpdate(NetworkSpec spec, WeightDecay weightDecay, String learn
     static final double DIVERGED_LOSS = 1000;
 
     /**
-     * One synchronous step, as the driver's loop ({@link Trainer}) and a task's ({@link EpochRunner}) both take it:
+     * One synchronous step, as the {@link StepLoop} takes it on the driver and in every task where the data is:
      * step {@code at}'s minibatch from {@code schedule}, its total from {@code sum} (over every partition, however the
      * caller gets it), checked to cover the minibatch, then the update ({@link #apply(GradientSum, double[], Optimizer,
      * double, GradientEngine.StepPosition, java.util.concurrent.ExecutorService, int)}, {@code threads} null for
