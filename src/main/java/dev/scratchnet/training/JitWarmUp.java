@@ -40,6 +40,8 @@ public final class JitWarmUp {
                 run(config, STEPS);
             } catch (RuntimeException | LinkageError e) {
                 // the run itself builds the network and reports what is wrong with it
+            } catch (OutOfMemoryError e) {
+                // a network too big for the driver: the run says so in one line; this thread's arrays are garbage now
             }
         }, "scratchnet-jit-warm-up");
         t.setDaemon(true);
