@@ -50,6 +50,15 @@ public final class JitWarmUp {
         return t;
     }
 
+    /**
+     * Whether a network of {@code parameters} is too big to warm up beside the run in a heap of {@code maxHeap} bytes:
+     * the warm-up's arrays (about ten copies of the parameters, in double) would take more than a sixteenth of the heap,
+     * and the run's own check of the driver's memory would see them. The demo's 203,530 parameters need a heap of 260 MB.
+     */
+    static boolean tooBigFor(long parameters, long maxHeap) {
+        return parameters * 10 * Double.BYTES > maxHeap / 16;
+    }
+
     /** Takes {@code steps} steps of {@code config}'s network on made-up MNIST-shaped examples; returns the last loss sum. */
     static double run(Configuration config, int steps) {
         Optimizer.Kind kind = config.get(TrainingSettings.OPTIMIZER);
@@ -59,6 +68,9 @@ public final class JitWarmUp {
         NetworkSpec spec = NetworkSettings.spec(config, new Shape(1, 28, 28), 10);
         Precision precision = config.get(TrainingSettings.PRECISION);
         int n = spec.parameterCount();
+        if (tooBigFor(n, Runtime.getRuntime().maxMemory())) {
+            return Double.NaN;
+        }
         SplittableRandom random = new SplittableRandom(1);
         double[] params = new double[n];
         for (int i = 0; i < n; i++) {

@@ -33,6 +33,12 @@ class JitWarmUpTest {
     }
 
     @Test
+    void skipsANetworkBigBesideTheHeap() {
+        assertTrue(JitWarmUp.tooBigFor(15_700_000, 480L << 20), "hidden=20000 beside a 480 MB driver");
+        assertTrue(!JitWarmUp.tooBigFor(203_530, 1L << 30), "the demo's network beside 1 GB");
+    }
+
+    @Test
     void skipsLbfgsAndLeavesABadNetworkToTheRun() throws InterruptedException {
         assertTrue(Double.isNaN(JitWarmUp.run(config(Map.of("optimizer", "l-bfgs")), 5)));
         Thread t = JitWarmUp.inBackground(config(Map.of("network", "conv:4:99x99,affine", "inputShape", "1x28x28")));
