@@ -13,14 +13,7 @@ public final class Parameters {
 
     /** {@code params} as a {@code 1 × n} matrix in {@code precision}: the array itself in double, a float copy in single. */
     public static Matrix forPrecision(double[] params, Precision precision) {
-        if (precision == Precision.DOUBLE) {
-            return Matrix.of(1, params.length, params);
-        }
-        float[] f = new float[params.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) params[i];
-        }
-        return Matrix.of(1, f.length, f);
+        return fromWire(wire(params, precision));
     }
 
     /**

@@ -32,18 +32,9 @@ public record StepUpdate(NetworkSpec spec, WeightDecay weightDecay, String learn
      * One synchronous step, as the {@link StepLoop} takes it on the driver and in every task where the data is:
      * step {@code at}'s minibatch from {@code schedule}, its total from {@code sum} (over every partition, however the
      * caller gets it), checked to cover the minibatch, then the update ({@link #apply(GradientSum, double[], Optimizer,
-     * double, GradientEngine.StepPosition, java.util.concurrent.ExecutorService, int)}, {@code threads} null for
-     * none). Returns the step's total, for its loss.
-     */
-    public GradientSum take(MinibatchSchedule schedule, GradientEngine.StepPosition at,
-                            java.util.function.Function<int[], GradientSum> sum, double[] params, Optimizer optimizer,
-                            double rateFactor, java.util.concurrent.ExecutorService threads, int ways) {
-        return take(schedule, at, sum, params, optimizer, rateFactor, threads, ways, null);
-    }
-
-    /**
-     * The same, keeping {@code working} (the parameters as the steps compute with them, {@link
-     * Parameters#forPrecision}; null for none) equal to {@code params} after the update.
+     * double, GradientEngine.StepPosition, java.util.concurrent.ExecutorService, int, Matrix)}, {@code threads} null
+     * for none), which keeps {@code working} (the parameters as the steps compute with them, {@link
+     * Parameters#forPrecision}; null for none) equal to {@code params}. Returns the step's total, for its loss.
      */
     public GradientSum take(MinibatchSchedule schedule, GradientEngine.StepPosition at,
                             java.util.function.Function<int[], GradientSum> sum, double[] params, Optimizer optimizer,
@@ -86,16 +77,9 @@ public record StepUpdate(NetworkSpec spec, WeightDecay weightDecay, String learn
      * optimizer and the parameters' check — each cut into {@code ways} ranges run at once on {@code threads} (a task's
      * threads between two steps; in the caller's thread when {@code threads} is null or {@code ways < 2}): the same
      * bits as {@link #apply(GradientSum, double[], Optimizer, double, GradientEngine.StepPosition)}, which it is for a
-     * network with batch normalization.
-     */
-    public void apply(GradientSum sum, double[] params, Optimizer optimizer, double rateFactor,
-                      GradientEngine.StepPosition at, java.util.concurrent.ExecutorService threads, int ways) {
-        apply(sum, params, optimizer, rateFactor, at, threads, ways, null);
-    }
-
-    /**
-     * The same, and {@code working} (null for none) set to the updated parameters in its precision in the second
-     * pass, range by range: what {@link Parameters#forPrecision} would make of them, without a serial pass of its own.
+     * network with batch normalization. The second pass also sets {@code working} (null for none) to the updated
+     * parameters in its precision, range by range: what {@link Parameters#forPrecision} would make of them, without a
+     * serial pass of its own.
      */
     public void apply(GradientSum sum, double[] params, Optimizer optimizer, double rateFactor,
                       GradientEngine.StepPosition at, java.util.concurrent.ExecutorService threads, int ways,

@@ -276,7 +276,7 @@ final class StepCost {
             long t = System.nanoTime();
             for (int i = 0; i < reps; i++) {
                 update.apply(GradientSum.of(grad.clone(), 1, 1), params, optimizer, 1e-6,
-                        new GradientEngine.StepPosition(0, i, i));
+                        new GradientEngine.StepPosition(0, i, i), null, 1, null); // the path a step takes
             }
             return (System.nanoTime() - t) / 1e6 / reps;
         });

@@ -81,7 +81,7 @@ class StepUpdateTest {
         String serial = assertThrows(ScratchnetException.class, () -> update.apply(GradientSum.of(g.clone(), 3.0, 7, 7),
                 random(n, 1), Optimizer.Kind.ADAM.create(0.01, 0.9, n), 1, at)).getMessage();
         String ranged = assertThrows(ScratchnetException.class, () -> update.apply(sum, random(n, 1),
-                Optimizer.Kind.ADAM.create(0.01, 0.9, n), 1, at, THREADS, 3)).getMessage();
+                Optimizer.Kind.ADAM.create(0.01, 0.9, n), 1, at, THREADS, 3, null)).getMessage();
         assertEquals(serial, ranged);
     }
 }
