@@ -54,7 +54,12 @@ final class TrainCommand {
             AccuracyChart.warmUpInBackground(); // while Spark starts, not inside the first epoch's clock
         }
         NativeBlas.install(config.get(EngineSettings.NATIVE_BLAS));
-        JitWarmUp.inBackground(config); // a step's code compiled while Spark starts, not inside the first epoch
+        String master = sparkConf.get("spark.master", "local[*]");
+        if (inProcess || master.equals("local") || master.startsWith("local[")) {
+            // A step's code compiled while Spark starts, not inside the first epoch; only where the steps run in this
+            // JVM (a cluster's executors, and local-cluster's, are other JVMs).
+            JitWarmUp.inBackground(config);
+        }
         RunLog.header(out, inProcess ? "train --in-process" : "train", config);
         RunSummary summary;
         try {
