@@ -116,6 +116,35 @@ public final class Matrix {
         set(r * cols + c, value);
     }
 
+    /**
+     * Sets elements {@code [from, to)} to {@code source}'s (rounded to float in single precision); nothing to do when
+     * this matrix is {@code source} itself.
+     */
+    public void setFrom(double[] source, int from, int to) {
+        if (f != null) {
+            for (int i = from; i < to; i++) {
+                f[offset + i] = (float) source[i];
+            }
+        } else if (d != source || offset != 0) {
+            System.arraycopy(source, from, d, offset + from, to - from);
+        }
+    }
+
+    /** The single-precision storage (null in double precision), for {@link Lanes}. */
+    float[] floats() {
+        return f;
+    }
+
+    /** The double-precision storage (null in single precision), for {@link Lanes}. */
+    double[] doubles() {
+        return d;
+    }
+
+    /** Where this matrix starts in its storage. */
+    int offset() {
+        return offset;
+    }
+
     /** Adds {@code value} to element {@code i}. */
     public void add(int i, double value) {
         if (f != null) {

@@ -1,6 +1,8 @@
 package dev.scratchnet.optim;
 
 import dev.scratchnet.config.Choice;
+import dev.scratchnet.math.Lanes;
+import dev.scratchnet.math.Matrix;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -42,6 +44,16 @@ public abstract class Optimizer implements java.io.Serializable {
      * the ranges of one step may run at once on separate threads, with the bits of one pass over all of them.
      */
     public abstract void update(double[] params, double[] grad, double rate, int from, int to);
+
+    /**
+     * {@link #update(double[], double[], double, int, int)}, then {@code working}'s elements {@code [from, to)} (null:
+     * none) set to the new parameters in its precision; whether every new parameter is a finite number. One pass over
+     * the elements where the rule has one ({@link Adam}), the same bits as the update, its check and the copy.
+     */
+    public boolean update(double[] params, double[] grad, double rate, int from, int to, Matrix working) {
+        update(params, grad, rate, from, to);
+        return Lanes.finiteInto(params, working, from, to);
+    }
 
     /** The optimizer's state as named arrays (for checkpoints); empty for SGD. */
     public Map<String, double[]> state() {
@@ -221,6 +233,11 @@ public abstract class Optimizer implements java.io.Serializable {
                 v[i] += (1 - beta2) * (g * g - v[i]);
                 params[i] -= lrT * m[i] / (Math.sqrt(v[i]) + 1e-7);
             }
+        }
+
+        @Override
+        public boolean update(double[] params, double[] grad, double lrT, int from, int to, Matrix working) {
+            return Lanes.adam(params, grad, m, v, 1 - beta1, 1 - beta2, lrT, 1e-7, working, from, to);
         }
 
         @Override

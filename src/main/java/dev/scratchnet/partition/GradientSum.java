@@ -1,5 +1,7 @@
 package dev.scratchnet.partition;
 
+import dev.scratchnet.math.Lanes;
+import dev.scratchnet.math.Matrix;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
@@ -16,6 +18,13 @@ import java.nio.ByteOrder;
 public final class GradientSum implements Serializable {
     private static final long serialVersionUID = 4L;
     private transient double[] grad;
+    /**
+     * Not yet added up: the gradient is the {@link SumTree} sum of these partitions' gradients (in partition order,
+     * null for a partition with no example of the step), in their precision, widened to double. {@link #grad} adds
+     * them when asked; a step's update reads them as it goes ({@link Lanes#meanWithDecay(Matrix[], double, double[],
+     * double, double[], int, int)}) and never makes the array.
+     */
+    private transient Matrix[] leaves;
     private double lossSum;
     private long count;
     private double weightSum;
@@ -25,6 +34,26 @@ public final class GradientSum implements Serializable {
         this.lossSum = lossSum;
         this.count = count;
         this.weightSum = weightSum;
+    }
+
+    /**
+     * A sum whose gradient is the {@link SumTree} sum of {@code leaves} (partition order; null: a partition without
+     * examples), added only when {@link #grad} is asked for; the matrices are owned by the result.
+     */
+    public static GradientSum ofLeaves(Matrix[] leaves, double lossSum, long count, double weightSum) {
+        GradientSum s = new GradientSum(null, lossSum, count, weightSum);
+        s.leaves = leaves.clone();
+        return s;
+    }
+
+    /** The same sum without its gradient: what the driver's endpoint needs of a share whose task adds the gradients. */
+    public GradientSum scalars() {
+        return new GradientSum(null, lossSum, count, weightSum);
+    }
+
+    /** The partitions' gradients not yet added ({@link #ofLeaves}), or null. */
+    public synchronized Matrix[] leaves() {
+        return grad == null ? leaves : null;
     }
 
     /** The zero: no examples, no gradient array. */
@@ -47,13 +76,15 @@ public final class GradientSum implements Serializable {
      * {@code other}'s array when this one has none, so {@code other} must not be used afterwards.
      */
     public GradientSum add(GradientSum other) {
-        if (other.count == 0 && other.grad == null) {
+        double[] theirs = other.grad();
+        if (other.count == 0 && theirs == null) {
             return this;
         }
-        if (grad == null) {
-            grad = other.grad;
-        } else if (other.grad != null) {
-            double[] o = other.grad;
+        double[] mine = grad();
+        if (mine == null) {
+            grad = theirs;
+        } else if (theirs != null) {
+            double[] o = theirs;
             for (int i = 0; i < grad.length; i++) {
                 grad[i] += o[i];
             }
@@ -64,9 +95,23 @@ public final class GradientSum implements Serializable {
         return this;
     }
 
-    /** The gradient sum (null when empty). */
-    public double[] grad() {
+    /** The gradient sum (null when empty); adds the {@link #leaves} first when there are any. */
+    public synchronized double[] grad() {
+        if (grad == null && leaves != null) {
+            grad = new double[firstSize(leaves)];
+            Lanes.meanWithDecay(leaves, 1.0, null, 0, grad, 0, grad.length); // times 1: the sum itself, exactly
+            leaves = null;
+        }
         return grad;
+    }
+
+    private static int firstSize(Matrix[] leaves) {
+        for (Matrix m : leaves) {
+            if (m != null) {
+                return m.size();
+            }
+        }
+        throw new IllegalStateException("a sum of partitions' gradients with no gradient");
     }
 
     public double lossSum() {
@@ -90,6 +135,7 @@ public final class GradientSum implements Serializable {
      */
     private void writeObject(ObjectOutputStream out) throws IOException {
         out.defaultWriteObject();
+        double[] grad = grad();
         out.writeInt(grad == null ? -1 : grad.length);
         if (grad != null) {
             boolean floats = isFloatExact(grad);
@@ -141,6 +187,7 @@ public final class GradientSum implements Serializable {
 
     /** Elements {@code [from, to)} of {@link #meanGradient(int)} into {@code mean}. */
     public void meanGradient(double[] mean, int from, int to) {
+        double[] grad = grad();
         if (grad != null && weightSum > 0) {
             double scale = 1.0 / weightSum;
             for (int i = from; i < to; i++) {
@@ -154,6 +201,7 @@ public final class GradientSum implements Serializable {
     /** The mean gradient, {@code sum / weightSum}, as a new array: the one division of a step. */
     public double[] meanGradient(int parameterCount) {
         double[] mean = new double[parameterCount];
+        double[] grad = grad();
         if (grad != null && weightSum > 0) {
             double scale = 1.0 / weightSum;
             for (int i = 0; i < mean.length; i++) {

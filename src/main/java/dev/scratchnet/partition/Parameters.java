@@ -27,9 +27,7 @@ public final class Parameters {
         if (working.size() != params.length) {
             throw new IllegalArgumentException(working + " is not a copy of " + params.length + " parameters");
         }
-        for (int i = from; i < to; i++) {
-            working.set(i, params[i]); // rounded to float
-        }
+        working.setFrom(params, from, to); // rounded to float
     }
 
     /** What crosses the wire for {@code params} in {@code precision}: a {@code double[]} or a {@code float[]}. */

@@ -45,7 +45,8 @@ public final class PartitionStep {
         Matrix grads = params.zerosLike();
         double lossSum = network.accumulateGradient(xBatch, tBatch, wBatch,
                 Pass.training(step.seed(), step.globalStep(), positions).share(sums, step.batch().length), grads);
-        return GradientSum.of(grads.toDoubles(), lossSum, rows.length, weightSum(wBatch, rows.length));
+        // Not widened to double here: whoever adds the partitions' sums, or reads the mean, widens it as it goes.
+        return GradientSum.ofLeaves(new Matrix[] {grads}, lossSum, rows.length, weightSum(wBatch, rows.length));
     }
 
     static double weightSum(double[] weights, int count) {

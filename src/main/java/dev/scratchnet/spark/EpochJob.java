@@ -161,7 +161,7 @@ final class EpochJob {
                 EpochResult r;
                 try {
                     r = EpochRunner.run(shares, task, start.value().clone(), cloneOf(optimizer.value()), gradient,
-                            threads, Math.min(ways, shares.size()));
+                            threads, Math.min(ways, shares.size()), blocks.size() == starts.length);
                 } catch (dev.scratchnet.ScratchnetException e) {
                     // A user's mistake or a diverged step: the same on every retry, so the run ends with its line.
                     if (sync != null) {

@@ -50,7 +50,19 @@ public final class EpochRunner {
      */
     public static EpochResult run(List<Share> shares, EpochTask task, double[] params, Optimizer optimizer,
                                   Gradient gradient, ExecutorService threads, int ways) {
-        return StepLoop.run(task, params, optimizer, new OnBlocks(shares, task, gradient, threads, ways, params));
+        return run(shares, task, params, optimizer, gradient, threads, ways, false);
+    }
+
+    /**
+     * The same; {@code everyPartition}: these shares are every partition of the run (the one task of {@code local[N]}),
+     * so the step's total gradient is added here, over the same {@link SumTree}, as the update reads it
+     * ({@link GradientSum#ofLeaves}): the shares hand in only their losses and counts, which the driver's endpoint
+     * still adds for the step's round (progress, an interrupt, the timeout).
+     */
+    public static EpochResult run(List<Share> shares, EpochTask task, double[] params, Optimizer optimizer,
+                                  Gradient gradient, ExecutorService threads, int ways, boolean everyPartition) {
+        return StepLoop.run(task, params, optimizer,
+                new OnBlocks(shares, task, gradient, threads, ways, params, everyPartition));
     }
 
     /** The step loop's sums and counts from a task's blocks. */
@@ -63,15 +75,20 @@ public final class EpochRunner {
         private final List<BatchSums> sums = new ArrayList<>();
         /** The parameters as the steps compute with them; each update keeps them equal to the run's as it goes. */
         private final Matrix working;
+        /** Whether the step's gradients are added here (every partition is a share of this task), not by the driver. */
+        private final boolean addHere;
+        /** This step's gradients of the shares when {@link #addHere}, in partition order (null: no example). */
+        private Matrix[] leaves;
 
         OnBlocks(List<Share> shares, EpochTask task, Gradient gradient, ExecutorService threads, int ways,
-                 double[] params) {
+                 double[] params, boolean everyPartition) {
             this.shares = shares;
             this.task = task;
             this.gradient = gradient;
             this.threads = threads;
             this.working = Parameters.forPrecision(params, task.shares().precision());
             boolean batchNorm = BatchNormExchange.needed(task.shares().spec());
+            this.addHere = everyPartition && shares.size() > 1 && !batchNorm;
             this.workers = batchNorm ? shares.size() : Math.max(1, Math.min(ways, shares.size()));
             for (Share share : shares) {
                 sums.add(batchNorm ? BatchNormExchange.through(share.exchange()) : BatchSums.LOCAL);
@@ -82,10 +99,13 @@ public final class EpochRunner {
         public GradientSum total(GradientEngine.StepPosition at, int[] batch, double[] params) {
             EpochTask.Shares s = task.shares();
             Step step = new Step(s.spec(), s.precision(), s.seed(), at.globalStep(), batch);
-            if (shares.size() == 1 || workers == 1) {
-                return handIn(0, shares.size(), step, working);
+            leaves = addHere ? new Matrix[shares.size()] : null;
+            GradientSum total = shares.size() == 1 || workers == 1 ? handIn(0, shares.size(), step, working)
+                    : inGroups(step, working);
+            if (addHere) {
+                return GradientSum.ofLeaves(leaves, total.lossSum(), total.count(), total.weightSum());
             }
-            return inGroups(step, working);
+            return total;
         }
 
         @Override
@@ -126,14 +146,28 @@ public final class EpochRunner {
             List<java.util.function.Supplier<GradientSum>> pending = new ArrayList<>();
             for (int i = from; i < to; i++) {
                 Share share = shares.get(i);
-                pending.add(share.exchange().handIn(gradient.compute(share.block(), share.start(), step, params,
-                        sums.get(i))));
+                GradientSum mine = gradient.compute(share.block(), share.start(), step, params, sums.get(i));
+                if (addHere) {
+                    leaves[i] = leafOf(mine);
+                    mine = mine.scalars();
+                }
+                pending.add(share.exchange().handIn(mine));
             }
             GradientSum total = null;
             for (java.util.function.Supplier<GradientSum> p : pending) {
                 total = p.get(); // every share gets the same total
             }
             return total;
+        }
+
+        /** A share's gradient as a leaf of the step's sum tree: null when it had no example. */
+        private static Matrix leafOf(GradientSum mine) {
+            Matrix[] own = mine.leaves();
+            if (own != null && own.length == 1) {
+                return own[0];
+            }
+            double[] g = mine.grad();
+            return g == null ? null : Matrix.of(1, g.length, g);
         }
 
         /**

@@ -1,7 +1,10 @@
 package dev.scratchnet.training;
 
 import dev.scratchnet.ScratchnetException;
+import dev.scratchnet.layers.LayerSpec;
+import dev.scratchnet.math.Lanes;
 import dev.scratchnet.math.Matrix;
+import dev.scratchnet.network.ParameterBlock;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.network.Task;
 import dev.scratchnet.network.WeightDecay;
@@ -92,21 +95,53 @@ public record StepUpdate(NetworkSpec spec, WeightDecay weightDecay, String learn
         int parts = threads == null ? 1 : Math.max(1, ways);
         double[] gradient = new double[params.length];
         boolean[] finite = new boolean[parts];
-        inRanges(threads, parts, params.length, (w, from, to) -> {
-            sum.meanGradient(gradient, from, to);
-            weightDecay.addGradient(spec, params, gradient, from, to);
-            finite[w] = allFinite(gradient, from, to);
-        });
+        inRanges(threads, parts, params.length, (w, from, to) -> finite[w] = mean(sum, params, gradient, from, to));
         check(at, sum.lossSum() / sum.weightSum(), allTrue(finite) ? new double[0] : gradient, "the gradient");
         double rate = optimizer.begin(rateFactor);
         inRanges(threads, parts, params.length, (w, from, to) -> {
-            optimizer.update(params, gradient, rate, from, to);
-            finite[w] = allFinite(params, from, to);
-            Parameters.round(params, working, from, to);
+            finite[w] = optimizer.update(params, gradient, rate, from, to, working);
         });
         if (!allTrue(finite)) {
             check(at, 0, params, "the updated parameters");
         }
+    }
+
+    /**
+     * Elements {@code [from, to)} of the mean gradient with the weight decay, block by block in one pass
+     * ({@link Lanes#meanWithDecay}: the bits of {@link GradientSum#meanGradient} then {@link WeightDecay#addGradient});
+     * whether they are all finite numbers.
+     */
+    private boolean mean(GradientSum sum, double[] params, double[] gradient, int from, int to) {
+        Matrix[] leaves = sum.leaves(); // the partitions' gradients, when nothing has added them yet
+        double[] g = leaves == null ? sum.grad() : null;
+        if ((leaves == null && g == null) || !(sum.weightSum() > 0)) {
+            sum.meanGradient(gradient, from, to);
+            weightDecay.addGradient(spec, params, gradient, from, to);
+            return allFinite(gradient, from, to);
+        }
+        double scale = 1.0 / sum.weightSum();
+        boolean finite = true;
+        int at = from;
+        for (ParameterBlock b : spec.parameterBlocks()) {
+            int start = Math.max(at, b.offset());
+            int end = Math.min(to, b.offset() + b.size());
+            if (start < end) {
+                finite &= mean(leaves, g, scale, params, 0, gradient, at, start); // between blocks, if anything
+                double lambda = b.role() == LayerSpec.Role.WEIGHT ? weightDecay.lambda() : 0;
+                finite &= mean(leaves, g, scale, params, lambda, gradient, start, end);
+                at = end;
+            }
+        }
+        return finite & mean(leaves, g, scale, params, 0, gradient, at, to);
+    }
+
+    private static boolean mean(Matrix[] leaves, double[] g, double scale, double[] params, double lambda,
+                                double[] gradient, int from, int to) {
+        if (from >= to) {
+            return true;
+        }
+        return leaves != null ? Lanes.meanWithDecay(leaves, scale, params, lambda, gradient, from, to)
+                : Lanes.meanWithDecay(g, scale, params, lambda, gradient, from, to);
     }
 
     /** A pass over elements {@code [from, to)}, the {@code w}-th of a step's ranges. */

@@ -1,0 +1,253 @@
+package dev.scratchnet.math;
+
+/**
+ * The update's element-wise passes over the parameters, each one loop over memory: the mean gradient with weight
+ * decay and its check, Adam's rule with the parameters' check and their float copy. A step's update is memory-bound
+ * (203,530 parameters of 8 bytes in four arrays for the demo's network), so what costs is the number of passes: these
+ * fuse what were six loops into two. Run on the JDK's Vector API ({@code jdk.incubator.vector}, which netlib's BLAS
+ * needs too) when the JVM has that module, else as plain loops; the bits are the same either way: every operation is
+ * one IEEE 754 operation on doubles (add, subtract, multiply, divide, square root; no fused multiply-add), in the
+ * order of the scalar code, and the float copy is the same round-to-nearest narrowing as a {@code (float)} cast.
+ */
+public final class Lanes {
+    private Lanes() {}
+
+    /** Whether the Vector API runs these passes (the module is in the JVM); the plain loops otherwise. */
+    public static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !Boolean.getBoolean("scratchnet.lanes.scalar");
+
+    /**
+     * {@code out[i] = sum[i] * scale}, plus {@code lambda * params[i]} when {@code lambda != 0}, over {@code [from, to)};
+     * whether every result is a finite number.
+     */
+    public static boolean meanWithDecay(double[] sum, double scale, double[] params, double lambda, double[] out,
+                                        int from, int to) {
+        if (VECTOR) {
+            return VectorLanes.meanWithDecay(sum, scale, params, lambda, out, from, to);
+        }
+        return scalarMeanWithDecay(sum, scale, params, lambda, out, from, to);
+    }
+
+    static boolean scalarMeanWithDecay(double[] sum, double scale, double[] params, double lambda, double[] out,
+                                       int from, int to) {
+        long bad = 0;
+        if (lambda == 0) {
+            for (int i = from; i < to; i++) {
+                out[i] = sum[i] * scale;
+                bad |= notFinite(out[i]);
+            }
+        } else {
+            for (int i = from; i < to; i++) {
+                out[i] = sum[i] * scale + lambda * params[i];
+                bad |= notFinite(out[i]);
+            }
+        }
+        return bad >= 0;
+    }
+
+    /**
+     * {@link #meanWithDecay(double[], double, double[], double, double[], int, int)} of the sum of {@code leaves}
+     * (partitions' gradients, in partition order; null: a partition without examples) added as
+     * {@code partition.SumTree} adds them: in pairs, level by level, in double, an absent partition passing its
+     * sibling up unchanged. The sum is never stored: each element is added and scaled in one go.
+     */
+    public static boolean meanWithDecay(Matrix[] leaves, double scale, double[] params, double lambda, double[] out,
+                                        int from, int to) {
+        Matrix single = null;
+        int present = 0;
+        for (Matrix m : leaves) {
+            if (m != null) {
+                single = m;
+                present++;
+            }
+        }
+        if (present == 0) {
+            throw new IllegalArgumentException("no partition's gradient to add");
+        }
+        if (present == 1) {
+            return single.floats() != null ? leafMean(single.floats(), single.offset(), null, 0, scale, params, lambda, out, from, to)
+                    : meanWithDecayOffset(single.doubles(), single.offset(), scale, params, lambda, out, from, to);
+        }
+        if (leaves.length == 2 && leaves[0].floats() != null && leaves[1].floats() != null) {
+            return leafMean(leaves[0].floats(), leaves[0].offset(), leaves[1].floats(), leaves[1].offset(), scale,
+                    params, lambda, out, from, to);
+        }
+        return treeMean(leaves, scale, params, lambda, out, from, to);
+    }
+
+    /** The mean of one or two float leaves ({@code b} null: one), element by element. */
+    private static boolean leafMean(float[] a, int ao, float[] b, int bo, double scale, double[] params, double lambda,
+                                    double[] out, int from, int to) {
+        if (VECTOR) {
+            return VectorLanes.leafMean(a, ao, b, bo, scale, params, lambda, out, from, to);
+        }
+        return scalarLeafMean(a, ao, b, bo, scale, params, lambda, out, from, to);
+    }
+
+    static boolean scalarLeafMean(float[] a, int ao, float[] b, int bo, double scale, double[] params, double lambda,
+                                  double[] out, int from, int to) {
+        long bad = 0;
+        for (int i = from; i < to; i++) {
+            double g = b == null ? (double) a[ao + i] : (double) a[ao + i] + (double) b[bo + i];
+            out[i] = lambda == 0 ? g * scale : g * scale + lambda * params[i];
+            bad |= notFinite(out[i]);
+        }
+        return bad >= 0;
+    }
+
+    private static boolean meanWithDecayOffset(double[] sum, int offset, double scale, double[] params, double lambda,
+                                               double[] out, int from, int to) {
+        if (offset == 0) {
+            return meanWithDecay(sum, scale, params, lambda, out, from, to);
+        }
+        long bad = 0;
+        for (int i = from; i < to; i++) {
+            out[i] = lambda == 0 ? sum[offset + i] * scale : sum[offset + i] * scale + lambda * params[i];
+            bad |= notFinite(out[i]);
+        }
+        return bad >= 0;
+    }
+
+    /** Elements at a time whose partitions' values are widened, added over the tree and scaled. */
+    private static final int CHUNK = 512;
+
+    /** Any number of leaves, in either precision: a chunk of each widened into a slot, the tree's additions slot by slot. */
+    private static boolean treeMean(Matrix[] leaves, double scale, double[] params, double lambda, double[] out,
+                                    int from, int to) {
+        int[] plan = plan(leaves);
+        int root = plan[plan.length - 1];
+        double[][] slots = new double[leaves.length][];
+        for (int k = 0; k < leaves.length; k++) {
+            slots[k] = leaves[k] == null ? null : new double[CHUNK];
+        }
+        long bad = 0;
+        for (int c = from; c < to; c += CHUNK) {
+            int n = Math.min(CHUNK, to - c);
+            for (int k = 0; k < leaves.length; k++) {
+                Matrix m = leaves[k];
+                if (m != null) {
+                    double[] slot = slots[k];
+                    if (m.floats() != null) {
+                        float[] f = m.floats();
+                        int o = m.offset() + c;
+                        for (int j = 0; j < n; j++) {
+                            slot[j] = f[o + j];
+                        }
+                    } else {
+                        System.arraycopy(m.doubles(), m.offset() + c, slot, 0, n);
+                    }
+                }
+            }
+            for (int op = 0; op + 1 < plan.length; op += 2) {
+                double[] x = slots[plan[op]];
+                double[] y = slots[plan[op + 1]];
+                for (int j = 0; j < n; j++) {
+                    x[j] += y[j];
+                }
+            }
+            double[] sum = slots[root];
+            for (int j = 0; j < n; j++) {
+                int i = c + j;
+                out[i] = lambda == 0 ? sum[j] * scale : sum[j] * scale + lambda * params[i];
+                bad |= notFinite(out[i]);
+            }
+        }
+        return bad >= 0;
+    }
+
+    /**
+     * The tree's additions over the present leaves, as pairs {@code (x, y)} meaning slot {@code x += y} in order,
+     * then the slot that holds the root: level by level, node {@code 2j} with its sibling {@code 2j + 1} when both
+     * are present, either alone passing up, the last of an odd level passing up unchanged.
+     */
+    static int[] plan(Matrix[] leaves) {
+        int[] slot = new int[leaves.length];
+        for (int k = 0; k < leaves.length; k++) {
+            slot[k] = leaves[k] == null ? -1 : k;
+        }
+        java.util.List<Integer> ops = new java.util.ArrayList<>();
+        for (int size = leaves.length; size > 1; size = (size + 1) / 2) {
+            for (int j = 0; 2 * j < size; j++) {
+                int a = slot[2 * j];
+                int b = 2 * j + 1 < size ? slot[2 * j + 1] : -1;
+                if (a >= 0 && b >= 0) {
+                    ops.add(a);
+                    ops.add(b);
+                    slot[j] = a;
+                } else {
+                    slot[j] = a >= 0 ? a : b;
+                }
+            }
+        }
+        int[] plan = new int[ops.size() + 1];
+        for (int i = 0; i < ops.size(); i++) {
+            plan[i] = ops.get(i);
+        }
+        plan[ops.size()] = slot[0];
+        return plan;
+    }
+
+    /**
+     * Adam's rule over {@code [from, to)}: {@code m += c1 (g - m)}, {@code v += c2 (g² - v)},
+     * {@code p -= rate · m / (√v + eps)}; then sets {@code working}'s elements (null: none) to the new parameters in
+     * its precision. Whether every new parameter is a finite number.
+     */
+    public static boolean adam(double[] params, double[] grad, double[] m, double[] v, double c1, double c2,
+                               double rate, double eps, Matrix working, int from, int to) {
+        float[] w = working == null ? null : working.floats();
+        int wo = working == null ? 0 : working.offset();
+        boolean finite;
+        if (VECTOR) {
+            finite = VectorLanes.adam(params, grad, m, v, c1, c2, rate, eps, w, wo, from, to);
+        } else {
+            finite = scalarAdam(params, grad, m, v, c1, c2, rate, eps, w, wo, from, to);
+        }
+        if (working != null && w == null) {
+            working.setFrom(params, from, to);
+        }
+        return finite;
+    }
+
+    static boolean scalarAdam(double[] params, double[] grad, double[] m, double[] v, double c1, double c2,
+                              double rate, double eps, float[] w, int wo, int from, int to) {
+        long bad = 0;
+        for (int i = from; i < to; i++) {
+            double g = grad[i];
+            m[i] += c1 * (g - m[i]);
+            v[i] += c2 * (g * g - v[i]);
+            params[i] -= rate * m[i] / (Math.sqrt(v[i]) + eps);
+            bad |= notFinite(params[i]);
+            if (w != null) {
+                w[wo + i] = (float) params[i];
+            }
+        }
+        return bad >= 0;
+    }
+
+    /** Whether {@code values[from, to)} are all finite numbers; also sets {@code working}'s elements (null: none) to them. */
+    public static boolean finiteInto(double[] values, Matrix working, int from, int to) {
+        float[] w = working == null ? null : working.floats();
+        int wo = working == null ? 0 : working.offset();
+        boolean finite = VECTOR ? VectorLanes.finiteInto(values, w, wo, from, to) : scalarFiniteInto(values, w, wo, from, to);
+        if (working != null && w == null) {
+            working.setFrom(values, from, to);
+        }
+        return finite;
+    }
+
+    static boolean scalarFiniteInto(double[] values, float[] w, int wo, int from, int to) {
+        long bad = 0;
+        for (int i = from; i < to; i++) {
+            bad |= notFinite(values[i]);
+            if (w != null) {
+                w[wo + i] = (float) values[i];
+            }
+        }
+        return bad >= 0;
+    }
+
+    /** Negative (the sign bit set) when {@code x} is infinite or NaN (every exponent bit set), else not: branch-free. */
+    static long notFinite(double x) {
+        return (Double.doubleToRawLongBits(x) & 0x7ff0000000000000L) + 0x0010000000000000L;
+    }
+}
