@@ -12,9 +12,40 @@ package dev.scratchnet.math;
 public final class Lanes {
     private Lanes() {}
 
-    /** Whether the Vector API runs these passes (the module is in the JVM); the plain loops otherwise. */
+    /** Whether the Vector API can run these passes (the module is in the JVM); the plain loops otherwise. */
     public static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
             && !Boolean.getBoolean("scratchnet.lanes.scalar");
+
+    /**
+     * Whether the Vector API's passes are compiled, so that they run: until then the plain loops do. The Vector API is
+     * slow until C2 has compiled it (the interpreter and C1 make an object of every vector: a step's update took tens
+     * of milliseconds), so a daemon thread started with this class calls each pass {@link #WARM_UP_CALLS} times on a
+     * few dozen elements (HotSpot's tiered policy counts calls: about a second of one core), then sets this. The bits
+     * are the same either way.
+     */
+    private static volatile boolean vectorReady;
+
+    static final int WARM_UP_CALLS = 6000;
+
+    static {
+        if (VECTOR) {
+            Thread t = new Thread(() -> {
+                try {
+                    warmUp(WARM_UP_CALLS);
+                    vectorReady = true;
+                } catch (RuntimeException | LinkageError e) {
+                    // the plain loops stay
+                }
+            }, "scratchnet-lanes-warm-up");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    /** Whether the passes run on the Vector API now (false until its warm-up has ended, or without the module). */
+    public static boolean vectorReady() {
+        return vectorReady;
+    }
 
     /**
      * {@code out[i] = sum[i] * scale}, plus {@code lambda * params[i]} when {@code lambda != 0}, over {@code [from, to)};
@@ -22,7 +53,7 @@ public final class Lanes {
      */
     public static boolean meanWithDecay(double[] sum, double scale, double[] params, double lambda, double[] out,
                                         int from, int to) {
-        if (VECTOR) {
+        if (vectorReady) {
             return VectorLanes.meanWithDecay(sum, scale, params, lambda, out, from, to);
         }
         return scalarMeanWithDecay(sum, scale, params, lambda, out, from, to);
@@ -78,7 +109,7 @@ public final class Lanes {
     /** The mean of one or two float leaves ({@code b} null: one), element by element. */
     private static boolean leafMean(float[] a, int ao, float[] b, int bo, double scale, double[] params, double lambda,
                                     double[] out, int from, int to) {
-        if (VECTOR) {
+        if (vectorReady) {
             return VectorLanes.leafMean(a, ao, b, bo, scale, params, lambda, out, from, to);
         }
         return scalarLeafMean(a, ao, b, bo, scale, params, lambda, out, from, to);
@@ -197,7 +228,7 @@ public final class Lanes {
         float[] w = working == null ? null : working.floats();
         int wo = working == null ? 0 : working.offset();
         boolean finite;
-        if (VECTOR) {
+        if (vectorReady) {
             finite = VectorLanes.adam(params, grad, m, v, c1, c2, rate, eps, w, wo, from, to);
         } else {
             finite = scalarAdam(params, grad, m, v, c1, c2, rate, eps, w, wo, from, to);
@@ -228,7 +259,7 @@ public final class Lanes {
     public static boolean finiteInto(double[] values, Matrix working, int from, int to) {
         float[] w = working == null ? null : working.floats();
         int wo = working == null ? 0 : working.offset();
-        boolean finite = VECTOR ? VectorLanes.finiteInto(values, w, wo, from, to) : scalarFiniteInto(values, w, wo, from, to);
+        boolean finite = vectorReady ? VectorLanes.finiteInto(values, w, wo, from, to) : scalarFiniteInto(values, w, wo, from, to);
         if (working != null && w == null) {
             working.setFrom(values, from, to);
         }
@@ -244,6 +275,36 @@ public final class Lanes {
             }
         }
         return bad >= 0;
+    }
+
+    /** Calls every Vector API pass {@code calls} times on a few dozen elements of its own ({@link #vectorReady}). */
+    static void warmUp(int calls) {
+        int n = 3 * 16 + 5; // whole vectors and a tail, whatever the vector's length
+        double[] sum = new double[n];
+        double[] params = new double[n];
+        double[] out = new double[n];
+        double[] m = new double[n];
+        double[] v = new double[n];
+        Matrix a = Matrix.zeros(Precision.SINGLE, 1, n);
+        Matrix b = Matrix.zeros(Precision.SINGLE, 1, n);
+        Matrix w = Matrix.zeros(Precision.SINGLE, 1, n);
+        for (int i = 0; i < n; i++) {
+            sum[i] = i - 20;
+            params[i] = 0.01 * i;
+            a.set(i, i);
+            b.set(i, -i);
+        }
+        float[] af = a.floats();
+        float[] bf = b.floats();
+        float[] wf = w.floats();
+        for (int c = 0; c < calls; c++) {
+            double lambda = (c & 1) == 0 ? 0 : 1e-4;
+            VectorLanes.meanWithDecay(sum, 0.5, params, lambda, out, 0, n);
+            VectorLanes.leafMean(af, 0, null, 0, 0.5, params, lambda, out, 0, n);
+            VectorLanes.leafMean(af, 0, bf, 0, 0.5, params, lambda, out, 0, n);
+            VectorLanes.adam(params, out, m, v, 0.1, 0.001, 1e-3, 1e-7, (c & 2) == 0 ? wf : null, 0, 0, n);
+            VectorLanes.finiteInto(params, wf, 0, 0, n);
+        }
     }
 
     /** Negative (the sign bit set) when {@code x} is infinite or NaN (every exponent bit set), else not: branch-free. */

@@ -117,11 +117,33 @@ public final class EpochRunner {
         public List<Evaluation> count(double[] params) {
             List<Evaluation> training = new ArrayList<>();
             EpochTask.Counting c = task.counting();
-            if (c.anything()) {
-                for (Share share : shares) {
-                    training.add(BlockEvaluation.evaluate(share.block(), share.start(), c.counted(), c.split(),
-                            task.shares().spec(), working, c.evalChunk()));
+            if (!c.anything()) {
+                return training;
+            }
+            List<java.util.concurrent.Callable<Evaluation>> counts = new ArrayList<>();
+            for (Share share : shares) {
+                counts.add(() -> BlockEvaluation.evaluate(share.block(), share.start(), c.counted(), c.split(),
+                        task.shares().spec(), working, c.evalChunk()));
+            }
+            if (threads == null || workers < 2) {
+                for (java.util.concurrent.Callable<Evaluation> count : counts) {
+                    training.add(call(count));
                 }
+                return training;
+            }
+            // The blocks' counts at once on the task's threads (the validation examples' forward pass), in order.
+            try {
+                for (java.util.concurrent.Future<Evaluation> f : threads.invokeAll(counts)) {
+                    training.add(f.get());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while counting the epoch's examples", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
             }
             return training;
         }
@@ -158,6 +180,16 @@ public final class EpochRunner {
                 total = p.get(); // every share gets the same total
             }
             return total;
+        }
+
+        private static Evaluation call(java.util.concurrent.Callable<Evaluation> count) {
+            try {
+                return count.call();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         /** A share's gradient as a leaf of the step's sum tree: null when it had no example. */

@@ -2,11 +2,11 @@ package dev.scratchnet.training;
 
 import dev.scratchnet.config.Configuration;
 import dev.scratchnet.layers.Shape;
+import dev.scratchnet.math.Lanes;
 import dev.scratchnet.math.Matrix;
 import dev.scratchnet.math.Precision;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
-import dev.scratchnet.network.WeightDecay;
 import dev.scratchnet.optim.Optimizer;
 import dev.scratchnet.partition.ExampleBlock;
 import dev.scratchnet.partition.GradientSum;
@@ -27,9 +27,16 @@ import java.util.SplittableRandom;
  * build on that shape, and for L-BFGS (one full-batch iteration an epoch: nothing to gain).
  */
 public final class JitWarmUp {
-    /** Steps of {@link #BATCH} examples: enough for C2 to compile every loop of a step at least once. */
-    static final int STEPS = 40;
-    static final int BATCH = 64;
+    /**
+     * Steps of {@link #BATCH} examples in two shares: each of a step's methods is then called 600 times, which is when
+     * HotSpot's tiered policy first lets C2 compile a method (its {@code Tier4MinInvocationThreshold}); with fewer, the
+     * step's layers ran in C1's profiling code for the first epochs of the run (a loop compiled on its own is not the
+     * method). About half a second for the demo's network on one core.
+     */
+    static final int STEPS = 300;
+    static final int BATCH = 32;
+    /** Ends the warm-up sooner for a heavier network (a convolutional one): it is meant to end before the first epoch. */
+    static final long BUDGET_NANOS = 1_500_000_000L;
 
     private JitWarmUp() {}
 
@@ -37,7 +44,7 @@ public final class JitWarmUp {
     public static Thread inBackground(Configuration config) {
         Thread t = new Thread(() -> {
             try {
-                run(config, STEPS);
+                run(config, STEPS, BUDGET_NANOS);
             } catch (RuntimeException | LinkageError e) {
                 // the run itself builds the network and reports what is wrong with it
             } catch (OutOfMemoryError e) {
@@ -61,6 +68,17 @@ public final class JitWarmUp {
 
     /** Takes {@code steps} steps of {@code config}'s network on made-up MNIST-shaped examples; returns the last loss sum. */
     static double run(Configuration config, int steps) {
+        return run(config, steps, Long.MAX_VALUE);
+    }
+
+    /**
+     * The same, ending after {@code budgetNanos} too. Each step's examples are two shares', whose sums are taken in
+     * turn as one partition's total, as {@code local[N]} adds them ({@link GradientSum#ofLeaves}) and as the driver's
+     * endpoint does, with the run's weight decay: the paths a run takes are the ones compiled.
+     */
+    static double run(Configuration config, int steps, long budgetNanos) {
+        long start = System.nanoTime();
+        Lanes.vectorReady(); // starts the update's Vector API passes warming up on a thread of their own
         Optimizer.Kind kind = config.get(TrainingSettings.OPTIMIZER);
         if (kind == Optimizer.Kind.LBFGS) {
             return Double.NaN;
@@ -86,17 +104,30 @@ public final class JitWarmUp {
         for (int i = 0; i < count; i++) {
             labels[i] = random.nextInt(10);
         }
-        ExampleBlock block = ExampleBlock.ofBytes(0, count, features, pixels, ExampleBlock.PIXELS, labels, null);
+        int half = count / 2;
+        ExampleBlock first = ExampleBlock.ofBytes(0, half, features, java.util.Arrays.copyOf(pixels, half * features),
+                ExampleBlock.PIXELS, java.util.Arrays.copyOf(labels, half), null);
+        ExampleBlock second = ExampleBlock.ofBytes(1, count - half, features,
+                java.util.Arrays.copyOfRange(pixels, half * features, count * features), ExampleBlock.PIXELS,
+                java.util.Arrays.copyOfRange(labels, half, count), null);
         Optimizer optimizer = kind.create(1e-3, 0.9, n);
-        StepUpdate update = new StepUpdate(spec, WeightDecay.NONE, "warm-up");
+        StepUpdate update = new StepUpdate(spec, TrainingSettings.weightDecay(config), "warm-up");
         Matrix working = Parameters.forPrecision(params, precision);
         double loss = Double.NaN;
-        for (int s = 0; s < steps; s++) {
+        for (int s = 0; s < steps && System.nanoTime() - start < budgetNanos; s++) {
             int[] batch = new int[BATCH];
-            for (int i = 0; i < BATCH; i++) {
-                batch[i] = random.nextInt(count);
+            for (int i = 0; i < BATCH; i++) { // half from each share's examples
+                batch[i] = i % 2 == 0 ? random.nextInt(half) : half + random.nextInt(count - half);
             }
-            GradientSum sum = PartitionStep.gradientSum(block, 0, new Step(spec, precision, 1, s, batch), working);
+            Step step = new Step(spec, precision, 1, s, batch);
+            GradientSum a = PartitionStep.gradientSum(first, 0, step, working);
+            GradientSum b = PartitionStep.gradientSum(second, half, step, working);
+            GradientSum sum = switch (s % 3) {
+                case 0 -> a; // one partition's sum is the step's total
+                case 1 -> GradientSum.ofLeaves(new Matrix[] {a.leaves()[0], b.leaves()[0]}, a.lossSum() + b.lossSum(),
+                        a.count() + b.count(), a.weightSum() + b.weightSum()); // local[N]: added as the update reads
+                default -> a.add(b); // as the driver's endpoint adds partitions' sums
+            };
             update.apply(sum, params, optimizer, 1, new GradientEngine.StepPosition(0, s, s), null, 1, working);
             loss = sum.lossSum();
         }

@@ -29,6 +29,14 @@ class LanesTest {
     }
 
     @Test
+    void theVectorPassesTakeOverOnceTheirWarmUpHasRun() throws InterruptedException {
+        for (int i = 0; i < 1200 && !Lanes.vectorReady(); i++) { // the warm-up thread's end, not its speed
+            Thread.sleep(100);
+        }
+        assertTrue(Lanes.vectorReady(), "the Vector API's passes were not warmed up in two minutes");
+    }
+
+    @Test
     void meanWithDecayIsTheTwoLoopsItReplaces() {
         for (int n : new int[] {0, 1, 7, 8, 9, 17, 64, 203530}) {
             for (double lambda : new double[] {0, 1e-4}) {
