@@ -11,7 +11,7 @@ import java.util.Map;
  * The update rules of the book's §6.1 (common/optimizer.py): SGD, Momentum, AdaGrad and Adam, with their
  * state on the driver. {@link #update} modifies {@code params} (and the optimizer's state) in place.
  */
-public abstract class Optimizer implements java.io.Serializable {
+public abstract class Optimizer implements java.io.Serializable, Cloneable {
     protected final double lr;
 
     protected Optimizer(double lr) {
@@ -53,6 +53,17 @@ public abstract class Optimizer implements java.io.Serializable {
     public boolean update(double[] params, double[] grad, double rate, int from, int to, Matrix working) {
         update(params, grad, rate, from, to);
         return Lanes.finiteInto(params, working, from, to);
+    }
+
+    /** A copy with a state of its own: what a task in the driver's JVM steps from, leaving the driver's as it was. */
+    public Optimizer copy() {
+        try {
+            Optimizer c = (Optimizer) super.clone();
+            c.restore(state()); // the arrays copied, not shared
+            return c;
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** The optimizer's state as named arrays (for checkpoints); empty for SGD. */

@@ -48,16 +48,23 @@ final class EpochJob {
         var from = task.span().from().next();
         sc.setJobDescription("train: from epoch " + (from.epoch() + 1) + " step " + (from.stepInEpoch() + 1));
         int parts = train.partitions();
-        Broadcast<double[]> start = sc.broadcast(params);
-        Broadcast<Optimizer> startOptimizer = sc.broadcast(optimizer);
         String tag = "scratchnet-steps-" + java.util.UUID.randomUUID();
+        // In local mode the task runs in this JVM: it takes the parameters and the optimizer from here and leaves its
+        // result here, where broadcasting them and sending the result back serialized 5 MB each way (about 70 ms of
+        // an epoch of the demo, the same with one core or many). Elsewhere, broadcasts.
+        Handoff handoff = sc.isLocal() ? new Handoff(params, optimizer) : null;
+        if (handoff != null) {
+            IN_THIS_JVM.put(tag, handoff);
+        }
+        Broadcast<double[]> start = handoff == null ? sc.broadcast(params) : null;
+        Broadcast<Optimizer> startOptimizer = handoff == null ? sc.broadcast(optimizer) : null;
         StepSync sync = parts == 1 ? null
                 : StepSync.start(parts, watcher, syncTimeout, () -> sc.sc().cancelJobsWithTag(tag));
         try {
             // In local[N], N threads whatever the partitions (a thread may take several); elsewhere a thread a partition.
             int ways = sc.isLocal() ? Math.max(1, sc.defaultParallelism()) : Integer.MAX_VALUE;
-            EpochSteps steps = new EpochSteps(task, start, startOptimizer, train.starts(), nativeBlas,
-                    sync == null ? null : sync.name(), syncTimeout, gradient, ways);
+            EpochSteps steps = new EpochSteps(task, start, startOptimizer, handoff == null ? null : tag, train.starts(),
+                    nativeBlas, sync == null ? null : sync.name(), syncTimeout, gradient, ways);
             List<Indexed> results;
             try {
                 results = parts == 1
@@ -69,7 +76,8 @@ final class EpochJob {
                 }
                 throw e;
             }
-            results = results.stream().sorted(java.util.Comparator.comparingInt(Indexed::firstPartition)).toList();
+            results = results.stream().sorted(java.util.Comparator.comparingInt(Indexed::firstPartition))
+                    .map(r -> r.result() == null ? new Indexed(r.firstPartition(), handoff.result) : r).toList();
             EpochResult first = results.get(0).result();
             List<EpochResult.Epoch> epochs = new java.util.ArrayList<>();
             for (int e = 0; e < first.epochs().size(); e++) {
@@ -85,8 +93,12 @@ final class EpochJob {
             if (sync != null) {
                 sync.close();
             }
-            start.destroy();
-            startOptimizer.destroy();
+            if (handoff != null) {
+                IN_THIS_JVM.remove(tag);
+            } else {
+                start.destroy();
+                startOptimizer.destroy();
+            }
         }
     }
 
@@ -136,11 +148,28 @@ final class EpochJob {
         }
     }
 
+    /** The runs in this JVM's driver whose task runs in this JVM too (local mode), by job tag. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Handoff> IN_THIS_JVM =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** What a local run's task starts from (the driver's, which it copies) and where it leaves its result. */
+    private static final class Handoff {
+        final double[] params;
+        final Optimizer optimizer;
+        volatile EpochResult result;
+
+        Handoff(double[] params, Optimizer optimizer) {
+            this.params = params;
+            this.optimizer = optimizer;
+        }
+    }
+
     /** A task's result of a run of steps, with the first partition it ran (0: the one that carries the parameters). */
     record Indexed(int firstPartition, EpochResult result) implements Serializable {}
 
     /** One task of an epoch run (serializable: it travels with the task). */
-    private record EpochSteps(EpochTask task, Broadcast<double[]> start, Broadcast<Optimizer> optimizer, int[] starts,
+    private record EpochSteps(EpochTask task, Broadcast<double[]> start, Broadcast<Optimizer> optimizer,
+                              String handoff, int[] starts,
                               boolean nativeBlas, String sync, double syncTimeout, SparkEngine.BlockGradient gradient,
                               int ways) implements Serializable {
         /** Runs the task's blocks (in partition order), each on a thread of its own when there are several. */
@@ -159,8 +188,13 @@ final class EpochJob {
                     });
             try {
                 EpochResult r;
+                Handoff local = handoff == null ? null : IN_THIS_JVM.get(handoff);
+                if (handoff != null && local == null) {
+                    throw new IllegalStateException("the run " + handoff + " is not in this JVM");
+                }
                 try {
-                    r = EpochRunner.run(shares, task, start.value().clone(), cloneOf(optimizer.value()), gradient,
+                    r = EpochRunner.run(shares, task, local != null ? local.params.clone() : start.value().clone(),
+                            local != null ? local.optimizer.copy() : cloneOf(optimizer.value()), gradient,
                             threads, Math.min(ways, shares.size()), blocks.size() == starts.length);
                 } catch (dev.scratchnet.ScratchnetException e) {
                     // A user's mistake or a diverged step: the same on every retry, so the run ends with its line.
@@ -170,6 +204,10 @@ final class EpochJob {
                     throw e;
                 }
                 int first = blocks.get(0).partition();
+                if (local != null && first == 0) {
+                    local.result = r; // the driver takes it from here; nothing to serialize
+                    return List.of(new Indexed(first, null)).iterator();
+                }
                 return List.of(new Indexed(first, first == 0 ? r : r.countsOnly())).iterator();
             } finally {
                 if (threads != null) {
