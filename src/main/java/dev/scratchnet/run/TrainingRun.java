@@ -119,7 +119,17 @@ public final class TrainingRun {
                 config.text(TrainingSettings.OPTIMIZER), config.get(TrainingSettings.OPTIMIZER) == Optimizer.Kind.LBFGS
                         ? "" : " lr " + config.text(TrainingSettings.LEARNING_RATE));
         outputs.trainingOn(engine.dataIdentity());
-        Trainer.Result result = new Trainer(config, spec, engine, log, outputs, stopRequested).run(state);
+        Trainer.Result result;
+        try {
+            result = new Trainer(config, spec, engine, log, outputs, stopRequested).run(state);
+        } catch (RuntimeException | Error e) {
+            try {
+                outputs.awaitWrites(); // the last epoch's files finished before the run reports its error
+            } catch (RuntimeException | Error also) {
+                e.addSuppressed(also);
+            }
+            throw e;
+        }
         if (result.interrupted()) {
             outputs.checkpointIfBehind(state);
             throw new RunInterrupted(state);

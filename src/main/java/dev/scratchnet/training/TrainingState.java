@@ -41,6 +41,16 @@ public final class TrainingState {
         this.bestParams = bestParams;
     }
 
+    /**
+     * A copy to write from while this state trains on: its metrics, position and sums, and (with {@code arrays}) copies
+     * of the parameters and the optimizer; without, it shares them and only what a metrics file and a chart need is
+     * its own.
+     */
+    public TrainingState snapshot(boolean arrays) {
+        return new TrainingState(arrays ? params.clone() : params, arrays ? optimizer.copy() : optimizer, epoch,
+                stepInEpoch, globalStep, seconds, epochLossSum, epochWeight, metrics, bestEpoch, bestParams);
+    }
+
     /** A fresh start: step 0 of epoch 0. */
     public static TrainingState fresh(double[] params, Optimizer optimizer) {
         return new TrainingState(params, optimizer, 0, 0, 0, 0.0, 0.0, 0, List.of(), 0, null);
