@@ -42,6 +42,13 @@ public final class Lanes {
         }
     }
 
+    /** Sets which passes run (tests compare both); returns what it was. */
+    static boolean useVector(boolean vector) {
+        boolean was = vectorReady;
+        vectorReady = vector && VECTOR;
+        return was;
+    }
+
     /** Whether the passes run on the Vector API now (false until its warm-up has ended, or without the module). */
     public static boolean vectorReady() {
         return vectorReady;
@@ -151,39 +158,51 @@ public final class Lanes {
         for (int k = 0; k < leaves.length; k++) {
             slots[k] = leaves[k] == null ? null : new double[CHUNK];
         }
+        boolean vector = vectorReady;
         long bad = 0;
+        boolean finite = true;
         for (int c = from; c < to; c += CHUNK) {
             int n = Math.min(CHUNK, to - c);
             for (int k = 0; k < leaves.length; k++) {
                 Matrix m = leaves[k];
                 if (m != null) {
                     double[] slot = slots[k];
-                    if (m.floats() != null) {
+                    if (m.floats() == null) {
+                        System.arraycopy(m.doubles(), m.offset() + c, slot, 0, n);
+                    } else if (vector) {
+                        VectorLanes.widen(m.floats(), m.offset() + c, slot, n);
+                    } else {
                         float[] f = m.floats();
                         int o = m.offset() + c;
                         for (int j = 0; j < n; j++) {
                             slot[j] = f[o + j];
                         }
-                    } else {
-                        System.arraycopy(m.doubles(), m.offset() + c, slot, 0, n);
                     }
                 }
             }
             for (int op = 0; op + 1 < plan.length; op += 2) {
                 double[] x = slots[plan[op]];
                 double[] y = slots[plan[op + 1]];
-                for (int j = 0; j < n; j++) {
-                    x[j] += y[j];
+                if (vector) {
+                    VectorLanes.addInto(x, y, n);
+                } else {
+                    for (int j = 0; j < n; j++) {
+                        x[j] += y[j];
+                    }
                 }
             }
             double[] sum = slots[root];
+            if (vector) {
+                finite &= VectorLanes.scaled(sum, scale, params, lambda, out, c, n);
+                continue;
+            }
             for (int j = 0; j < n; j++) {
                 int i = c + j;
                 out[i] = lambda == 0 ? sum[j] * scale : sum[j] * scale + lambda * params[i];
                 bad |= notFinite(out[i]);
             }
         }
-        return bad >= 0;
+        return finite & bad >= 0;
     }
 
     /**
@@ -294,6 +313,7 @@ public final class Lanes {
             a.set(i, i);
             b.set(i, -i);
         }
+        double[] slot = new double[n];
         float[] af = a.floats();
         float[] bf = b.floats();
         float[] wf = w.floats();
@@ -304,6 +324,9 @@ public final class Lanes {
             VectorLanes.leafMean(af, 0, bf, 0, 0.5, params, lambda, out, 0, n);
             VectorLanes.adam(params, out, m, v, 0.1, 0.001, 1e-3, 1e-7, (c & 2) == 0 ? wf : null, 0, 0, n);
             VectorLanes.finiteInto(params, wf, 0, 0, n);
+            VectorLanes.widen(af, 0, slot, n);
+            VectorLanes.addInto(slot, sum, n);
+            VectorLanes.scaled(slot, 0.5, params, lambda, out, 0, n);
         }
     }
 

@@ -67,6 +67,53 @@ final class VectorLanes {
         return finite(nan) & Lanes.scalarLeafMean(a, ao, b, bo, scale, params, lambda, out, i, to);
     }
 
+    /** {@code d[0, n) = f[fo, fo + n)}, widened. */
+    static void widen(float[] f, int fo, double[] d, int n) {
+        int i = 0;
+        if (F.length() == D.length()) {
+            for (int bound = D.loopBound(n); i < bound; i += D.length()) {
+                ((DoubleVector) FloatVector.fromArray(F, f, fo + i).convertShape(VectorOperators.F2D, D, 0)).intoArray(d, i);
+            }
+        }
+        for (; i < n; i++) {
+            d[i] = f[fo + i];
+        }
+    }
+
+    /** {@code x[0, n) += y[0, n)}. */
+    static void addInto(double[] x, double[] y, int n) {
+        int i = 0;
+        for (int bound = D.loopBound(n); i < bound; i += D.length()) {
+            DoubleVector.fromArray(D, x, i).add(DoubleVector.fromArray(D, y, i)).intoArray(x, i);
+        }
+        for (; i < n; i++) {
+            x[i] += y[i];
+        }
+    }
+
+    /** {@code out[from + j] = sum[j] · scale (+ lambda · params[from + j])} for {@code j < n}; whether all finite. */
+    static boolean scaled(double[] sum, double scale, double[] params, double lambda, double[] out, int from, int n) {
+        int j = 0;
+        DoubleVector s = DoubleVector.broadcast(D, scale);
+        DoubleVector l = DoubleVector.broadcast(D, lambda);
+        DoubleVector nan = DoubleVector.zero(D);
+        for (int bound = D.loopBound(n); j < bound; j += D.length()) {
+            DoubleVector g = DoubleVector.fromArray(D, sum, j).mul(s);
+            if (lambda != 0) {
+                g = g.add(l.mul(DoubleVector.fromArray(D, params, from + j)));
+            }
+            nan = nan.add(g.sub(g));
+            g.intoArray(out, from + j);
+        }
+        long bad = 0;
+        for (; j < n; j++) {
+            int i = from + j;
+            out[i] = lambda == 0 ? sum[j] * scale : sum[j] * scale + lambda * params[i];
+            bad |= Lanes.notFinite(out[i]);
+        }
+        return finite(nan) & bad >= 0;
+    }
+
     static boolean adam(double[] params, double[] grad, double[] m, double[] v, double c1, double c2, double rate,
                         double eps, float[] w, int wo, int from, int to) {
         int i = from;

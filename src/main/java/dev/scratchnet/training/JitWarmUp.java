@@ -66,6 +66,10 @@ public final class JitWarmUp {
         return parameters * 10 * Double.BYTES > maxHeap / 16;
     }
 
+    private static GradientSum leaves(GradientSum a, GradientSum b, Matrix[] leaves) {
+        return GradientSum.ofLeaves(leaves, a.lossSum() + b.lossSum(), a.count() + b.count(), a.weightSum() + b.weightSum());
+    }
+
     /** Takes {@code steps} steps of {@code config}'s network on made-up MNIST-shaped examples; returns the last loss sum. */
     static double run(Configuration config, int steps) {
         return run(config, steps, Long.MAX_VALUE);
@@ -122,10 +126,10 @@ public final class JitWarmUp {
             Step step = new Step(spec, precision, 1, s, batch);
             GradientSum a = PartitionStep.gradientSum(first, 0, step, working);
             GradientSum b = PartitionStep.gradientSum(second, half, step, working);
-            GradientSum sum = switch (s % 3) {
+            GradientSum sum = switch (s % 4) {
                 case 0 -> a; // one partition's sum is the step's total
-                case 1 -> GradientSum.ofLeaves(new Matrix[] {a.leaves()[0], b.leaves()[0]}, a.lossSum() + b.lossSum(),
-                        a.count() + b.count(), a.weightSum() + b.weightSum()); // local[N]: added as the update reads
+                case 1 -> leaves(a, b, new Matrix[] {a.leaves()[0], b.leaves()[0]}); // local[N] adds as the update reads
+                case 2 -> leaves(a, b, new Matrix[] {a.leaves()[0], b.leaves()[0], null}); // more partitions than two
                 default -> a.add(b); // as the driver's endpoint adds partitions' sums
             };
             update.apply(sum, params, optimizer, 1, new GradientEngine.StepPosition(0, s, s), null, 1, working);

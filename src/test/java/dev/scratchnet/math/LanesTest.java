@@ -28,12 +28,16 @@ class LanesTest {
         assertTrue(Lanes.VECTOR, "the tests run with --add-modules=jdk.incubator.vector (pom.xml's spark.jvm.flags)");
     }
 
-    @Test
-    void theVectorPassesTakeOverOnceTheirWarmUpHasRun() throws InterruptedException {
+    private static void awaitVector() throws InterruptedException {
         for (int i = 0; i < 1200 && !Lanes.vectorReady(); i++) { // the warm-up thread's end, not its speed
             Thread.sleep(100);
         }
         assertTrue(Lanes.vectorReady(), "the Vector API's passes were not warmed up in two minutes");
+    }
+
+    @Test
+    void theVectorPassesTakeOverOnceTheirWarmUpHasRun() throws InterruptedException {
+        awaitVector();
     }
 
     @Test
@@ -94,6 +98,40 @@ class LanesTest {
                 for (int i = 0; i < n; i++) {
                     assertEquals((float) pe[i], w.floats()[i]);
                     assertEquals((float) pe[i], ws.floats()[i]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void partitionsGradientsAddUpToTheSameBitsOnVectorsAndInLoops() throws InterruptedException {
+        awaitVector(); // then this test switches between the two itself
+        Random pick = new Random(3);
+        for (Precision precision : Precision.values()) {
+            for (int parts = 1; parts <= 9; parts++) {
+                for (int n : new int[] {1, 9, 511, 1030}) {
+                    Matrix[] leaves = new Matrix[parts];
+                    for (int p = 0; p < parts; p++) {
+                        if (p == 0 || pick.nextInt(4) != 0) {
+                            leaves[p] = Matrix.zeros(precision, 1, n);
+                            double[] x = values(n, 31L * p + n);
+                            for (int i = 0; i < n; i++) {
+                                leaves[p].set(i, x[i]);
+                            }
+                        }
+                    }
+                    double[] params = values(n, 5);
+                    double[] vector = new double[n];
+                    double[] loops = new double[n];
+                    boolean was = Lanes.useVector(true);
+                    try {
+                        Lanes.meanWithDecay(leaves, 1.0 / 7, params, 1e-4, vector, 0, n);
+                        Lanes.useVector(false);
+                        Lanes.meanWithDecay(leaves, 1.0 / 7, params, 1e-4, loops, 0, n);
+                    } finally {
+                        Lanes.useVector(was);
+                    }
+                    assertArrayEquals(loops, vector, 0.0, precision + ", " + parts + " partitions, " + n + " values");
                 }
             }
         }
