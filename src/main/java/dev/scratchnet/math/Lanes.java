@@ -20,12 +20,12 @@ public final class Lanes {
      * Whether the Vector API's passes are compiled, so that they run: until then the plain loops do. The Vector API is
      * slow until C2 has compiled it (the interpreter and C1 make an object of every vector: a step's update took tens
      * of milliseconds), so a daemon thread started with this class calls each pass {@link #WARM_UP_CALLS} times on a
-     * few dozen elements (HotSpot's tiered policy counts calls: about a second of one core), then sets this. The bits
+     * few dozen elements (HotSpot's tiered policy counts calls and loop iterations: about half a second of one core), then sets this. The bits
      * are the same either way.
      */
     private static volatile boolean vectorReady;
 
-    static final int WARM_UP_CALLS = 6000;
+    static final int WARM_UP_CALLS = 3000;
 
     static {
         if (VECTOR) {
