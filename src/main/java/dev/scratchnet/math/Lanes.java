@@ -102,9 +102,11 @@ public final class Lanes {
         if (present == 0) {
             throw new IllegalArgumentException("no partition's gradient to add");
         }
-        if (present == 1) {
-            return single.floats() != null ? leafMean(single.floats(), single.offset(), null, 0, scale, params, lambda, out, from, to)
-                    : meanWithDecayOffset(single.doubles(), single.offset(), scale, params, lambda, out, from, to);
+        if (present == 1 && single.floats() != null) {
+            return leafMean(single.floats(), single.offset(), null, 0, scale, params, lambda, out, from, to);
+        }
+        if (present == 1 && single.offset() == 0) {
+            return meanWithDecay(single.doubles(), scale, params, lambda, out, from, to);
         }
         if (leaves.length == 2 && leaves[0].floats() != null && leaves[1].floats() != null) {
             return leafMean(leaves[0].floats(), leaves[0].offset(), leaves[1].floats(), leaves[1].offset(), scale,
@@ -133,23 +135,13 @@ public final class Lanes {
         return bad >= 0;
     }
 
-    private static boolean meanWithDecayOffset(double[] sum, int offset, double scale, double[] params, double lambda,
-                                               double[] out, int from, int to) {
-        if (offset == 0) {
-            return meanWithDecay(sum, scale, params, lambda, out, from, to);
-        }
-        long bad = 0;
-        for (int i = from; i < to; i++) {
-            out[i] = lambda == 0 ? sum[offset + i] * scale : sum[offset + i] * scale + lambda * params[i];
-            bad |= notFinite(out[i]);
-        }
-        return bad >= 0;
-    }
-
     /** Elements at a time whose partitions' values are widened, added over the tree and scaled. */
     private static final int CHUNK = 512;
 
-    /** Any number of leaves, in either precision: a chunk of each widened into a slot, the tree's additions slot by slot. */
+    /**
+     * Any number of leaves, in either precision and anywhere in their storage: a chunk of each widened into a slot, the
+     * tree's additions slot by slot.
+     */
     private static boolean treeMean(Matrix[] leaves, double scale, double[] params, double lambda, double[] out,
                                     int from, int to) {
         int[] plan = plan(leaves);

@@ -84,9 +84,8 @@ public final class GradientSum implements Serializable {
         if (mine == null) {
             grad = theirs;
         } else if (theirs != null) {
-            double[] o = theirs;
-            for (int i = 0; i < grad.length; i++) {
-                grad[i] += o[i];
+            for (int i = 0; i < mine.length; i++) {
+                mine[i] += theirs[i];
             }
         }
         lossSum += other.lossSum;

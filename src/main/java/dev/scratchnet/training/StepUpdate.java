@@ -113,11 +113,13 @@ public record StepUpdate(NetworkSpec spec, WeightDecay weightDecay, String learn
      */
     private boolean mean(GradientSum sum, double[] params, double[] gradient, int from, int to) {
         Matrix[] leaves = sum.leaves(); // the partitions' gradients, when nothing has added them yet
-        double[] g = leaves == null ? sum.grad() : null;
-        if ((leaves == null && g == null) || !(sum.weightSum() > 0)) {
+        if (leaves == null && sum.grad() != null) {
+            leaves = new Matrix[] {Matrix.of(1, sum.grad().length, sum.grad())}; // the total is one leaf
+        }
+        if (leaves == null || !(sum.weightSum() > 0)) {
             sum.meanGradient(gradient, from, to);
             weightDecay.addGradient(spec, params, gradient, from, to);
-            return allFinite(gradient, from, to);
+            return Lanes.finiteInto(gradient, null, from, to);
         }
         double scale = 1.0 / sum.weightSum();
         boolean finite = true;
@@ -126,22 +128,13 @@ public record StepUpdate(NetworkSpec spec, WeightDecay weightDecay, String learn
             int start = Math.max(at, b.offset());
             int end = Math.min(to, b.offset() + b.size());
             if (start < end) {
-                finite &= mean(leaves, g, scale, params, 0, gradient, at, start); // between blocks, if anything
+                finite &= Lanes.meanWithDecay(leaves, scale, params, 0, gradient, at, start); // between blocks
                 double lambda = b.role() == LayerSpec.Role.WEIGHT ? weightDecay.lambda() : 0;
-                finite &= mean(leaves, g, scale, params, lambda, gradient, start, end);
+                finite &= Lanes.meanWithDecay(leaves, scale, params, lambda, gradient, start, end);
                 at = end;
             }
         }
-        return finite & mean(leaves, g, scale, params, 0, gradient, at, to);
-    }
-
-    private static boolean mean(Matrix[] leaves, double[] g, double scale, double[] params, double lambda,
-                                double[] gradient, int from, int to) {
-        if (from >= to) {
-            return true;
-        }
-        return leaves != null ? Lanes.meanWithDecay(leaves, scale, params, lambda, gradient, from, to)
-                : Lanes.meanWithDecay(g, scale, params, lambda, gradient, from, to);
+        return finite & Lanes.meanWithDecay(leaves, scale, params, 0, gradient, at, to);
     }
 
     /** A pass over elements {@code [from, to)}, the {@code w}-th of a step's ranges. */
@@ -176,15 +169,6 @@ public record StepUpdate(NetworkSpec spec, WeightDecay weightDecay, String learn
             }
             throw new IllegalStateException(e.getCause());
         }
-    }
-
-    private static boolean allFinite(double[] values, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (!Double.isFinite(values[i])) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static boolean allTrue(boolean[] flags) {
