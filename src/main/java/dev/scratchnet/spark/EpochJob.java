@@ -23,14 +23,17 @@ import org.apache.spark.broadcast.Broadcast;
 final class EpochJob {
     private final JavaSparkContext sc;
     private final CachedBlocks train;
+    /** The test set's blocks (null: none), which a local run's task counts as each epoch ends. */
+    private final CachedBlocks test;
     private final boolean nativeBlas;
     private final double syncTimeout;
     private final SparkEngine.BlockGradient gradient;
 
-    EpochJob(JavaSparkContext sc, CachedBlocks train, boolean nativeBlas, double syncTimeout,
+    EpochJob(JavaSparkContext sc, CachedBlocks train, CachedBlocks test, boolean nativeBlas, double syncTimeout,
              SparkEngine.BlockGradient gradient) {
         this.sc = sc;
         this.train = train;
+        this.test = test;
         this.nativeBlas = nativeBlas;
         this.syncTimeout = syncTimeout;
         this.gradient = gradient;
@@ -63,8 +66,13 @@ final class EpochJob {
         try {
             // In local[N], N threads whatever the partitions (a thread may take several); elsewhere a thread a partition.
             int ways = sc.isLocal() ? Math.max(1, sc.defaultParallelism()) : Integer.MAX_VALUE;
+            // In local mode the task counts the test set too as each epoch ends (its cached blocks are in this JVM):
+            // no job an epoch for it. On a cluster the driver's evaluation does, a job an epoch.
+            boolean testHere = handoff != null && test != null;
             EpochSteps steps = new EpochSteps(task, start, startOptimizer, handoff == null ? null : tag, train.starts(),
-                    nativeBlas, sync == null ? null : sync.name(), syncTimeout, gradient, ways);
+                    nativeBlas, sync == null ? null : sync.name(), syncTimeout, gradient, ways,
+                    testHere ? test.rdd().rdd() : null, testHere ? test.rdd().rdd().partitions() : null,
+                    testHere ? test.starts() : null);
             List<Indexed> results;
             try {
                 results = parts == 1
@@ -86,7 +94,8 @@ final class EpochJob {
                     counts.addAll(r.result().epochs().get(e).byPartition());
                 }
                 EpochResult.Epoch mine = first.epochs().get(e);
-                epochs.add(new EpochResult.Epoch(mine.lossSum(), mine.weightSum(), counts, mine.nanos()));
+                epochs.add(new EpochResult.Epoch(mine.lossSum(), mine.weightSum(), counts, mine.nanos(),
+                        mine.countNanos(), mine.test()));
             }
             return first.withEpochs(epochs);
         } finally {
@@ -167,14 +176,27 @@ final class EpochJob {
     /** A task's result of a run of steps, with the first partition it ran (0: the one that carries the parameters). */
     record Indexed(int firstPartition, EpochResult result) implements Serializable {}
 
-    /** One task of an epoch run (serializable: it travels with the task). */
+    /**
+     * One task of an epoch run (serializable: it travels with the task); {@code test}, {@code testPartitions} (taken on
+     * the driver: an RDD in a task cannot list them) and {@code testStarts}: the test set's cached blocks, which the
+     * task holding partition 0 counts as each epoch ends (local mode), else null.
+     */
     private record EpochSteps(EpochTask task, Broadcast<double[]> start, Broadcast<Optimizer> optimizer,
                               String handoff, int[] starts,
                               boolean nativeBlas, String sync, double syncTimeout, SparkEngine.BlockGradient gradient,
-                              int ways) implements Serializable {
+                              int ways, org.apache.spark.rdd.RDD<ExampleBlock> test,
+                              org.apache.spark.Partition[] testPartitions, int[] testStarts)
+            implements Serializable {
         /** Runs the task's blocks (in partition order), each on a thread of its own when there are several. */
         java.util.Iterator<Indexed> call(List<ExampleBlock> blocks) {
             NativeBlas.install(nativeBlas);
+            List<EpochRunner.TestBlock> tests = new java.util.ArrayList<>();
+            if (test != null && blocks.get(0).partition() == 0) {
+                for (org.apache.spark.Partition p : testPartitions) { // read here: the task's thread has its context
+                    ExampleBlock b = test.iterator(p, org.apache.spark.TaskContext.get()).next();
+                    tests.add(new EpochRunner.TestBlock(b, testStarts[b.partition()]));
+                }
+            }
             List<EpochRunner.Share> shares = new java.util.ArrayList<>();
             for (ExampleBlock b : blocks) {
                 shares.add(new EpochRunner.Share(b, starts[b.partition()], sync == null
@@ -193,7 +215,8 @@ final class EpochJob {
                     throw new IllegalStateException("the run " + handoff + " is not in this JVM");
                 }
                 try {
-                    r = EpochRunner.run(shares, task, local != null ? local.params.clone() : start.value().clone(),
+                    r = EpochRunner.run(shares, tests, task,
+                            local != null ? local.params.clone() : start.value().clone(),
                             local != null ? local.optimizer.copy() : cloneOf(optimizer.value()), gradient,
                             threads, Math.min(ways, shares.size()), blocks.size() == starts.length);
                 } catch (dev.scratchnet.ScratchnetException e) {

@@ -268,7 +268,7 @@ public final class SparkEngine implements GradientEngine {
     @Override
     public EpochResult runSteps(EpochTask task, double[] params, Optimizer optimizer,
                                 dev.scratchnet.training.StepWatcher watcher) {
-        return new EpochJob(sc, train, nativeBlas, syncTimeout, gradient).run(task, params, optimizer, watcher);
+        return new EpochJob(sc, train, test, nativeBlas, syncTimeout, gradient).run(task, params, optimizer, watcher);
     }
 
     @Override

@@ -29,8 +29,13 @@ public record EpochResult(double[] params, Optimizer optimizer, EpochSoFar end, 
      * One completed epoch (or the run's last, partial one).
      *
      * @param byPartition the counts on each training block, in partition order (none when nothing was counted)
+     * @param nanos when it ended, from the start of the steps
+     * @param countNanos how long its counts took, where the steps ran (part of {@code nanos})
+     * @param test the counts on the test set where the steps ran (local mode), added in partition order; null when the
+     *             driver evaluates it after
      */
-    public record Epoch(double lossSum, double weightSum, List<Evaluation> byPartition, long nanos)
+    public record Epoch(double lossSum, double weightSum, List<Evaluation> byPartition, long nanos, long countNanos,
+                        Evaluation test)
             implements Serializable {
         /** The counts on every block, added in partition order. */
         public Evaluation training() {

@@ -39,6 +39,9 @@ public final class EpochRunner {
      */
     public record Share(ExampleBlock block, int start, StepExchange exchange) {}
 
+    /** A block of the test set and the global position of its first example. */
+    public record TestBlock(ExampleBlock block, int start) {}
+
     /**
      * Runs {@code task} from {@code params} and {@code optimizer} (both modified in place) on {@code shares} (one task's
      * blocks, in partition order), each step's share of every block computed by {@code gradient}. With several shares,
@@ -47,27 +50,25 @@ public final class EpochRunner {
      * without waiting ({@link StepExchange#handIn}); a network with batch normalization (whose shares exchange halfway
      * through a step) takes a thread a share. Every share exchanges by itself, so the totals are the same bits however
      * the blocks are spread over tasks and threads. The epochs' training counts are per share, in order.
-     */
-    public static EpochResult run(List<Share> shares, EpochTask task, double[] params, Optimizer optimizer,
-                                  Gradient gradient, ExecutorService threads, int ways) {
-        return run(shares, task, params, optimizer, gradient, threads, ways, false);
-    }
-
-    /**
-     * The same; {@code everyPartition}: these shares are every partition of the run (the one task of {@code local[N]}),
-     * so the step's total gradient is added here, over the same {@link SumTree}, as the update reads it
+     *
+     * <p>{@code everyPartition}: these shares are every partition of the run (the one task of {@code local[N]}), so the
+     * step's total gradient is added here, over the same {@link SumTree}, as the update reads it
      * ({@link GradientSum#ofLeaves}): the shares hand in only their losses and counts, which the driver's endpoint
-     * still adds for the step's round (progress, an interrupt, the timeout).
+     * still adds for the step's round (progress, an interrupt, the timeout). {@code tests}: the whole test set (in
+     * local mode, where its cached blocks are in this JVM), counted as each epoch ends beside the training blocks, as
+     * the driver's evaluation would count it (the same bits, without a job an epoch); empty: the driver evaluates it.
      */
-    public static EpochResult run(List<Share> shares, EpochTask task, double[] params, Optimizer optimizer,
-                                  Gradient gradient, ExecutorService threads, int ways, boolean everyPartition) {
+    public static EpochResult run(List<Share> shares, List<TestBlock> tests, EpochTask task, double[] params,
+                                  Optimizer optimizer, Gradient gradient, ExecutorService threads, int ways,
+                                  boolean everyPartition) {
         return StepLoop.run(task, params, optimizer,
-                new OnBlocks(shares, task, gradient, threads, ways, params, everyPartition));
+                new OnBlocks(shares, tests, task, gradient, threads, ways, params, everyPartition));
     }
 
     /** The step loop's sums and counts from a task's blocks. */
     private static final class OnBlocks implements StepLoop.Sums {
         private final List<Share> shares;
+        private final List<TestBlock> tests;
         private final EpochTask task;
         private final Gradient gradient;
         private final ExecutorService threads;
@@ -80,9 +81,10 @@ public final class EpochRunner {
         /** This step's gradients of the shares when {@link #addHere}, in partition order (null: no example). */
         private Matrix[] leaves;
 
-        OnBlocks(List<Share> shares, EpochTask task, Gradient gradient, ExecutorService threads, int ways,
-                 double[] params, boolean everyPartition) {
+        OnBlocks(List<Share> shares, List<TestBlock> tests, EpochTask task, Gradient gradient, ExecutorService threads,
+                 int ways, double[] params, boolean everyPartition) {
             this.shares = shares;
+            this.tests = tests;
             this.task = task;
             this.gradient = gradient;
             this.threads = threads;
@@ -114,27 +116,37 @@ public final class EpochRunner {
         }
 
         @Override
-        public List<Evaluation> count(double[] params) {
-            List<Evaluation> training = new ArrayList<>();
+        public StepLoop.Counts count(double[] params) {
             EpochTask.Counting c = task.counting();
-            if (!c.anything()) {
-                return training;
-            }
             List<java.util.concurrent.Callable<Evaluation>> counts = new ArrayList<>();
-            for (Share share : shares) {
-                counts.add(() -> BlockEvaluation.evaluate(share.block(), share.start(), c.counted(), c.split(),
-                        task.shares().spec(), working, c.evalChunk()));
-            }
-            if (threads == null || workers < 2) {
-                for (java.util.concurrent.Callable<Evaluation> count : counts) {
-                    training.add(call(count));
+            if (c.anything()) {
+                for (Share share : shares) {
+                    counts.add(() -> BlockEvaluation.evaluate(share.block(), share.start(), c.counted(), c.split(),
+                            task.shares().spec(), working, c.evalChunk()));
                 }
-                return training;
             }
-            // The blocks' counts at once on the task's threads (the validation examples' forward pass), in order.
+            int training = counts.size();
+            for (TestBlock test : tests) {
+                counts.add(() -> BlockEvaluation.evaluate(test.block(), test.start(), BlockEvaluation.Counted.TEST,
+                        c.split(), task.shares().spec(), working, c.evalChunk()));
+            }
+            List<Evaluation> all = counted(counts);
+            return new StepLoop.Counts(new ArrayList<>(all.subList(0, training)), // serializable: it travels back
+                    tests.isEmpty() ? null : SumTree.evaluations(all.subList(training, all.size())));
+        }
+
+        /** The blocks' counts, in order: at once on the task's threads (a forward pass each) when it has several. */
+        private List<Evaluation> counted(List<java.util.concurrent.Callable<Evaluation>> counts) {
+            List<Evaluation> done = new ArrayList<>();
+            if (threads == null || workers < 2 || counts.size() < 2) {
+                for (java.util.concurrent.Callable<Evaluation> count : counts) {
+                    done.add(call(count));
+                }
+                return done;
+            }
             try {
                 for (java.util.concurrent.Future<Evaluation> f : threads.invokeAll(counts)) {
-                    training.add(f.get());
+                    done.add(f.get());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -145,7 +157,7 @@ public final class EpochRunner {
                 }
                 throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
             }
-            return training;
+            return done;
         }
 
         @Override

@@ -17,12 +17,20 @@ import java.util.List;
  * ({@link Trainer}: the total from {@link GradientEngine#gradientSum}, one step at a time). Each step is
  * {@link StepUpdate#take} (the minibatch, its total, the update) and adds to its epoch's loss. The loop ends at the
  * span's end (the next checkpoint, the step limit), after a step the driver asked to be the last (an interrupt), or
- * at an epoch's end, which it counts (the training blocks, where they are); a run of several epochs (one partition,
- * nothing to write between epochs) keeps the best epoch and asks the stop rule as the driver would, and goes on while
- * its time budget lasts.
+ * at an epoch's end, which it counts (the training blocks where they are, and the test set in local mode); a run of
+ * several epochs (one partition, nothing to write between epochs) keeps the best epoch and asks the stop rule as the
+ * driver would, and goes on while its time budget lasts.
  */
 public final class StepLoop {
     private StepLoop() {}
+
+    /**
+     * An epoch's counts where its steps ran: each training block's, in partition order (none: the driver evaluates
+     * after), and the test set's, its blocks' added in partition order (null: the driver evaluates it after).
+     */
+    public record Counts(List<Evaluation> training, Evaluation test) {
+        public static final Counts NONE = new Counts(List.of(), null);
+    }
 
     /** Where the loop's steps get their totals and its epochs their counts. */
     @FunctionalInterface
@@ -35,9 +43,9 @@ public final class StepLoop {
             return false;
         }
 
-        /** Each training block's counts as an epoch ends, in partition order (none: the driver evaluates after). */
-        default List<Evaluation> count(double[] params) {
-            return List.of();
+        /** The counts as an epoch ends where its steps ran ({@link Counts#NONE}: the driver evaluates after). */
+        default Counts count(double[] params) {
+            return Counts.NONE;
         }
 
         /** Threads the update may cut its passes over (null: none), and into how many ranges. */
@@ -94,8 +102,11 @@ public final class StepLoop {
                         bestParams);
             }
             // The epoch ended, or the run ends inside it (a partial last epoch): count and record it.
-            List<Evaluation> training = sums.count(params);
-            epochs.add(new EpochResult.Epoch(loss, weight, training, System.nanoTime() - t0));
+            long countStart = System.nanoTime();
+            Counts counts = sums.count(params);
+            List<Evaluation> training = counts.training();
+            long end = System.nanoTime();
+            epochs.add(new EpochResult.Epoch(loss, weight, training, end - t0, end - countStart, counts.test()));
             boolean stop = false;
             if (task.multiEpoch()) {
                 history.add(metrics(epoch + 1, g, 0, loss, weight, SumTree.evaluations(training), task.shares().spec()));

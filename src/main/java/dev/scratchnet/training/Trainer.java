@@ -225,7 +225,11 @@ public final class Trainer {
         EpochResult r = whereTheData
                 ? engine.runSteps(task, state.params, state.optimizer, progress.watching(state, stopRequested))
                 : StepLoop.run(task, state.params, state.optimizer, (at, batch, p) -> engine.gradientSum(p, batch, at));
-        clock.addStep(System.nanoTime() - start);
+        long counting = 0; // the epochs' counts where the steps ran: shown as evaluation, not steps
+        for (EpochResult.Epoch epoch : r.epochs()) {
+            counting += epoch.countNanos();
+        }
+        clock.addStep(System.nanoTime() - start - counting);
         state.adopt(r.params(), r.optimizer());
         if (r.epochs().isEmpty()) {
             state.moveTo(r.end());
@@ -247,8 +251,10 @@ public final class Trainer {
             state.epochLossSum = epoch.lossSum();
             state.epochWeight = epoch.weightSum();
             long evalStart = System.nanoTime();
+            // Where the data is, the training blocks were counted by the steps' tasks, and the test set too in local mode
+            // (its blocks in the driver's JVM); else the driver evaluates it, a job.
             Evaluation e = !last ? epoch.training() : whereTheData
-                    ? epoch.training().plus(engine.evaluateTest(state.params))
+                    ? epoch.training().plus(epoch.test() != null ? epoch.test() : engine.evaluateTest(state.params))
                     : engine.evaluate(state.params, countedTraining()); // training and test counted in one job
             state.seconds = last ? clock.seconds() : secondsBefore + epoch.nanos() / 1e9;
             if (last && r.bestEpoch() > 0) { // a run of several epochs kept its best
@@ -256,7 +262,8 @@ public final class Trainer {
                 state.bestParams = r.bestParams();
             }
             // Steps that could not go on past their first epoch kept no best: the driver does, as for a job a step.
-            recordEpoch(state, epochDone, e, (System.nanoTime() - evalStart) / 1e9, clock, !task.multiEpoch());
+            recordEpoch(state, epochDone, e, (System.nanoTime() - evalStart + epoch.countNanos()) / 1e9, clock,
+                    !task.multiEpoch());
             stop = stopRule.decide(state.metrics);
             if (stop != null && !last) {
                 throw new IllegalStateException("a run of epochs went on past the stop rule's " + stop);

@@ -191,7 +191,10 @@ class DistributedTrainingTest {
             try (SparkEngine engine = SparkEngine.of(sc, spec(c), data.train(), data.test(),
                     c.with(EngineSettings.MODE, partitions == 1 ? EngineSettings.Mode.AUTO : EngineSettings.Mode.EPOCH))) {
                 assertTrue(engine.runsSteps(), "auto runs epochs");
-                Trainer.Result epochwise = train(c, engine);
+                TestCounted counted = new TestCounted(engine);
+                Trainer.Result epochwise = train(c, counted);
+                // local mode: the epoch's task counted the test set (no job an epoch), to the same bits
+                assertEquals(0, counted.driverEvaluations, partitions + " partitions: the driver evaluated the test set");
                 assertEquals(0.0, TestData.maxRelativeDifference(epochwise.params(), stepwise.params()),
                         partitions + " partitions: the same parameters, bit for bit");
                 assertEquals(stepwise.metrics().size(), epochwise.metrics().size());
@@ -202,8 +205,84 @@ class DistributedTrainingTest {
                     assertEquals(a.validationLoss(), b.validationLoss(), 0.0);
                     assertEquals(a.validationAccuracy(), b.validationAccuracy(), 0.0);
                     assertEquals(a.testAccuracy(), b.testAccuracy(), 0.0);
+                    assertEquals(a.testLoss(), b.testLoss(), 0.0);
                 }
             }
+        }
+    }
+
+    /** An engine that counts the driver's evaluations of the test set and otherwise is the engine it wraps. */
+    private static final class TestCounted implements dev.scratchnet.training.GradientEngine {
+        private final SparkEngine engine;
+        int driverEvaluations;
+
+        TestCounted(SparkEngine engine) {
+            this.engine = engine;
+        }
+
+        @Override
+        public dev.scratchnet.partition.Evaluation evaluateTest(double[] params) {
+            driverEvaluations++;
+            return engine.evaluateTest(params);
+        }
+
+        @Override
+        public dev.scratchnet.partition.Evaluation evaluate(double[] params,
+                                                             dev.scratchnet.partition.BlockEvaluation.Counted counted) {
+            driverEvaluations++;
+            return engine.evaluate(params, counted);
+        }
+
+        @Override
+        public int trainSize() {
+            return engine.trainSize();
+        }
+
+        @Override
+        public int[] trainPositions() {
+            return engine.trainPositions();
+        }
+
+        @Override
+        public dev.scratchnet.partition.ValidationSplit validationSplit() {
+            return engine.validationSplit();
+        }
+
+        @Override
+        public boolean hasTest() {
+            return engine.hasTest();
+        }
+
+        @Override
+        public dev.scratchnet.partition.GradientSum gradientSum(double[] params, int[] batch, StepPosition at) {
+            return engine.gradientSum(params, batch, at);
+        }
+
+        @Override
+        public boolean runsSteps() {
+            return engine.runsSteps();
+        }
+
+        @Override
+        public int partitions() {
+            return engine.partitions();
+        }
+
+        @Override
+        public dev.scratchnet.training.EpochResult runSteps(dev.scratchnet.training.EpochTask task, double[] params,
+                                                            dev.scratchnet.optim.Optimizer optimizer,
+                                                            dev.scratchnet.training.StepWatcher watcher) {
+            return engine.runSteps(task, params, optimizer, watcher);
+        }
+
+        @Override
+        public String dataIdentity() {
+            return engine.dataIdentity();
+        }
+
+        @Override
+        public String describe() {
+            return engine.describe();
         }
     }
 

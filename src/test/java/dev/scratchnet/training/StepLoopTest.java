@@ -75,8 +75,8 @@ class StepLoopTest {
                 }
 
                 @Override
-                public List<Evaluation> count(double[] p) {
-                    return List.of(evaluate(p, task.counting().counted()));
+                public StepLoop.Counts count(double[] p) {
+                    return new StepLoop.Counts(List.of(evaluate(p, task.counting().counted())), null);
                 }
             });
         }
