@@ -332,6 +332,33 @@ class DistributedTrainingTest {
         }
     }
 
+    /**
+     * In {@code local[2]} one task runs both partitions: partition 0 on the task's own thread, partition 1 on a pool
+     * thread. A share that fails on either ends the step with its own failure, not a wait: the other, waiting for the
+     * step's total, is released (the pool's by a cancel, the task's own thread by an interrupt from the pool thread).
+     * A sync timeout of 600 s makes a missed release a hang the test's bound catches.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 1})
+    void aShareThatFailsInLocalModeEndsTheRunWithItsOwnFailure(int failing) {
+        Configuration config = config("epochs", "1", "steps", "20", "partitions", "2", "syncTimeout", "600");
+        SparkEngine.BlockGradient fails = (block, start, step, params, sums) -> {
+            if (block.partition() == failing && step.globalStep() == 3) {
+                throw new IllegalStateException("injected failure of partition " + failing);
+            }
+            return PartitionStep.gradientSum(block, start, step, params, sums);
+        };
+        try (SparkEngine engine = SparkEngine.of(sc, spec(config), data.train(), data.test(), config, fails)) {
+            Throwable e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(120),
+                    () -> org.junit.jupiter.api.Assertions.assertThrows(Throwable.class, () -> train(config, engine)));
+            StringBuilder chain = new StringBuilder();
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                chain.append(t).append(" <- ");
+            }
+            assertTrue(chain.toString().contains("injected failure of partition " + failing), chain.toString());
+        }
+    }
+
     @Test
     void aTaskThatNeverAnswersEndsTheRunWithOneLineNamingItsPartitionAndExecutor() {
         Configuration config = config("epochs", "1", "steps", "20", "partitions", "2", "syncTimeout", "2");
