@@ -68,11 +68,10 @@ final class EpochJob {
             int ways = sc.isLocal() ? Math.max(1, sc.defaultParallelism()) : Integer.MAX_VALUE;
             // In local mode the task counts the test set too as each epoch ends (its cached blocks are in this JVM):
             // no job an epoch for it. On a cluster the driver's evaluation does, a job an epoch.
-            boolean testHere = handoff != null && test != null;
+            org.apache.spark.rdd.RDD<ExampleBlock> testHere = handoff != null && test != null ? test.rdd().rdd() : null;
             EpochSteps steps = new EpochSteps(task, start, startOptimizer, handoff == null ? null : tag, train.starts(),
-                    nativeBlas, sync == null ? null : sync.name(), syncTimeout, gradient, ways,
-                    testHere ? test.rdd().rdd() : null, testHere ? test.rdd().rdd().partitions() : null,
-                    testHere ? test.starts() : null);
+                    nativeBlas, sync == null ? null : sync.name(), syncTimeout, gradient, ways, testHere,
+                    testHere == null ? null : testHere.partitions(), testHere == null ? null : test.starts());
             List<Indexed> results;
             try {
                 results = parts == 1

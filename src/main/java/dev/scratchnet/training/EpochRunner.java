@@ -250,7 +250,11 @@ public final class EpochRunner {
                 return total;
             } catch (InterruptedException e) {
                 running.forEach(f -> f.cancel(true));
-                throw failed(failure, new IllegalStateException("interrupted during step " + step.globalStep(), e));
+                if (failure.get() == null) { // interrupted from outside (Spark killing the task): keep it
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted during step " + step.globalStep(), e);
+                }
+                throw failed(failure, e);
             } catch (java.util.concurrent.ExecutionException e) {
                 running.forEach(f -> f.cancel(true));
                 throw failed(failure, e.getCause());
@@ -262,7 +266,7 @@ public final class EpochRunner {
 
         /**
          * What a failed step throws: a pool group's failure when there was one (this thread's interrupt was only its
-         * signal, and is cleared), else {@code mine}, with this thread's interrupt kept.
+         * signal, and is cleared), else {@code mine}.
          */
         private static RuntimeException failed(java.util.concurrent.atomic.AtomicReference<Throwable> failure,
                                                Throwable mine) {
@@ -271,9 +275,6 @@ public final class EpochRunner {
                 Thread.interrupted();
             } else {
                 cause = mine;
-                if (mine instanceof IllegalStateException && mine.getCause() instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
             }
             if (cause instanceof Error err) {
                 throw err;
