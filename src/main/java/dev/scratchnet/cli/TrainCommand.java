@@ -16,6 +16,7 @@ import dev.scratchnet.run.RunInterrupted;
 import dev.scratchnet.run.RunOutputs;
 import dev.scratchnet.run.RunSummary;
 import dev.scratchnet.run.TrainingRun;
+import dev.scratchnet.spark.ArithmeticJit;
 import dev.scratchnet.spark.CachedCleanSparkContext;
 import dev.scratchnet.spark.DataSources;
 import dev.scratchnet.spark.ExecutorWatchdog;
@@ -55,6 +56,11 @@ final class TrainCommand {
         }
         NativeBlas.install(config.get(EngineSettings.NATIVE_BLAS));
         String master = sparkConf.get("spark.master", "local[*]");
+        if (!inProcess && config.get(EngineSettings.C2_FOR_ARITHMETIC_ONLY)) {
+            // Before Spark starts: otherwise C2 spends the start-up compiling Spark's, Hadoop's and the JDK's start-up
+            // code (its queue was still full of it at the first step) while the warm-up's arithmetic waits for it.
+            ArithmeticJit.apply();
+        }
         if (inProcess || master.equals("local") || master.startsWith("local[")) {
             // A step's code compiled while Spark starts, not inside the first epoch; only where the steps run in this
             // JVM (a cluster's executors, and local-cluster's, are other JVMs).
