@@ -37,16 +37,26 @@ public final class PartitionStep {
         Matrix xBatch = block.rows(rows, step.precision());
         double[] tBatch = block.labels(rows);
         double[] wBatch = block.weights(rows);
-        long[] positions = new long[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            positions[i] = (long) start + rows[i];
-        }
+        long[] positions = positions(rows, start);
         Network network = new Network(step.spec(), params, WeightDecay.NONE);
         Matrix grads = params.zerosLike();
         double lossSum = network.accumulateGradient(xBatch, tBatch, wBatch,
                 Pass.training(step.seed(), step.globalStep(), positions).share(sums, step.batch().length), grads);
         // Not widened to double here: whoever adds the partitions' sums, or reads the mean, widens it as it goes.
         return GradientSum.ofLeaves(new Matrix[] {grads}, lossSum, rows.length, weightSum(wBatch, rows.length));
+    }
+
+    /**
+     * The global positions of a share's rows. A method of its own: a loop this long inside {@link #gradientSum} made
+     * HotSpot compile the whole of it (the network's forward and backward, inlined) once more on-stack, for the loop,
+     * during the first epoch (236 ms of C2 beside the steps).
+     */
+    private static long[] positions(int[] rows, int start) {
+        long[] positions = new long[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            positions[i] = (long) start + rows[i];
+        }
+        return positions;
     }
 
     static double weightSum(double[] weights, int count) {

@@ -1,6 +1,7 @@
 package dev.scratchnet.training;
 
 import dev.scratchnet.config.Configuration;
+import dev.scratchnet.layers.BatchSums;
 import dev.scratchnet.layers.Shape;
 import dev.scratchnet.math.Lanes;
 import dev.scratchnet.math.Matrix;
@@ -124,8 +125,9 @@ public final class JitWarmUp {
                 batch[i] = i % 2 == 0 ? random.nextInt(half) : half + random.nextInt(count - half);
             }
             Step step = new Step(spec, precision, 1, s, batch);
-            GradientSum a = PartitionStep.gradientSum(first, 0, step, working);
-            GradientSum b = PartitionStep.gradientSum(second, half, step, working);
+            // The entry a run's shares call (EpochRunner), so that C2 compiles it here, not in the first epoch
+            GradientSum a = PartitionStep.gradientSum(first, 0, step, working, BatchSums.LOCAL);
+            GradientSum b = PartitionStep.gradientSum(second, half, step, working, BatchSums.LOCAL);
             GradientSum sum = switch (s % 4) {
                 case 0 -> a; // one partition's sum is the step's total
                 case 1 -> leaves(a, b, new Matrix[] {a.leaves()[0], b.leaves()[0]}); // local[N] adds as the update reads
