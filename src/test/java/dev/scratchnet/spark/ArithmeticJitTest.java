@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * In fresh JVMs (a compiler directive lasts for the JVM's life): with {@link ArithmeticJit} applied, a hot JDK
- * method stops short of C2 while a hot method of ours reaches it; without, both reach C2.
+ * method and netlib's argument checks ({@code AbstractBLAS}) stop short of C2 while a hot method of ours reaches it;
+ * without, all three reach C2.
  */
 class ArithmeticJitTest {
     @Test
@@ -22,13 +23,14 @@ class ArithmeticJitTest {
         String with = probe(true);
         assertTrue(with.startsWith("applied: C2 for arithmetic only | "), with);
         assertTrue(with.contains("ours 4 "), "scratchnet's code keeps C2: " + with);
-        assertTrue(with.matches(".* jdk [0-3]$"), "the JDK's code gets C1 only: " + with);
+        assertTrue(with.matches(".* jdk [0-3] .*"), "the JDK's code gets C1 only: " + with);
+        assertTrue(with.matches(".* blas checks [0-3]$"), "netlib's argument checks get C1 only: " + with);
     }
 
     @Test
     void withoutItTheSameProbeReachesC2ForBoth() throws Exception {
         String without = probe(false);
-        assertTrue(without.contains("ours 4 ") && without.endsWith(" jdk 4"), without);
+        assertTrue(without.contains("ours 4 ") && without.endsWith(" jdk 4 blas checks 4"), without);
     }
 
     private static String probe(boolean apply) throws IOException, InterruptedException {
@@ -62,22 +64,27 @@ class ArithmeticJitTest {
             long oursAtC2Since = 0;
             int ours = 0;
             int jdk = 0;
+            int checks = 0;
+            dev.ludovic.netlib.blas.BLAS blas = dev.ludovic.netlib.blas.BLAS.getInstance();
+            float[] f = new float[8];
             while (System.nanoTime() < deadline) {
                 for (int i = 0; i < 20_000; i++) {
-                    sink += sum(data) + java.util.Arrays.hashCode(data);
+                    sink += sum(data) + java.util.Arrays.hashCode(data) + (long) blas.sdot(f.length, f, 1, f, 1);
                 }
                 ours = level("dev.scratchnet.spark.ArithmeticJitTest$Probe.sum([I)J");
                 jdk = level("java.util.Arrays.hashCode([I)I");
+                checks = level("dev.ludovic.netlib.blas.AbstractBLAS.sdot(I[FI[FI)F");
                 if (ours == 4 && oursAtC2Since == 0) {
                     oursAtC2Since = System.nanoTime();
                 }
                 // Without the directive, wait (up to the deadline) for the JDK method to reach C2 too: on a loaded
                 // machine the compile queue can hold it back for a while after ours.
-                if (oursAtC2Since > 0 && (jdk == 4 || apply && System.nanoTime() - oursAtC2Since > 2_000_000_000L)) {
+                if (oursAtC2Since > 0 && (jdk == 4 && checks == 4 || apply && System.nanoTime() - oursAtC2Since > 2_000_000_000L)) {
                     break;
                 }
             }
-            System.out.println(String.format(Locale.ROOT, "applied: %s | ours %d (%d) jdk %d", applied, ours, sink & 1, jdk));
+            System.out.println(String.format(Locale.ROOT, "applied: %s | ours %d (%d) jdk %d blas checks %d", applied, ours,
+                    sink & 1, jdk, checks));
         }
 
         static long sum(int[] data) {
