@@ -33,6 +33,7 @@ public final class Lanes {
                 try {
                     warmUp(WARM_UP_CALLS);
                     vectorReady = true;
+                    warmUpTrees(WARM_UP_CALLS / 3);
                 } catch (RuntimeException | LinkageError e) {
                     // the plain loops stay
                 }
@@ -319,6 +320,30 @@ public final class Lanes {
             VectorLanes.widen(af, 0, slot, n);
             VectorLanes.addInto(slot, sum, n);
             VectorLanes.scaled(slot, 0.5, params, lambda, out, 0, n);
+        }
+    }
+
+    /**
+     * Then, on the Vector API, the update's entry for more than two partitions' leaves (three and four, one absent), as
+     * {@code local[2]} with 4 partitions calls it twice a step: otherwise C2 compiled its tree of additions during the
+     * first epoch (190 ms beside the steps) once its calls had added up.
+     */
+    static void warmUpTrees(int calls) {
+        int n = 3 * 16 + 5;
+        Matrix[] four = new Matrix[4];
+        for (int k = 0; k < four.length; k++) {
+            four[k] = Matrix.zeros(Precision.SINGLE, 1, n);
+            for (int i = 0; i < n; i++) {
+                four[k].set(0, i, k - i);
+            }
+        }
+        Matrix[] three = {four[0], null, four[2]};
+        double[] params = new double[n];
+        double[] out = new double[n];
+        for (int c = 0; c < calls; c++) {
+            double lambda = (c & 1) == 0 ? 0 : 1e-4;
+            meanWithDecay(four, 0.25, params, lambda, out, 0, n);
+            meanWithDecay(three, 0.5, params, lambda, out, 0, n);
         }
     }
 
