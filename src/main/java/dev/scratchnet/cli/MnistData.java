@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.apache.spark.SparkConf;
 
 /**
  * MNIST for a command. The default folder ({@code data/mnist}) is fetched into when it is missing or empty, so
@@ -35,6 +36,41 @@ final class MnistData {
         }
     }
 
+    /**
+     * Before a run makes its output folder: a {@code data.dir} for MNIST that is a local folder and does not exist is
+     * refused with the line the data's load would give (nothing is fetched into a folder nobody asked for: the default
+     * folder alone is fetched). Local means read in this JVM ({@code inProcess}) or by a local master without another
+     * default file system; any other path is checked where the data is read.
+     */
+    static void checkLocalDir(Configuration config, SparkConf sparkConf, boolean inProcess) {
+        String dir = config.get(DataSettings.DATA_DIR);
+        if (config.get(DataSettings.FORMAT) != DataSettings.Format.MNIST || dir.equals(DataSettings.DEFAULT_MNIST_DIR)) {
+            return;
+        }
+        String master = sparkConf.get("spark.master", "local[*]");
+        boolean localMaster = master.equals("local") || master.startsWith("local[");
+        boolean fileScheme = dir.startsWith("file:");
+        if (!fileScheme && (dir.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*")
+                || !inProcess && (!localMaster || sparkConf.contains("spark.hadoop.fs.defaultFS")))) {
+            return;
+        }
+        Path path;
+        try {
+            path = fileScheme ? Path.of(java.net.URI.create(dir)) : Path.of(dir);
+        } catch (IllegalArgumentException e) { // InvalidPathException too: the load says what is wrong with it
+            return;
+        }
+        if (!Files.exists(path)) {
+            throw missing(path, dir);
+        }
+    }
+
+    /** {@code data.dir} ({@code dir} as written, {@code path} as read) does not exist: say how to fetch MNIST there. */
+    private static ScratchnetException missing(Path path, String dir) {
+        return new ScratchnetException(DataSettings.DATA_DIR.key() + ": " + path + " does not exist; "
+                + "./submit.sh fetch-data --conf " + DataSettings.DATA_DIR.key() + "=" + dir + " fetches MNIST there");
+    }
+
     /** MNIST from a local {@code data.dir}, in this JVM (gradcheck, evaluate, train --in-process). */
     static Mnist.Split load(Configuration config, PrintStream out, String command) {
         if (config.get(DataSettings.FORMAT) != DataSettings.Format.MNIST) {
@@ -49,8 +85,7 @@ final class MnistData {
         prepare(config, out);
         Path path = dir.startsWith("file:") ? Path.of(java.net.URI.create(dir)) : Path.of(dir);
         if (!Files.exists(path)) {
-            throw new ScratchnetException(DataSettings.DATA_DIR.key() + ": " + path + " does not exist; "
-                    + "./submit.sh fetch-data --conf " + DataSettings.DATA_DIR.key() + "=" + dir + " fetches MNIST there");
+            throw missing(path, dir);
         }
         return Mnist.load(path);
     }

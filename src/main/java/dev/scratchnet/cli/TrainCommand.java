@@ -43,6 +43,7 @@ final class TrainCommand {
     static int run(SparkConf sparkConf, Configuration config, boolean inProcess, SparkEngine.BlockGradient gradient,
                    PrintStream out) {
         DataSettings.checkPaths(config);
+        MnistData.checkLocalDir(config, sparkConf, inProcess); // before the output folder is made
         try (OutputFolders folders = OutputFolders.open(config, sparkConf)) {
             return runIn(folders, sparkConf, config, inProcess, gradient, out);
         }

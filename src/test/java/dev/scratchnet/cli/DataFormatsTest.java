@@ -114,8 +114,12 @@ class DataFormatsTest {
         assertOneLine(train(out, "data.dir", typo.toString()), out, typo + " does not exist; ./submit.sh fetch-data --conf "
                 + "spark.scratchnet.data.dir=" + typo + " fetches MNIST there");
         assertFalse(Files.exists(typo), "nothing fetched into a folder nobody asked for");
+        assertFalse(Files.exists(out), "no output folder (nor its lock file) for a run refused before it began");
         MainTest.Run inProcess = MainTest.run(MainTest.conf(out, "data.dir", typo.toString()), "train", "--in-process");
         assertOneLine(inProcess, out, "does not exist");
         assertFalse(Files.exists(typo));
+        assertFalse(Files.exists(out));
+        assertOneLine(train(out, "data.dir", "file:" + typo), out, typo + " does not exist");
+        assertFalse(Files.exists(out));
     }
 }
