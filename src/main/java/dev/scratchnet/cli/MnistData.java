@@ -11,7 +11,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.apache.spark.SparkConf;
 
 /**
  * MNIST for a command. The default folder ({@code data/mnist}) is fetched into when it is missing or empty, so
@@ -39,30 +38,33 @@ final class MnistData {
     /**
      * Before a run makes its output folder: a {@code data.dir} for MNIST that is a local folder and does not exist is
      * refused with the line the data's load would give (nothing is fetched into a folder nobody asked for: the default
-     * folder alone is fetched). Local means read in this JVM ({@code inProcess}) or by a local master without another
-     * default file system; any other path is checked where the data is read.
+     * folder alone is fetched). A {@code file:} path is local wherever the run is; a path without a scheme only where
+     * {@code plainPathsAreLocal} (read in this JVM, or by a local master without another default file system); any
+     * other path is checked where the data is read.
      */
-    static void checkLocalDir(Configuration config, SparkConf sparkConf, boolean inProcess) {
+    static void checkLocalDir(Configuration config, boolean plainPathsAreLocal) {
         String dir = config.get(DataSettings.DATA_DIR);
-        if (config.get(DataSettings.FORMAT) != DataSettings.Format.MNIST || dir.equals(DataSettings.DEFAULT_MNIST_DIR)) {
-            return;
-        }
-        String master = sparkConf.get("spark.master", "local[*]");
-        boolean localMaster = master.equals("local") || master.startsWith("local[");
-        boolean fileScheme = dir.startsWith("file:");
-        if (!fileScheme && (dir.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*")
-                || !inProcess && (!localMaster || sparkConf.contains("spark.hadoop.fs.defaultFS")))) {
+        if (config.get(DataSettings.FORMAT) != DataSettings.Format.MNIST || dir.equals(DataSettings.DEFAULT_MNIST_DIR)
+                || !plainPathsAreLocal && !dir.startsWith("file:")) {
             return;
         }
         Path path;
         try {
-            path = fileScheme ? Path.of(java.net.URI.create(dir)) : Path.of(dir);
+            path = localPath(dir);
         } catch (IllegalArgumentException e) { // InvalidPathException too: the load says what is wrong with it
             return;
         }
-        if (!Files.exists(path)) {
+        if (path != null && !Files.exists(path)) {
             throw missing(path, dir);
         }
+    }
+
+    /** {@code data.dir} as a local path (a {@code file:} URI, or a path without a scheme); null: another file system. */
+    private static Path localPath(String dir) {
+        if (dir.startsWith("file:")) {
+            return Path.of(java.net.URI.create(dir));
+        }
+        return dir.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*") ? null : Path.of(dir);
     }
 
     /** {@code data.dir} ({@code dir} as written, {@code path} as read) does not exist: say how to fetch MNIST there. */
@@ -79,11 +81,11 @@ final class MnistData {
         }
         DataSettings.checkPaths(config);
         String dir = config.get(DataSettings.DATA_DIR);
-        if (dir.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*") && !dir.startsWith("file:")) {
+        Path path = localPath(dir);
+        if (path == null) {
             throw new ScratchnetException(DataSettings.DATA_DIR.key() + ": " + command + " reads a local folder, not " + dir);
         }
         prepare(config, out);
-        Path path = dir.startsWith("file:") ? Path.of(java.net.URI.create(dir)) : Path.of(dir);
         if (!Files.exists(path)) {
             throw missing(path, dir);
         }

@@ -43,10 +43,21 @@ final class TrainCommand {
     static int run(SparkConf sparkConf, Configuration config, boolean inProcess, SparkEngine.BlockGradient gradient,
                    PrintStream out) {
         DataSettings.checkPaths(config);
-        MnistData.checkLocalDir(config, sparkConf, inProcess); // before the output folder is made
+        // before the output folder is made
+        MnistData.checkLocalDir(config, stepsHere(sparkConf, inProcess)
+                && (inProcess || !sparkConf.contains("spark.hadoop.fs.defaultFS")));
         try (OutputFolders folders = OutputFolders.open(config, sparkConf)) {
             return runIn(folders, sparkConf, config, inProcess, gradient, out);
         }
+    }
+
+    /**
+     * Whether the steps run in this JVM: in process, or on a local master (a cluster's executors, and local-cluster's,
+     * are other JVMs).
+     */
+    private static boolean stepsHere(SparkConf sparkConf, boolean inProcess) {
+        String master = sparkConf.get("spark.master", "local[*]");
+        return inProcess || master.equals("local") || master.startsWith("local[");
     }
 
     private static int runIn(OutputFolders folders, SparkConf sparkConf, Configuration config, boolean inProcess,
@@ -56,16 +67,13 @@ final class TrainCommand {
             AccuracyChart.warmUpInBackground(); // while Spark starts, not inside the first epoch's clock
         }
         NativeBlas.install(config.get(EngineSettings.NATIVE_BLAS));
-        String master = sparkConf.get("spark.master", "local[*]");
         if (!inProcess && config.get(EngineSettings.C2_FOR_ARITHMETIC_ONLY)) {
             // Before Spark starts: otherwise C2 spends the start-up compiling Spark's, Hadoop's and the JDK's start-up
             // code (its queue was still full of it at the first step) while the warm-up's arithmetic waits for it.
             ArithmeticJit.apply();
         }
-        if (inProcess || master.equals("local") || master.startsWith("local[")) {
-            // A step's code compiled while Spark starts, not inside the first epoch; only where the steps run in this
-            // JVM (a cluster's executors, and local-cluster's, are other JVMs).
-            JitWarmUp.inBackground(config);
+        if (stepsHere(sparkConf, inProcess)) {
+            JitWarmUp.inBackground(config); // a step's code compiled while Spark starts, not inside the first epoch
         }
         RunLog.header(out, inProcess ? "train --in-process" : "train", config);
         RunSummary summary;

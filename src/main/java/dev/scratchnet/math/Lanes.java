@@ -26,6 +26,8 @@ public final class Lanes {
     private static volatile boolean vectorReady;
 
     static final int WARM_UP_CALLS = 3000;
+    /** The warm-up's arrays: whole vectors and a tail, whatever the vector's length. */
+    private static final int WARM_UP_LENGTH = 3 * 16 + 5;
 
     static {
         if (VECTOR) {
@@ -291,7 +293,7 @@ public final class Lanes {
 
     /** Calls every Vector API pass {@code calls} times on a few dozen elements of its own ({@link #vectorReady}). */
     static void warmUp(int calls) {
-        int n = 3 * 16 + 5; // whole vectors and a tail, whatever the vector's length
+        int n = WARM_UP_LENGTH;
         double[] sum = new double[n];
         double[] params = new double[n];
         double[] out = new double[n];
@@ -329,7 +331,7 @@ public final class Lanes {
      * first epoch (190 ms beside the steps) once its calls had added up.
      */
     static void warmUpTrees(int calls) {
-        int n = 3 * 16 + 5;
+        int n = WARM_UP_LENGTH;
         Matrix[] four = new Matrix[4];
         for (int k = 0; k < four.length; k++) {
             four[k] = Matrix.zeros(Precision.SINGLE, 1, n);
