@@ -109,7 +109,7 @@ final class StepCost {
                 }
             }
             for (int parts : epochPartitions) {
-                if (parts <= sc.defaultParallelism()) {
+                if (parts <= sc.defaultParallelism() || sc.isLocal()) { // local: one task holds every partition
                     m.put("epoch_mode_" + parts, epochMode(sc, data, spec, config, parts, steps, repeats, rows));
                 }
             }
@@ -237,7 +237,8 @@ final class StepCost {
             m.put("step_ms_runs", marginal);
             m.put("job_fixed_ms", Benchmark.median(fixed));
             rows.row("step", "epoch mode, " + (batch == parts ? "empty step" : "batch " + batch) + ", " + parts + " partition" + (parts > 1 ? "s" : "")
-                    + (parts > 1 ? " (barrier stage, a round trip to the driver a step)" : " (plain task)") + " (median of " + repeats
+                    + (parts == 1 ? " (plain task)" : sc.isLocal() ? " (one task, " + Math.min(parts, sc.defaultParallelism())
+                    + " threads, the round in the driver's JVM)" : " (barrier stage, a round trip to the driver a step)") + " (median of " + repeats
                     + ")", Benchmark.fmt(ms) + " ms", "marginal cost of a step; the job's own fixed cost "
                     + Benchmark.fmt(Benchmark.median(fixed)) + " ms");
         }
