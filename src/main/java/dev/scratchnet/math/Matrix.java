@@ -130,6 +130,11 @@ public final class Matrix {
         }
     }
 
+    /** This matrix's values as a read-only buffer over its single-precision storage; null in double precision. */
+    public java.nio.FloatBuffer floatValues() {
+        return f == null ? null : java.nio.FloatBuffer.wrap(f, offset, size()).slice().asReadOnlyBuffer();
+    }
+
     /** The single-precision storage (null in double precision), for {@link Lanes}. */
     float[] floats() {
         return f;

@@ -1,12 +1,17 @@
 package dev.scratchnet.spark;
 
+import dev.scratchnet.math.Matrix;
 import dev.scratchnet.partition.GradientSum;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 
 /**
  * A {@link GradientSum} as bytes, exactly: count, weight sum, loss sum and the gradient's values, as floats when
  * every value is one (a single-precision partition's sum: half the bytes), else as doubles. What a step's exchange
- * ({@link StepSync}) carries between the tasks and the driver.
+ * ({@link StepSync}) carries between the tasks and the driver, every step. The values are copied in bulk, in
+ * little-endian order (a plain copy on the machines Spark runs on): a task's sum of one single-precision partition is
+ * written straight from its float gradient, without widening it to doubles or checking that every value is a float.
  */
 final class GradientSumCodec {
     private GradientSumCodec() {}
@@ -16,26 +21,44 @@ final class GradientSumCodec {
 
     /** The bytes {@link #write} takes for {@code sum}. */
     static int size(GradientSum sum) {
+        FloatBuffer leaf = floatLeaf(sum);
+        if (leaf != null) {
+            return HEADER + 4 * leaf.remaining();
+        }
         double[] g = sum.grad();
         return HEADER + (g == null ? 0 : g.length * (GradientSum.isFloatExact(g) ? 4 : 8));
     }
 
     /** Writes {@code sum} at {@code b}'s position, advancing it. */
     static void write(GradientSum sum, ByteBuffer b) {
-        double[] g = sum.grad();
-        int n = g == null ? -1 : g.length;
-        boolean floats = g != null && GradientSum.isFloatExact(g);
+        FloatBuffer leaf = floatLeaf(sum);
+        double[] g = leaf == null ? sum.grad() : null;
+        int n = leaf != null ? leaf.remaining() : g == null ? -1 : g.length;
+        boolean floats = leaf != null || g != null && GradientSum.isFloatExact(g);
         b.putLong(sum.count()).putDouble(sum.weightSum()).putDouble(sum.lossSum()).putInt(n).put((byte) (floats ? 1 : 0));
-        if (floats) {
-            java.nio.FloatBuffer f = b.asFloatBuffer();
-            for (double v : g) {
-                f.put((float) v);
+        if (leaf != null) {
+            values(b).asFloatBuffer().put(leaf);
+        } else if (floats) {
+            float[] f = new float[n];
+            for (int i = 0; i < n; i++) {
+                f[i] = (float) g[i];
             }
-            b.position(b.position() + 4 * n);
+            values(b).asFloatBuffer().put(f);
         } else if (g != null) {
-            b.asDoubleBuffer().put(g);
-            b.position(b.position() + 8 * n);
+            values(b).asDoubleBuffer().put(g);
         }
+        b.position(b.position() + Math.max(0, n) * (floats ? 4 : 8));
+    }
+
+    /** The values of a sum that is one single-precision partition's gradient, not yet added to another; else null. */
+    private static FloatBuffer floatLeaf(GradientSum sum) {
+        Matrix[] leaves = sum.leaves();
+        return leaves != null && leaves.length == 1 && leaves[0] != null ? leaves[0].floatValues() : null;
+    }
+
+    /** The bytes from {@code b}'s position on, in the values' order. */
+    private static ByteBuffer values(ByteBuffer b) {
+        return b.slice().order(ByteOrder.LITTLE_ENDIAN);
     }
 
     static byte[] encode(GradientSum sum) {
@@ -56,15 +79,15 @@ final class GradientSumCodec {
         }
         double[] g = new double[n];
         if (floats) {
-            java.nio.FloatBuffer f = b.asFloatBuffer();
+            float[] f = new float[n];
+            values(b).asFloatBuffer().get(f);
             for (int i = 0; i < n; i++) {
-                g[i] = f.get(i);
+                g[i] = f[i];
             }
-            b.position(b.position() + 4 * n);
         } else {
-            b.asDoubleBuffer().get(g);
-            b.position(b.position() + 8 * n);
+            values(b).asDoubleBuffer().get(g);
         }
+        b.position(b.position() + n * (floats ? 4 : 8));
         return GradientSum.of(g, loss, count, weight);
     }
 
