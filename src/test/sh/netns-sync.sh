@@ -54,7 +54,7 @@ PY
   src/main/sh/local-cluster.sh stop >/dev/null
 done
 python3 - "$OUT/results.txt" <<'PY'
-import re, statistics, sys, collections
+import re, statistics, sys, collections, math, os
 empty, mlp = collections.defaultdict(list), collections.defaultdict(list)
 for line in open(sys.argv[1]):
     m = re.match(r"workers (\d+) run \d+: empty step ([\d.]+) ms, MLP step ([\d.]+) ms", line)
@@ -63,4 +63,34 @@ for line in open(sys.argv[1]):
 print("\n| workers (hosts) | empty step, ms (median) | MLP step, ms (median) |\n|---|---|---|")
 for n in sorted(empty):
     print(f"| {n} | {statistics.median(empty[n]):.3f} | {statistics.median(mlp[n]):.2f} |")
+# What each worker beyond the first adds to a step here: the least-squares slope of step(N) - step(1) against N - 1
+# (on this machine the compute cannot divide past its cores, and every worker hands its sum to the driver and gets the
+# total back). For executors with cores of their own the model is step(N) = C / N + U + b * N, with U the update
+# every task applies (UPDATE_MS, default 1.0: "the update alone" of mvn -B -Pbench verify -Dbench.args=-Dbench.parts=step),
+# C = step(1) - U the compute, and b either as measured here or the driver's link alone at 10 Gbit/s (a worker's
+# sum in as floats, the total back as doubles: 12 bytes a parameter). The conv net (conf/convnet.conf, 433,890
+# parameters, 367 ms a step on one core, issue 23's figure): U and b scaled by its parameters.
+if 1 in mlp and len(mlp) >= 2:
+    s1 = statistics.median(mlp[1])
+    others = [(n - 1, statistics.median(mlp[n]) - s1) for n in sorted(mlp) if n > 1]
+    b = sum(x * y for x, y in others) / sum(x * x for x, _ in others)
+    sync = [(n - 1, statistics.median(empty[n]) - statistics.median(empty[1])) for n in sorted(empty) if n > 1]
+    bs = sum(x * y for x, y in sync) / sum(x * x for x, _ in sync)
+    U = float(os.environ.get("UPDATE_MS", "1.0"))
+    C = s1 - U
+    print(f"\neach worker beyond the first adds {b:.2f} ms to an MLP step here ({bs:.3f} ms to an empty one); "
+          f"step(1) = {s1:.2f} ms = C {C:.2f} + U {U:.2f}")
+    link = lambda params: 12 * params * 8 / 10e9 * 1000
+    scale = 433890 / 203530
+    nets = [(C, U, b, link(203530)), (367.0, U * scale, b * scale, link(433890))]
+    print("\n| executors | MLP, b as here | MLP, the link alone | conv net, b as here | conv net, the link alone |\n|---|---|---|---|---|")
+    for n in (1, 2, 4, 8, 16, 32, 64):
+        cells = []
+        for c, u, fb, fl in nets:
+            for per in (fb, fl):
+                cells.append(f"{c + u:.0f} ms" if n == 1 else f"{c / n + u + per * n:.0f} ms")
+        print(f"| {n} | " + " | ".join(cells) + " |")
+    for name, (c, u, fb, fl) in zip(("MLP", "conv net"), nets):
+        print(f"{name}: b {fb:.2f} ms as here, {fl:.2f} ms the link alone; fastest at N* = sqrt(C/b) = "
+              f"{math.sqrt(c / fb):.1f} and {math.sqrt(c / fl):.1f}")
 PY
