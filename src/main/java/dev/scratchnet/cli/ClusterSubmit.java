@@ -105,7 +105,7 @@ public final class ClusterSubmit {
         }
         for (Setting<String> path : paths) {
             String value = config.get(path);
-            if (!value.isEmpty() && !value.startsWith("/") && !value.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
+            if (!value.isEmpty() && !value.startsWith("/") && !DataSettings.hasScheme(value)) {
                 throw new ScratchnetException(path.key() + "=" + value + " is a relative path, but with --deploy-mode "
                         + "cluster the driver runs in a container on the cluster, in a working folder of its own: give "
                         + "an absolute path every node can reach (hdfs://..., or the same file: path on every node)");

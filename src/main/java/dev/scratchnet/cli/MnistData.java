@@ -64,7 +64,7 @@ final class MnistData {
         if (dir.startsWith("file:")) {
             return Path.of(java.net.URI.create(dir));
         }
-        return dir.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*") ? null : Path.of(dir);
+        return DataSettings.hasScheme(dir) ? null : Path.of(dir);
     }
 
     /** {@code data.dir} ({@code dir} as written, {@code path} as read) does not exist: say how to fetch MNIST there. */

@@ -97,6 +97,16 @@ public final class DataSettings {
         }
     }
 
+    /**
+     * Whether {@code location} begins with a URI scheme ({@code hdfs:}, {@code s3a:}, {@code file:}, ...) rather than
+     * being a plain path.
+     */
+    public static boolean hasScheme(String location) {
+        return SCHEME.matcher(location).matches();
+    }
+
+    private static final java.util.regex.Pattern SCHEME = java.util.regex.Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*:.*");
+
     /** Whether {@code dir} is the default MNIST folder, as written or as a path to the same folder. */
     static boolean isDefaultDir(String dir) {
         if (dir.equals(DEFAULT_MNIST_DIR)) {
@@ -104,7 +114,7 @@ public final class DataSettings {
         }
         try {
             String local = dir.startsWith("file:") ? java.nio.file.Path.of(java.net.URI.create(dir)).toString() : dir;
-            if (local.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
+            if (hasScheme(local)) {
                 return false; // another file system
             }
             return java.nio.file.Path.of(local).toAbsolutePath().normalize()
