@@ -75,6 +75,21 @@ final class MnistData {
 
     /** MNIST from a local {@code data.dir}, in this JVM (gradcheck, evaluate, train --in-process). */
     static Mnist.Split load(Configuration config, PrintStream out, String command) {
+        Path path = checkLoadable(config, command);
+        String dir = config.get(DataSettings.DATA_DIR);
+        prepare(config, out);
+        if (!Files.exists(path)) {
+            throw missing(path, dir);
+        }
+        return Mnist.load(path);
+    }
+
+    /**
+     * What {@link #load} refuses before reading anything (so that a command can refuse it before it makes its output
+     * folder): another data format, a path setting that cannot be one, a {@code data.dir} on another file system.
+     * Returns {@code data.dir} as a local path.
+     */
+    static Path checkLoadable(Configuration config, String command) {
         if (config.get(DataSettings.FORMAT) != DataSettings.Format.MNIST) {
             throw new ScratchnetException(DataSettings.FORMAT.key() + ": " + command + " reads MNIST's IDX files only, not "
                     + config.text(DataSettings.FORMAT));
@@ -85,11 +100,7 @@ final class MnistData {
         if (path == null) {
             throw new ScratchnetException(DataSettings.DATA_DIR.key() + ": " + command + " reads a local folder, not " + dir);
         }
-        prepare(config, out);
-        if (!Files.exists(path)) {
-            throw missing(path, dir);
-        }
-        return Mnist.load(path);
+        return path;
     }
 
     private static boolean isEmpty(Path dir) {

@@ -44,6 +44,9 @@ final class TrainCommand {
                    PrintStream out) {
         DataSettings.checkPaths(config);
         // before the output folder is made
+        if (inProcess) {
+            MnistData.checkLoadable(config, IN_PROCESS);
+        }
         MnistData.checkLocalDir(config, stepsHere(sparkConf, inProcess)
                 && (inProcess || !sparkConf.contains("spark.hadoop.fs.defaultFS")));
         try (OutputFolders folders = OutputFolders.open(config, sparkConf)) {
@@ -75,7 +78,7 @@ final class TrainCommand {
         if (stepsHere(sparkConf, inProcess)) {
             JitWarmUp.inBackground(config); // a step's code compiled while Spark starts, not inside the first epoch
         }
-        RunLog.header(out, inProcess ? "train --in-process" : "train", config);
+        RunLog.header(out, inProcess ? IN_PROCESS : "train", config);
         RunSummary summary;
         try {
             summary = inProcess ? inProcess(config, folders, out) : onSpark(sparkConf, config, folders, gradient, out);
@@ -90,10 +93,12 @@ final class TrainCommand {
         return Main.OK;
     }
 
+    private static final String IN_PROCESS = "train --in-process";
+
     /** The oracle: MNIST from a local folder, trained in this JVM on one thread. */
     private static RunSummary inProcess(Configuration config, OutputFolders folders, PrintStream out) {
         long t0 = System.nanoTime();
-        Mnist.Split data = MnistData.load(config, out, "train --in-process");
+        Mnist.Split data = MnistData.load(config, out, IN_PROCESS);
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
         Interrupts.stopIfRequested("after reading the data");
         NetworkSpec spec = NetworkSettings.spec(config, new Shape(1, data.train().rows(), data.train().cols()),

@@ -121,5 +121,14 @@ class DataFormatsTest {
         assertFalse(Files.exists(out));
         assertOneLine(train(out, "data.dir", "file:" + typo), out, typo + " does not exist");
         assertFalse(Files.exists(out));
+        // What train --in-process cannot read at all is refused before the output folder too.
+        MainTest.Run remote = MainTest.run(MainTest.conf(out, "data.dir", "hdfs://nowhere:8020/mnist"), "train",
+                "--in-process");
+        assertOneLine(remote, out, "train --in-process reads a local folder, not hdfs://nowhere:8020/mnist");
+        assertFalse(Files.exists(out), "no output folder for a data folder the run cannot read");
+        MainTest.Run csv = MainTest.run(MainTest.conf(out, "data.format", "csv", "data.train", tmp.resolve("t.csv").toString()),
+                "train", "--in-process");
+        assertOneLine(csv, out, "train --in-process reads MNIST's IDX files only, not csv");
+        assertFalse(Files.exists(out), "no output folder for a format the run cannot read");
     }
 }
