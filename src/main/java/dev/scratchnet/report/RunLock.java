@@ -25,11 +25,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * the folder and the run that holds it, instead of interleaving its files with the first run's.
  *
  * <p>The operating system drops the lock when the holding process ends, however it ends (SIGKILL
- * included), so a killed run never blocks the next. The file stays behind on purpose: it only records the
- * holder's pid, host and start time for that message, and deleting it on release would let a waiting run
- * lock the old file while a new one locks a fresh file of the same name. Once a folder is locked, the
- * temporary files a killed holder left ({@link AtomicFiles#deleteLeftovers}) are deleted: nobody else can
- * be writing them.
+ * included), so a killed run never blocks the next. The file records the holder's pid, host and start time
+ * for that message. It stays behind once the folder holds anything else. A run that ends having written
+ * nothing (refused while it read its data, say) leaves nothing: on release it deletes the lock file it made,
+ * while it still holds it, and then the folders it made, when they are empty. A run that locked the file just
+ * before its deletion would then hold a file no longer in the folder, while a third run locks a fresh one of the
+ * same name; so a run that wins the lock reads its record back through the folder and, if the folder's file is
+ * not the one it locked, starts again. Once a folder is locked, the temporary files a killed holder left
+ * ({@link AtomicFiles#deleteLeftovers}) are deleted: nobody else can be writing them.
  *
  * <p>Such locks hold on a local file system; on NFS they rely on the server's lock service.
  */
@@ -51,7 +54,14 @@ public final class RunLock implements AutoCloseable {
      */
     public record Folder(String what, Path dir) {}
 
-    private record Held(Path file, FileChannel channel, FileLock lock) {}
+    /**
+     * A lock won: its file, channel and lock; {@code made}: the folders this run created for it, innermost first;
+     * {@code newFile}: whether the lock file was created by this run (else an earlier run's record was reused).
+     */
+    private record Held(Path file, FileChannel channel, FileLock lock, List<Path> made, boolean newFile) {}
+
+    /** How often a run that locked a file its previous holder was deleting starts again before it gives up. */
+    private static final int ATTEMPTS = 10;
 
     private final List<Held> held;
 
@@ -67,6 +77,11 @@ public final class RunLock implements AutoCloseable {
      *                             (lock file F)}", or when a folder cannot be created or locked
      */
     public static RunLock acquire(List<Folder> folders) {
+        return acquire(folders, () -> { });
+    }
+
+    /** {@link #acquire(List)}, running {@code opened} between opening a lock file and locking it (tests race there). */
+    static RunLock acquire(List<Folder> folders, Runnable opened) {
         List<Held> held = new ArrayList<>();
         List<Path> covered = new ArrayList<>();
         try {
@@ -75,7 +90,7 @@ public final class RunLock implements AutoCloseable {
                 if (covered.stream().anyMatch(dir::startsWith)) {
                     continue;
                 }
-                held.add(lock(folder));
+                held.add(lock(folder, opened));
                 covered.add(dir);
             }
         } catch (RuntimeException e) {
@@ -85,7 +100,31 @@ public final class RunLock implements AutoCloseable {
         return new RunLock(held);
     }
 
-    private static Held lock(Folder folder) {
+    private static Held lock(Folder folder, Runnable opened) {
+        for (int attempt = 1; ; attempt++) {
+            List<Path> made = missing(folder.dir());
+            Held held = tryLock(folder, made, opened);
+            if (held != null) {
+                return held;
+            }
+            if (attempt == ATTEMPTS) {
+                throw new ScratchnetException("cannot lock " + folder.what() + " " + folder.dir() + ": its lock file "
+                        + "was replaced " + ATTEMPTS + " times while this run locked it");
+            }
+        }
+    }
+
+    /** The folders from {@code dir} up that do not exist yet, innermost first. */
+    private static List<Path> missing(Path dir) {
+        List<Path> missing = new ArrayList<>();
+        for (Path d = dir.toAbsolutePath().normalize(); d != null && !Files.exists(d); d = d.getParent()) {
+            missing.add(d);
+        }
+        return missing;
+    }
+
+    /** Locks the folder's file; null when the file this run locked was deleted by its previous holder meanwhile. */
+    private static Held tryLock(Folder folder, List<Path> made, Runnable opened) {
         if (!Files.isDirectory(folder.dir())) {
             AtomicFiles.ensureWritableDir(folder.dir(), folder.what());
         }
@@ -100,13 +139,19 @@ public final class RunLock implements AutoCloseable {
         }
         FileChannel channel = null;
         try {
+            boolean newFile;
             try {
+                newFile = !Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS);
                 channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                         StandardOpenOption.WRITE);
+            } catch (java.nio.file.NoSuchFileException e) {
+                HELD_HERE.remove(file); // the folder was removed by the run that just released it: again
+                return null;
             } catch (IOException e) {
                 throw new ScratchnetException(folder.what() + " " + folder.dir() + " is not writable: "
                         + AtomicFiles.oneLine(e), e);
             }
+            opened.run();
             FileLock lock;
             try {
                 lock = channel.tryLock();
@@ -123,8 +168,13 @@ public final class RunLock implements AutoCloseable {
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(me), 0);
             channel.force(true);
+            if (!isLocked(file, me)) { // the previous holder deleted the file this run opened: again
+                HELD_HERE.remove(file);
+                closeQuietly(channel);
+                return null;
+            }
             AtomicFiles.deleteLeftovers(folder.dir());
-            return new Held(file, channel, lock);
+            return new Held(file, channel, lock, made, newFile);
         } catch (IOException | RuntimeException e) {
             HELD_HERE.remove(file);
             closeQuietly(channel);
@@ -133,6 +183,15 @@ public final class RunLock implements AutoCloseable {
             }
             throw new ScratchnetException("cannot lock " + folder.what() + " " + folder.dir() + " ("
                     + file + "): " + AtomicFiles.oneLine(e), e);
+        }
+    }
+
+    /** Whether the folder's lock file is the one this run wrote {@code me} into (no other run writes while locked). */
+    private static boolean isLocked(Path file, byte[] me) throws IOException {
+        try {
+            return java.util.Arrays.equals(Files.readAllBytes(file), me);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
         }
     }
 
@@ -179,10 +238,21 @@ public final class RunLock implements AutoCloseable {
         }
     }
 
-    /** Releases every lock (closing the channels); the lock files stay. */
+    /**
+     * Releases every lock (closing the channels). A folder that holds nothing but the lock file this run made is
+     * left as the run found it: the file deleted (while still locked), then the folders the run made, when empty.
+     */
     @Override
     public void close() {
         for (Held h : held) {
+            boolean untouched = h.newFile() && holdsOnly(h.file());
+            if (untouched) {
+                try {
+                    Files.deleteIfExists(h.file());
+                } catch (IOException e) {
+                    untouched = false; // the file stays, as before; the folder is not empty then
+                }
+            }
             try {
                 h.lock().release();
             } catch (IOException ignored) {
@@ -190,7 +260,25 @@ public final class RunLock implements AutoCloseable {
             }
             closeQuietly(h.channel());
             HELD_HERE.remove(h.file());
+            if (untouched) {
+                for (Path dir : h.made()) {
+                    try {
+                        Files.deleteIfExists(dir);
+                    } catch (IOException e) {
+                        break; // not empty: another run's now, or a file of someone else's
+                    }
+                }
+            }
         }
         held.clear();
+    }
+
+    /** Whether {@code file}'s folder holds nothing but {@code file}. */
+    private static boolean holdsOnly(Path file) {
+        try (java.util.stream.Stream<Path> entries = Files.list(file.getParent())) {
+            return entries.allMatch(file::equals);
+        } catch (IOException e) {
+            return false;
+        }
     }
 }

@@ -148,6 +148,13 @@ class BadDataTest {
         idx("idx-test-label-12", new Mnist.Split(data.train(), withLabel(data.test(), 5, 12)));
         byte[] wide = Arrays.copyOf(data.test().pixels(), 100 * 28 * 29);
         idx("idx-test-28x29", new Mnist.Split(data.train(), ImageSet.of(wide, data.test().labels(), 28, 29, 10)));
+        Path truncated = idx("idx-truncated", data).resolve("train-images-idx3-ubyte");
+        try (java.nio.channels.FileChannel f = java.nio.channels.FileChannel.open(truncated,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            f.truncate(16 + 100_000); // the header, then 100,000 of the 470,400 pixel bytes: a cut-off download
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         try (JavaSparkContext sc = SparkTestContext.start()) {
             SparkSession spark = SparkTestContext.session(sc);
             StructType schema = new StructType()
@@ -192,6 +199,7 @@ class BadDataTest {
         for (String f : List.of("summary.json", "model.npz")) {
             assertFalse(Files.exists(out.resolve(f)), "no " + f + " from a refused run");
         }
+        assertFalse(Files.exists(out), "no output folder (nor its lock file) from a refused run");
     }
 
     static void assertNoTrace(MainTest.Run r) {
@@ -249,6 +257,9 @@ class BadDataTest {
                 refused("2: a training label byte of 12", new String[] {"data.dir", tmp.resolve("idx-train-label-12").toString()},
                         "scratchnet: " + file("idx-train-label-12/train-labels-idx1-ubyte")
                                 + ": record 6: label 12 is outside 0 … 9 (10 classes)"),
+                refused("2: a truncated IDX image file", new String[] {"data.dir", tmp.resolve("idx-truncated").toString()},
+                        "scratchnet: " + file("idx-truncated/train-images-idx3-ubyte")
+                                + ": truncated data: expected 470400 bytes of data, found 100000"),
                 refused("2: a test label byte of 12", new String[] {"data.dir", tmp.resolve("idx-test-label-12").toString()},
                         "scratchnet: " + file("idx-test-label-12/t10k-labels-idx1-ubyte")
                                 + ": record 6: label 12 is outside 0 … 9 (10 classes)"),
@@ -363,6 +374,10 @@ class BadDataTest {
         String expected = "scratchnet: " + dir.resolve("t10k-labels-idx1-ubyte") + ": record 6: label 12 is outside 0 … 9 (10 classes)";
         Path out = tmp.resolve("out-in-process-label-12");
         assertRefused(MainTest.run(conf(out, "data.dir", dir.toString()), "train", "--in-process"), 2, expected, out);
+        Path truncated = tmp.resolve("idx-truncated");
+        assertRefused(MainTest.run(conf(out, "data.dir", truncated.toString()), "train", "--in-process"), 2, "scratchnet: "
+                + truncated.resolve("train-images-idx3-ubyte") + ": truncated data: expected 470400 bytes of data, found "
+                + "100000", out);
         Path model = Files.createDirectories(tmp.resolve("model-784-8-10"));
         NetworkSpec spec = NetworkSettings.spec(Settings.parse(Map.of("spark.scratchnet.hidden", "8")), 784, 10);
         ModelFile.save(model, spec, new double[spec.parameterCount()]);

@@ -63,6 +63,51 @@ class RunLockTest {
     }
 
     @Test
+    void aRunThatWroteNothingLeavesTheFoldersAsItFoundThem() throws Exception {
+        Path made = tmp.resolve("new/nested/run");
+        try (RunLock lock = RunLock.acquire(folders(made))) {
+            assertTrue(Files.exists(made.resolve(RunLock.FILE)));
+        }
+        assertFalse(Files.exists(tmp.resolve("new")), "the folders it made, removed with its lock file");
+
+        Path existing = Files.createDirectories(tmp.resolve("existing"));
+        try (RunLock lock = RunLock.acquire(folders(existing))) {
+            assertTrue(Files.exists(existing.resolve(RunLock.FILE)));
+        }
+        assertTrue(Files.isDirectory(existing), "a folder the user made stays");
+        assertEquals(0, Files.list(existing).count(), "without the lock file the run made");
+
+        Path written = tmp.resolve("written");
+        try (RunLock lock = RunLock.acquire(folders(written))) {
+            Files.writeString(written.resolve("metrics.csv"), "epoch\n");
+        }
+        assertTrue(Files.exists(written.resolve(RunLock.FILE)), "a folder with outputs keeps its lock file");
+        assertTrue(Files.exists(written.resolve("metrics.csv")));
+    }
+
+    @Test
+    void aRunThatLockedAFileItsHolderWasDeletingLocksAFreshOne() throws Exception {
+        Path out = tmp.resolve("run");
+        int[] opened = {0};
+        // The previous holder deletes the file between this run's opening it and locking it (its release when it
+        // wrote nothing): the run then holds a file no longer in the folder, and must start again.
+        try (RunLock lock = RunLock.acquire(folders(out), () -> {
+            if (opened[0]++ == 0) {
+                try {
+                    Files.delete(out.resolve(RunLock.FILE));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        })) {
+            assertEquals(2, opened[0], "it opened the lock file again");
+            assertEquals(ProcessHandle.current().pid(), Json.readTree(out.resolve(RunLock.FILE)).path("pid").asLong(),
+                    "the folder's lock file is the one it holds");
+            assertThrows(ScratchnetException.class, () -> RunLock.acquire(folders(out)));
+        }
+    }
+
+    @Test
     void aStaleRecordWithoutAnOsLockDoesNotBlock() throws Exception {
         Path out = Files.createDirectories(tmp.resolve("run"));
         Files.writeString(out.resolve(RunLock.FILE), "{\"pid\": 999999999, \"host\": \"gone\", \"started\": \"2020-01-01T00:00:00Z\"}");
