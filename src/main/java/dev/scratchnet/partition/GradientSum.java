@@ -134,13 +134,17 @@ public final class GradientSum implements Serializable {
      */
     private void writeObject(ObjectOutputStream out) throws IOException {
         out.defaultWriteObject();
-        double[] grad = grad();
-        out.writeInt(grad == null ? -1 : grad.length);
-        if (grad != null) {
-            boolean floats = isFloatExact(grad);
-            ByteBuffer bytes = ByteBuffer.allocate(grad.length * (floats ? Float.BYTES : Double.BYTES))
+        java.nio.FloatBuffer leaf = floatLeaf();
+        double[] grad = leaf == null ? grad() : null;
+        int n = leaf != null ? leaf.remaining() : grad == null ? -1 : grad.length;
+        out.writeInt(n);
+        if (n >= 0) {
+            boolean floats = leaf != null || isFloatExact(grad);
+            ByteBuffer bytes = ByteBuffer.allocate(n * (floats ? Float.BYTES : Double.BYTES))
                     .order(ByteOrder.nativeOrder());
-            if (floats) {
+            if (leaf != null) {
+                bytes.asFloatBuffer().put(leaf);
+            } else if (floats) {
                 java.nio.FloatBuffer f = bytes.asFloatBuffer();
                 for (double v : grad) {
                     f.put((float) v);
@@ -152,6 +156,16 @@ public final class GradientSum implements Serializable {
             out.writeBoolean(floats);
             out.write(bytes.array());
         }
+    }
+
+    /**
+     * The values of a sum that is one single-precision partition's gradient, not yet added to another (a task's
+     * share of a step), as a read-only view; else null. Such a sum is written from it in bulk, without widening it
+     * to doubles and checking that each is a float.
+     */
+    public synchronized java.nio.FloatBuffer floatLeaf() {
+        Matrix[] ls = leaves();
+        return ls != null && ls.length == 1 && ls[0] != null ? ls[0].floatValues() : null;
     }
 
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {

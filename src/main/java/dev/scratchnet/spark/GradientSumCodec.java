@@ -1,6 +1,5 @@
 package dev.scratchnet.spark;
 
-import dev.scratchnet.math.Matrix;
 import dev.scratchnet.partition.GradientSum;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -21,7 +20,7 @@ final class GradientSumCodec {
 
     /** The bytes {@link #write} takes for {@code sum}. */
     static int size(GradientSum sum) {
-        FloatBuffer leaf = floatLeaf(sum);
+        FloatBuffer leaf = sum.floatLeaf();
         if (leaf != null) {
             return HEADER + 4 * leaf.remaining();
         }
@@ -31,7 +30,7 @@ final class GradientSumCodec {
 
     /** Writes {@code sum} at {@code b}'s position, advancing it. */
     static void write(GradientSum sum, ByteBuffer b) {
-        FloatBuffer leaf = floatLeaf(sum);
+        FloatBuffer leaf = sum.floatLeaf();
         double[] g = leaf == null ? sum.grad() : null;
         int n = leaf != null ? leaf.remaining() : g == null ? -1 : g.length;
         boolean floats = leaf != null || g != null && GradientSum.isFloatExact(g);
@@ -48,12 +47,6 @@ final class GradientSumCodec {
             values(b).asDoubleBuffer().put(g);
         }
         b.position(b.position() + Math.max(0, n) * (floats ? 4 : 8));
-    }
-
-    /** The values of a sum that is one single-precision partition's gradient, not yet added to another; else null. */
-    private static FloatBuffer floatLeaf(GradientSum sum) {
-        Matrix[] leaves = sum.leaves();
-        return leaves != null && leaves.length == 1 && leaves[0] != null ? leaves[0].floatValues() : null;
     }
 
     /** The bytes from {@code b}'s position on, in the values' order. */

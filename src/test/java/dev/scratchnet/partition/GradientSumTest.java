@@ -58,11 +58,50 @@ class GradientSumTest {
     }
 
     private static int bytes(GradientSum sum) throws IOException {
+        return serialized(sum).length;
+    }
+
+    private static byte[] serialized(GradientSum sum) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(sum);
         }
-        return bytes.size();
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void aTasksFloatGradientIsWrittenAsTheSameBytesAsItsWidenedArray() throws Exception {
+        float[] values = new float[3001];
+        Random random = new Random(5);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (random.nextGaussian() * 1e-3);
+        }
+        values[0] = -0.0f;
+        values[1] = Float.MIN_VALUE;
+        values[2] = Float.NaN;
+        float[] stored = new float[values.length + 7]; // a view at an offset, as a share's matrix may be
+        System.arraycopy(values, 0, stored, 7, values.length);
+        dev.scratchnet.math.Matrix leaf = dev.scratchnet.math.Matrix.of(1, stored.length, stored).view(7, 1, values.length);
+        double[] widened = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            widened[i] = values[i];
+        }
+        GradientSum fromLeaf = GradientSum.ofLeaves(new dev.scratchnet.math.Matrix[] {leaf}, 2.5, 9, 9);
+        assertTrue(fromLeaf.floatLeaf() != null, "the share's sum is written from its float gradient");
+        assertArrayEquals(serialized(GradientSum.of(widened.clone(), 2.5, 9)), serialized(fromLeaf));
+        GradientSum back = roundTrip(GradientSum.ofLeaves(new dev.scratchnet.math.Matrix[] {leaf}, 2.5, 9, 9));
+        for (int i = 0; i < values.length; i++) {
+            assertEquals(Double.doubleToRawLongBits(widened[i]), Double.doubleToRawLongBits(back.grad()[i]), "value " + i);
+        }
+        assertEquals(9, back.count());
+        // Two leaves are added first (in double): written as the array.
+        GradientSum two = GradientSum.ofLeaves(new dev.scratchnet.math.Matrix[] {leaf, leaf}, 5, 18, 18);
+        assertNull(two.floatLeaf());
+        double[] doubled = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            doubled[i] = widened[i] + widened[i];
+        }
+        assertArrayEquals(serialized(GradientSum.of(doubled, 5, 18)), serialized(two));
     }
 
     @Test
