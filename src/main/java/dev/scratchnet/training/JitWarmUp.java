@@ -134,7 +134,7 @@ public final class JitWarmUp {
                 case 2 -> leaves(a, b, new Matrix[] {a.leaves()[0], b.leaves()[0], null}); // more partitions than two
                 default -> a.add(b); // as the driver's endpoint adds partitions' sums
             };
-            update.apply(sum, params, optimizer, 1, new GradientEngine.StepPosition(0, s, s), null, 1, working);
+            update.apply(sum, params, optimizer, 1, new GradientEngine.StepPosition(0, s, s), null, 1, working, null);
             loss = sum.lossSum();
         }
         return loss;

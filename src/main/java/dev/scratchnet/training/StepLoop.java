@@ -82,11 +82,12 @@ public final class StepLoop {
         List<EpochResult.Epoch> epochs = new ArrayList<>();
         int bestEpoch = 0;
         double[] bestParams = null;
+        double[] gradient = new double[params.length]; // every step's mean gradient, in turn
         while (true) {
             for (; s < stepsPerEpoch && g < span.stopAt(); s++, g++) {
                 GradientEngine.StepPosition at = new GradientEngine.StepPosition(epoch, s, g);
                 GradientSum total = steps.update().take(steps.schedule(), at, batch -> sums.total(at, batch, params),
-                        params, optimizer, steps.rateFactor(g), sums.threads(), sums.ways(), sums.working());
+                        params, optimizer, steps.rateFactor(g), sums.threads(), sums.ways(), sums.working(), gradient);
                 loss += total.lossSum();
                 weight += total.weightSum();
                 if (sums.stopAfterStep() && s + 1 < stepsPerEpoch) {

@@ -35,16 +35,18 @@ public record StepUpdate(NetworkSpec spec, WeightDecay weightDecay, String learn
      * One synchronous step, as the {@link StepLoop} takes it on the driver and in every task where the data is:
      * step {@code at}'s minibatch from {@code schedule}, its total from {@code sum} (over every partition, however the
      * caller gets it), checked to cover the minibatch, then the update ({@link #apply(GradientSum, double[], Optimizer,
-     * double, GradientEngine.StepPosition, java.util.concurrent.ExecutorService, int, Matrix)}, {@code threads} null
+     * double, GradientEngine.StepPosition, java.util.concurrent.ExecutorService, int, Matrix, double[])}, {@code threads} null
      * for none), which keeps {@code working} (the parameters as the steps compute with them, {@link
-     * Parameters#forPrecision}; null for none) equal to {@code params}. Returns the step's total, for its loss.
+     * Parameters#forPrecision}; null for none) equal to {@code params}, the mean gradient in {@code gradient} (the
+     * parameters' length, reused step after step; null: a new array). Returns the step's total, for its loss.
      */
     public GradientSum take(MinibatchSchedule schedule, GradientEngine.StepPosition at,
                             java.util.function.Function<int[], GradientSum> sum, double[] params, Optimizer optimizer,
-                            double rateFactor, java.util.concurrent.ExecutorService threads, int ways, Matrix working) {
+                            double rateFactor, java.util.concurrent.ExecutorService threads, int ways, Matrix working,
+                            double[] gradient) {
         int[] batch = schedule.batch(at.epoch(), at.stepInEpoch());
         GradientSum total = covering(sum.apply(batch), batch, at.globalStep());
-        apply(total, params, optimizer, rateFactor, at, threads, ways, working);
+        apply(total, params, optimizer, rateFactor, at, threads, ways, working, gradient);
         return total;
     }
 
@@ -82,24 +84,26 @@ public record StepUpdate(NetworkSpec spec, WeightDecay weightDecay, String learn
      * bits as {@link #apply(GradientSum, double[], Optimizer, double, GradientEngine.StepPosition)}, which it is for a
      * network with batch normalization. The second pass also sets {@code working} (null for none) to the updated
      * parameters in its precision, range by range: what {@link Parameters#forPrecision} would make of them, without a
-     * serial pass of its own.
+     * serial pass of its own. The mean gradient goes into {@code gradient} (the parameters' length, every element
+     * written; null: a new array): a loop's steps reuse one, as a new array each step was zeroed, and first touched in
+     * memory no cache held, by one thread (a seventh of a two-thread update of the demo's network).
      */
     public void apply(GradientSum sum, double[] params, Optimizer optimizer, double rateFactor,
                       GradientEngine.StepPosition at, java.util.concurrent.ExecutorService threads, int ways,
-                      Matrix working) {
+                      Matrix working, double[] gradient) {
         if (BatchNormExchange.needed(spec)) {
             apply(sum, params, optimizer, rateFactor, at);
             Parameters.round(params, working, 0, params.length);
             return;
         }
         int parts = threads == null ? 1 : Math.max(1, ways);
-        double[] gradient = new double[params.length];
+        double[] mean = gradient != null ? gradient : new double[params.length];
         boolean[] finite = new boolean[parts];
-        inRanges(threads, parts, params.length, (w, from, to) -> finite[w] = mean(sum, params, gradient, from, to));
-        check(at, sum.lossSum() / sum.weightSum(), allTrue(finite) ? new double[0] : gradient, "the gradient");
+        inRanges(threads, parts, params.length, (w, from, to) -> finite[w] = mean(sum, params, mean, from, to));
+        check(at, sum.lossSum() / sum.weightSum(), allTrue(finite) ? new double[0] : mean, "the gradient");
         double rate = optimizer.begin(rateFactor);
         inRanges(threads, parts, params.length, (w, from, to) -> {
-            finite[w] = optimizer.update(params, gradient, rate, from, to, working);
+            finite[w] = optimizer.update(params, mean, rate, from, to, working);
         });
         if (!allTrue(finite)) {
             check(at, 0, params, "the updated parameters");

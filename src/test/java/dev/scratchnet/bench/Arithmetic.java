@@ -58,7 +58,7 @@ final class Arithmetic {
                 GradientSum sum = PartitionStep.gradientSum(block, 0, new Step(spec, precision, 1, s,
                         schedule.batch(0, s)), p);
                 inGradient += System.nanoTime() - g;
-                update.apply(sum, params, optimizer, 1.0, new GradientEngine.StepPosition(0, s, s), null, 1, null);
+                update.apply(sum, params, optimizer, 1.0, new GradientEngine.StepPosition(0, s, s), null, 1, null, null);
             }
             long t1 = System.nanoTime();
             double gemmFlopsRate = Benchmark.stepGemms(spec, batch, precision == Precision.SINGLE, steps);

@@ -59,7 +59,9 @@ class StepUpdateTest {
                 GradientSum sum = GradientSum.of(random(n, 10 + step), 3.0, 7, 6.5);
                 GradientEngine.StepPosition at = new GradientEngine.StepPosition(0, step, step);
                 update.apply(sum, serial, a, 0.5, at);
-                update.apply(sum, ranged, b, 0.5, at, ways == 1 ? null : THREADS, ways, working);
+                double[] reused = new double[n];
+                java.util.Arrays.fill(reused, Double.NaN); // a buffer a loop reuses: every element is written
+                update.apply(sum, ranged, b, 0.5, at, ways == 1 ? null : THREADS, ways, working, reused);
                 assertArrayEquals(serial, ranged, 0.0, kind.id() + ", " + ways + " ranges, step " + step);
                 assertArrayEquals(Parameters.forPrecision(ranged, Precision.SINGLE).toDoubles(), working.toDoubles(), 0.0,
                         "the working float copy kept by the update, " + ways + " ranges, step " + step);
@@ -81,7 +83,7 @@ class StepUpdateTest {
         String serial = assertThrows(ScratchnetException.class, () -> update.apply(GradientSum.of(g.clone(), 3.0, 7, 7),
                 random(n, 1), Optimizer.Kind.ADAM.create(0.01, 0.9, n), 1, at)).getMessage();
         String ranged = assertThrows(ScratchnetException.class, () -> update.apply(sum, random(n, 1),
-                Optimizer.Kind.ADAM.create(0.01, 0.9, n), 1, at, THREADS, 3, null)).getMessage();
+                Optimizer.Kind.ADAM.create(0.01, 0.9, n), 1, at, THREADS, 3, null, null)).getMessage();
         assertEquals(serial, ranged);
     }
 }
