@@ -115,6 +115,19 @@ public final class Lanes {
             return leafMean(leaves[0].floats(), leaves[0].offset(), leaves[1].floats(), leaves[1].offset(), scale,
                     params, lambda, out, from, to);
         }
+        if (leaves.length == 4 && present == 4 && leaves[0].floats() != null && leaves[1].floats() != null
+                && leaves[2].floats() != null && leaves[3].floats() != null) { // local[2] with 4 partitions, each step
+            float[] a = leaves[0].floats();
+            float[] b = leaves[1].floats();
+            float[] c = leaves[2].floats();
+            float[] d = leaves[3].floats();
+            int ao = leaves[0].offset();
+            int bo = leaves[1].offset();
+            int co = leaves[2].offset();
+            int dO = leaves[3].offset();
+            return vectorReady ? VectorLanes.leafMean(a, ao, b, bo, c, co, d, dO, scale, params, lambda, out, from, to)
+                    : scalarLeafMean(a, ao, b, bo, c, co, d, dO, scale, params, lambda, out, from, to);
+        }
         return treeMean(leaves, scale, params, lambda, out, from, to);
     }
 
@@ -129,9 +142,18 @@ public final class Lanes {
 
     static boolean scalarLeafMean(float[] a, int ao, float[] b, int bo, double scale, double[] params, double lambda,
                                   double[] out, int from, int to) {
+        return scalarLeafMean(a, ao, b, bo, null, 0, null, 0, scale, params, lambda, out, from, to);
+    }
+
+    /** The mean of one, two or four float leaves ({@code c} null: fewer than four), {@code (a + b) + (c + d)}. */
+    static boolean scalarLeafMean(float[] a, int ao, float[] b, int bo, float[] c, int co, float[] d, int dO,
+                                  double scale, double[] params, double lambda, double[] out, int from, int to) {
         long bad = 0;
         for (int i = from; i < to; i++) {
             double g = b == null ? (double) a[ao + i] : (double) a[ao + i] + (double) b[bo + i];
+            if (c != null) {
+                g = g + ((double) c[co + i] + (double) d[dO + i]);
+            }
             out[i] = lambda == 0 ? g * scale : g * scale + lambda * params[i];
             bad |= notFinite(out[i]);
         }
@@ -317,6 +339,7 @@ public final class Lanes {
             VectorLanes.meanWithDecay(sum, 0.5, params, lambda, out, 0, n);
             VectorLanes.leafMean(af, 0, null, 0, 0.5, params, lambda, out, 0, n);
             VectorLanes.leafMean(af, 0, bf, 0, 0.5, params, lambda, out, 0, n);
+            VectorLanes.leafMean(af, 0, bf, 0, bf, 0, af, 0, 0.5, params, lambda, out, 0, n);
             VectorLanes.adam(params, out, m, v, 0.1, 0.001, 1e-3, 1e-7, (c & 2) == 0 ? wf : null, 0, 0, n);
             VectorLanes.finiteInto(params, wf, 0, 0, n);
             VectorLanes.widen(af, 0, slot, n);
@@ -326,9 +349,9 @@ public final class Lanes {
     }
 
     /**
-     * Then, on the Vector API, the update's entry for more than two partitions' leaves (three and four, one absent), as
-     * {@code local[2]} with 4 partitions calls it twice a step: otherwise C2 compiled its tree of additions during the
-     * first epoch (190 ms beside the steps) once its calls had added up.
+     * Then, on the Vector API, the update's entry for more than two partitions' leaves (four, and three with one absent:
+     * the tree), as {@code local[2]} with 4 partitions calls it twice a step: otherwise C2 compiled its tree of additions
+     * during the first epoch (190 ms beside the steps) once its calls had added up.
      */
     static void warmUpTrees(int calls) {
         int n = WARM_UP_LENGTH;

@@ -44,8 +44,14 @@ final class VectorLanes {
 
     static boolean leafMean(float[] a, int ao, float[] b, int bo, double scale, double[] params, double lambda,
                             double[] out, int from, int to) {
+        return leafMean(a, ao, b, bo, null, 0, null, 0, scale, params, lambda, out, from, to);
+    }
+
+    /** The same of four leaves ({@code c} and {@code d} not null): {@code (a + b) + (c + d)}, the tree's order. */
+    static boolean leafMean(float[] a, int ao, float[] b, int bo, float[] c, int co, float[] d, int dO, double scale,
+                            double[] params, double lambda, double[] out, int from, int to) {
         if (F.length() != D.length()) {
-            return Lanes.scalarLeafMean(a, ao, b, bo, scale, params, lambda, out, from, to);
+            return Lanes.scalarLeafMean(a, ao, b, bo, c, co, d, dO, scale, params, lambda, out, from, to);
         }
         int i = from;
         DoubleVector s = DoubleVector.broadcast(D, scale);
@@ -57,6 +63,10 @@ final class VectorLanes {
             if (b != null) {
                 g = g.add((DoubleVector) FloatVector.fromArray(F, b, bo + i).convertShape(VectorOperators.F2D, D, 0));
             }
+            if (c != null) {
+                g = g.add(((DoubleVector) FloatVector.fromArray(F, c, co + i).convertShape(VectorOperators.F2D, D, 0))
+                        .add((DoubleVector) FloatVector.fromArray(F, d, dO + i).convertShape(VectorOperators.F2D, D, 0)));
+            }
             g = g.mul(s);
             if (lambda != 0) {
                 g = g.add(l.mul(DoubleVector.fromArray(D, params, i)));
@@ -64,7 +74,7 @@ final class VectorLanes {
             nan = nan.add(g.sub(g));
             g.intoArray(out, i);
         }
-        return finite(nan) & Lanes.scalarLeafMean(a, ao, b, bo, scale, params, lambda, out, i, to);
+        return finite(nan) & Lanes.scalarLeafMean(a, ao, b, bo, c, co, d, dO, scale, params, lambda, out, i, to);
     }
 
     /** {@code d[0, n) = f[fo, fo + n)}, widened. */

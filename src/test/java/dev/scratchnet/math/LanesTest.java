@@ -144,6 +144,40 @@ class LanesTest {
     }
 
     @Test
+    void fourFloatLeavesAddUpAsTheTreeAddsThem() throws InterruptedException {
+        awaitVector();
+        for (int n : new int[] {1, 9, 511, 1030, 203530}) {
+            Matrix[] four = new Matrix[4];
+            for (int p = 0; p < 4; p++) {
+                double[] x = values(n, 17L * p + n);
+                four[p] = Matrix.zeros(Precision.SINGLE, 1, n + p).view(p, 1, n); // views at offsets, as shares' are
+                for (int i = 0; i < n; i++) {
+                    four[p].set(i, x[i]);
+                }
+            }
+            Matrix[] tree = java.util.Arrays.copyOf(four, 5); // a fifth partition without examples: the general path
+            double[] params = values(n, 6);
+            for (double lambda : new double[] {0, 1e-4}) {
+                double[] expected = new double[n];
+                Lanes.meanWithDecay(tree, 1.0 / 500, params, lambda, expected, 0, n);
+                for (boolean vector : new boolean[] {true, false}) {
+                    double[] got = new double[n];
+                    boolean was = Lanes.useVector(vector);
+                    try {
+                        Lanes.meanWithDecay(four, 1.0 / 500, params, lambda, got, 0, n);
+                    } finally {
+                        Lanes.useVector(was);
+                    }
+                    assertArrayEquals(expected, got, 0.0, n + " values, lambda " + lambda + ", vector " + vector);
+                }
+                double i0 = (((double) four[0].get(0) + four[1].get(0)) + ((double) four[2].get(0) + four[3].get(0)))
+                        / 500 + lambda * params[0];
+                assertEquals(i0, expected[0], Math.ulp(i0), "(a + b) + (c + d)");
+            }
+        }
+    }
+
+    @Test
     void aNanOrAnInfinityAnywhereIsSeen() {
         int n = 203;
         for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
