@@ -69,6 +69,9 @@ final class TrainCommand {
         if (folders.out != null) {
             AccuracyChart.warmUpInBackground(); // while Spark starts, not inside the first epoch's clock
         }
+        if (folders.checkpoint != null) {
+            dev.scratchnet.report.Sha256.warmUpInBackground(); // the same for the first checkpoint's hash
+        }
         NativeBlas.install(config.get(EngineSettings.NATIVE_BLAS));
         if (!inProcess && config.get(EngineSettings.C2_FOR_ARITHMETIC_ONLY)) {
             // Before Spark starts: otherwise C2 spends the start-up compiling Spark's, Hadoop's and the JDK's start-up
