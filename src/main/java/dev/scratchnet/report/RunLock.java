@@ -30,8 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * nothing (refused while it read its data, say) leaves nothing: on release it deletes the lock file it made,
  * while it still holds it, and then the folders it made, when they are empty. A run that locked the file just
  * before its deletion would then hold a file no longer in the folder, while a third run locks a fresh one of the
- * same name; so a run that wins the lock reads its record back through the folder and, if the folder's file is
- * not the one it locked, starts again. Once a folder is locked, the temporary files a killed holder left
+ * same name; so a run that wins the lock checks that the folder's file is still the one it opened (the same device
+ * and inode, read without opening it) and otherwise starts again. Once a folder is locked, the temporary files a killed holder left
  * ({@link AtomicFiles#deleteLeftovers}) are deleted: nobody else can be writing them.
  *
  * <p>Such locks hold on a local file system; on NFS they rely on the server's lock service.
@@ -101,30 +101,7 @@ public final class RunLock implements AutoCloseable {
     }
 
     private static Held lock(Folder folder, Runnable opened) {
-        for (int attempt = 1; ; attempt++) {
-            List<Path> made = missing(folder.dir());
-            Held held = tryLock(folder, made, opened);
-            if (held != null) {
-                return held;
-            }
-            if (attempt == ATTEMPTS) {
-                throw new ScratchnetException("cannot lock " + folder.what() + " " + folder.dir() + ": its lock file "
-                        + "was replaced " + ATTEMPTS + " times while this run locked it");
-            }
-        }
-    }
-
-    /** The folders from {@code dir} up that do not exist yet, innermost first. */
-    private static List<Path> missing(Path dir) {
-        List<Path> missing = new ArrayList<>();
-        for (Path d = dir.toAbsolutePath().normalize(); d != null && !Files.exists(d); d = d.getParent()) {
-            missing.add(d);
-        }
-        return missing;
-    }
-
-    /** Locks the folder's file; null when the file this run locked was deleted by its previous holder meanwhile. */
-    private static Held tryLock(Folder folder, List<Path> made, Runnable opened) {
+        List<Path> made = missing(folder.dir());
         if (!Files.isDirectory(folder.dir())) {
             AtomicFiles.ensureWritableDir(folder.dir(), folder.what());
         }
@@ -137,15 +114,68 @@ public final class RunLock implements AutoCloseable {
         if (!HELD_HERE.add(file)) {
             throw inUse(folder, file, "another run in this process");
         }
+        try {
+            Object before = key(folder, file);
+            boolean newFile = before == null;
+            for (int attempt = 1; ; attempt++) {
+                Held held = tryLock(folder, file, before, made, newFile, opened);
+                if (held != null) {
+                    return held;
+                }
+                if (attempt == ATTEMPTS) {
+                    throw new ScratchnetException("cannot lock " + folder.what() + " " + folder.dir() + ": its lock "
+                            + "file " + file + " was replaced " + ATTEMPTS + " times while this run locked it");
+                }
+                before = key(folder, file);
+            }
+        } catch (RuntimeException e) {
+            HELD_HERE.remove(file);
+            throw e;
+        }
+    }
+
+    /** The folders from {@code dir} up that do not exist yet, innermost first. */
+    private static List<Path> missing(Path dir) {
+        List<Path> missing = new ArrayList<>();
+        for (Path d = dir.toAbsolutePath().normalize(); d != null && !Files.exists(d); d = d.getParent()) {
+            missing.add(d);
+        }
+        return missing;
+    }
+
+    /**
+     * What names the file at {@code file} now (its device and inode), without opening it (closing any channel to a
+     * file this process has locked would drop the lock): null when there is none; a constant where the file system
+     * gives no key, which then goes unchecked.
+     */
+    private static Object key(Folder folder, Path file) {
+        try {
+            Object key = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey();
+            return key != null ? key : FILE;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new ScratchnetException("cannot lock " + folder.what() + " " + folder.dir() + " (" + file + "): "
+                    + AtomicFiles.oneLine(e), e);
+        }
+    }
+
+    /**
+     * Opens and locks {@code file}, which was {@code before} ({@link #key}) just before; null when the folder's file
+     * may not be the one locked (it was missing before, or it is another now: its previous holder deleted it), for the
+     * caller to try again.
+     */
+    private static Held tryLock(Folder folder, Path file, Object before, List<Path> made, boolean newFile,
+                                Runnable opened) {
         FileChannel channel = null;
         try {
-            boolean newFile;
             try {
-                newFile = !Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS);
                 channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                         StandardOpenOption.WRITE);
             } catch (java.nio.file.NoSuchFileException e) {
-                HELD_HERE.remove(file); // the folder was removed by the run that just released it: again
+                // The folder was removed by the run that just released it, having written nothing: again.
+                AtomicFiles.ensureWritableDir(folder.dir(), folder.what());
                 return null;
             } catch (IOException e) {
                 throw new ScratchnetException(folder.what() + " " + folder.dir() + " is not writable: "
@@ -161,6 +191,10 @@ public final class RunLock implements AutoCloseable {
             if (lock == null) {
                 throw inUse(folder, file, holder(channel));
             }
+            if (before == null || !before.equals(key(folder, file))) {
+                closeQuietly(channel); // releases the lock: the next attempt checks the file it opens then
+                return null;
+            }
             // Only now that the folder is ours: a refused run must not touch the holder's folder at all.
             AtomicFiles.ensureWritableDir(folder.dir(), folder.what());
             byte[] me = Json.bytes(Map.of("pid", ProcessHandle.current().pid(), "host", hostName(),
@@ -168,30 +202,15 @@ public final class RunLock implements AutoCloseable {
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(me), 0);
             channel.force(true);
-            if (!isLocked(file, me)) { // the previous holder deleted the file this run opened: again
-                HELD_HERE.remove(file);
-                closeQuietly(channel);
-                return null;
-            }
             AtomicFiles.deleteLeftovers(folder.dir());
             return new Held(file, channel, lock, made, newFile);
         } catch (IOException | RuntimeException e) {
-            HELD_HERE.remove(file);
             closeQuietly(channel);
             if (e instanceof ScratchnetException se) {
                 throw se;
             }
             throw new ScratchnetException("cannot lock " + folder.what() + " " + folder.dir() + " ("
                     + file + "): " + AtomicFiles.oneLine(e), e);
-        }
-    }
-
-    /** Whether the folder's lock file is the one this run wrote {@code me} into (no other run writes while locked). */
-    private static boolean isLocked(Path file, byte[] me) throws IOException {
-        try {
-            return java.util.Arrays.equals(Files.readAllBytes(file), me);
-        } catch (java.nio.file.NoSuchFileException e) {
-            return false;
         }
     }
 
