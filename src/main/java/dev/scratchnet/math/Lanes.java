@@ -106,43 +106,39 @@ public final class Lanes {
             throw new IllegalArgumentException("no partition's gradient to add");
         }
         if (present == 1 && single.floats() != null) {
-            return leafMean(single.floats(), single.offset(), null, 0, scale, params, lambda, out, from, to);
+            return leafMean(new Matrix[] {single}, scale, params, lambda, out, from, to);
         }
         if (present == 1 && single.offset() == 0) {
             return meanWithDecay(single.doubles(), scale, params, lambda, out, from, to);
         }
-        if (leaves.length == 2 && leaves[0].floats() != null && leaves[1].floats() != null) {
-            return leafMean(leaves[0].floats(), leaves[0].offset(), leaves[1].floats(), leaves[1].offset(), scale,
-                    params, lambda, out, from, to);
-        }
-        if (leaves.length == 4 && present == 4 && leaves[0].floats() != null && leaves[1].floats() != null
-                && leaves[2].floats() != null && leaves[3].floats() != null) { // local[2] with 4 partitions, each step
-            float[] a = leaves[0].floats();
-            float[] b = leaves[1].floats();
-            float[] c = leaves[2].floats();
-            float[] d = leaves[3].floats();
-            int ao = leaves[0].offset();
-            int bo = leaves[1].offset();
-            int co = leaves[2].offset();
-            int dO = leaves[3].offset();
-            return vectorReady ? VectorLanes.leafMean(a, ao, b, bo, c, co, d, dO, scale, params, lambda, out, from, to)
-                    : scalarLeafMean(a, ao, b, bo, c, co, d, dO, scale, params, lambda, out, from, to);
+        if ((leaves.length == 2 || leaves.length == 4) && present == leaves.length && allFloats(leaves)) {
+            return leafMean(leaves, scale, params, lambda, out, from, to); // local[2] with 2 or 4 partitions, each step
         }
         return treeMean(leaves, scale, params, lambda, out, from, to);
     }
 
-    /** The mean of one or two float leaves ({@code b} null: one), element by element. */
-    private static boolean leafMean(float[] a, int ao, float[] b, int bo, double scale, double[] params, double lambda,
-                                    double[] out, int from, int to) {
-        if (vectorReady) {
-            return VectorLanes.leafMean(a, ao, b, bo, scale, params, lambda, out, from, to);
+    private static boolean allFloats(Matrix[] leaves) {
+        for (Matrix m : leaves) {
+            if (m.floats() == null) {
+                return false;
+            }
         }
-        return scalarLeafMean(a, ao, b, bo, scale, params, lambda, out, from, to);
+        return true;
     }
 
-    static boolean scalarLeafMean(float[] a, int ao, float[] b, int bo, double scale, double[] params, double lambda,
-                                  double[] out, int from, int to) {
-        return scalarLeafMean(a, ao, b, bo, null, 0, null, 0, scale, params, lambda, out, from, to);
+    /** The mean of one, two or four float leaves (all present), element by element. */
+    private static boolean leafMean(Matrix[] leaves, double scale, double[] params, double lambda, double[] out,
+                                    int from, int to) {
+        float[] a = leaves[0].floats();
+        float[] b = leaves.length > 1 ? leaves[1].floats() : null;
+        float[] c = leaves.length > 2 ? leaves[2].floats() : null;
+        float[] d = leaves.length > 2 ? leaves[3].floats() : null;
+        int ao = leaves[0].offset();
+        int bo = leaves.length > 1 ? leaves[1].offset() : 0;
+        int co = leaves.length > 2 ? leaves[2].offset() : 0;
+        int dO = leaves.length > 2 ? leaves[3].offset() : 0;
+        return vectorReady ? VectorLanes.leafMean(a, ao, b, bo, c, co, d, dO, scale, params, lambda, out, from, to)
+                : scalarLeafMean(a, ao, b, bo, c, co, d, dO, scale, params, lambda, out, from, to);
     }
 
     /** The mean of one, two or four float leaves ({@code c} null: fewer than four), {@code (a + b) + (c + d)}. */
@@ -337,8 +333,8 @@ public final class Lanes {
         for (int c = 0; c < calls; c++) {
             double lambda = (c & 1) == 0 ? 0 : 1e-4;
             VectorLanes.meanWithDecay(sum, 0.5, params, lambda, out, 0, n);
-            VectorLanes.leafMean(af, 0, null, 0, 0.5, params, lambda, out, 0, n);
-            VectorLanes.leafMean(af, 0, bf, 0, 0.5, params, lambda, out, 0, n);
+            VectorLanes.leafMean(af, 0, null, 0, null, 0, null, 0, 0.5, params, lambda, out, 0, n);
+            VectorLanes.leafMean(af, 0, bf, 0, null, 0, null, 0, 0.5, params, lambda, out, 0, n);
             VectorLanes.leafMean(af, 0, bf, 0, bf, 0, af, 0, 0.5, params, lambda, out, 0, n);
             VectorLanes.adam(params, out, m, v, 0.1, 0.001, 1e-3, 1e-7, (c & 2) == 0 ? wf : null, 0, 0, n);
             VectorLanes.finiteInto(params, wf, 0, 0, n);

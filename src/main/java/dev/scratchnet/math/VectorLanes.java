@@ -42,12 +42,10 @@ final class VectorLanes {
         return finite(nan) & Lanes.scalarMeanWithDecay(sum, scale, params, lambda, out, i, to);
     }
 
-    static boolean leafMean(float[] a, int ao, float[] b, int bo, double scale, double[] params, double lambda,
-                            double[] out, int from, int to) {
-        return leafMean(a, ao, b, bo, null, 0, null, 0, scale, params, lambda, out, from, to);
-    }
-
-    /** The same of four leaves ({@code c} and {@code d} not null): {@code (a + b) + (c + d)}, the tree's order. */
+    /**
+     * The mean of one, two or four float leaves ({@code b} null: one; {@code c} and {@code d} null: fewer than four),
+     * {@code (a + b) + (c + d)}, the tree's order.
+     */
     static boolean leafMean(float[] a, int ao, float[] b, int bo, float[] c, int co, float[] d, int dO, double scale,
                             double[] params, double lambda, double[] out, int from, int to) {
         if (F.length() != D.length()) {
