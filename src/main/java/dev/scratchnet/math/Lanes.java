@@ -35,7 +35,6 @@ public final class Lanes {
                 try {
                     warmUp(WARM_UP_CALLS);
                     vectorReady = true;
-                    warmUpTrees(WARM_UP_CALLS / 3);
                 } catch (RuntimeException | LinkageError e) {
                     // the plain loops stay
                 }
@@ -141,19 +140,32 @@ public final class Lanes {
                 : scalarLeafMean(a, ao, b, bo, c, co, d, dO, scale, params, lambda, out, from, to);
     }
 
-    /** The mean of one, two or four float leaves ({@code c} null: fewer than four), {@code (a + b) + (c + d)}. */
+    /**
+     * The mean of one, two or four float leaves ({@code b} null: one; {@code c} null: fewer than four),
+     * {@code (a + b) + (c + d)}; a loop for each count, as {@link VectorLanes#leafMean}.
+     */
     static boolean scalarLeafMean(float[] a, int ao, float[] b, int bo, float[] c, int co, float[] d, int dO,
                                   double scale, double[] params, double lambda, double[] out, int from, int to) {
         long bad = 0;
-        for (int i = from; i < to; i++) {
-            double g = b == null ? (double) a[ao + i] : (double) a[ao + i] + (double) b[bo + i];
-            if (c != null) {
-                g = g + ((double) c[co + i] + (double) d[dO + i]);
+        if (b == null) {
+            for (int i = from; i < to; i++) {
+                bad |= notFinite(out[i] = decayed(a[ao + i] * scale, params, lambda, i));
             }
-            out[i] = lambda == 0 ? g * scale : g * scale + lambda * params[i];
-            bad |= notFinite(out[i]);
+        } else if (c == null) {
+            for (int i = from; i < to; i++) {
+                bad |= notFinite(out[i] = decayed(((double) a[ao + i] + (double) b[bo + i]) * scale, params, lambda, i));
+            }
+        } else {
+            for (int i = from; i < to; i++) {
+                double g = ((double) a[ao + i] + (double) b[bo + i]) + ((double) c[co + i] + (double) d[dO + i]);
+                bad |= notFinite(out[i] = decayed(g * scale, params, lambda, i));
+            }
         }
         return bad >= 0;
+    }
+
+    private static double decayed(double scaled, double[] params, double lambda, int i) {
+        return lambda == 0 ? scaled : scaled + lambda * params[i];
     }
 
     /** Elements at a time whose partitions' values are widened, added over the tree and scaled. */
@@ -341,30 +353,6 @@ public final class Lanes {
             VectorLanes.widen(af, 0, slot, n);
             VectorLanes.addInto(slot, sum, n);
             VectorLanes.scaled(slot, 0.5, params, lambda, out, 0, n);
-        }
-    }
-
-    /**
-     * Then, on the Vector API, the update's entry for more than two partitions' leaves (four, and three with one absent:
-     * the tree), as {@code local[2]} with 4 partitions calls it twice a step: otherwise C2 compiled its tree of additions
-     * during the first epoch (190 ms beside the steps) once its calls had added up.
-     */
-    static void warmUpTrees(int calls) {
-        int n = WARM_UP_LENGTH;
-        Matrix[] four = new Matrix[4];
-        for (int k = 0; k < four.length; k++) {
-            four[k] = Matrix.zeros(Precision.SINGLE, 1, n);
-            for (int i = 0; i < n; i++) {
-                four[k].set(0, i, k - i);
-            }
-        }
-        Matrix[] three = {four[0], null, four[2]};
-        double[] params = new double[n];
-        double[] out = new double[n];
-        for (int c = 0; c < calls; c++) {
-            double lambda = (c & 1) == 0 ? 0 : 1e-4;
-            meanWithDecay(four, 0.25, params, lambda, out, 0, n);
-            meanWithDecay(three, 0.5, params, lambda, out, 0, n);
         }
     }
 

@@ -44,35 +44,73 @@ final class VectorLanes {
 
     /**
      * The mean of one, two or four float leaves ({@code b} null: one; {@code c} and {@code d} null: fewer than four),
-     * {@code (a + b) + (c + d)}, the tree's order.
+     * {@code (a + b) + (c + d)}, the tree's order. One loop for each count, with no test of the count inside: a loop
+     * that tested which leaves were there took C2 four times as long to compile (100-200 ms, during Spark's start,
+     * ahead of the layers' code in its queue), and again when a new count deoptimized it.
      */
     static boolean leafMean(float[] a, int ao, float[] b, int bo, float[] c, int co, float[] d, int dO, double scale,
                             double[] params, double lambda, double[] out, int from, int to) {
         if (F.length() != D.length()) {
             return Lanes.scalarLeafMean(a, ao, b, bo, c, co, d, dO, scale, params, lambda, out, from, to);
         }
-        int i = from;
+        int bound = from + D.loopBound(to - from);
+        boolean finite = b == null ? leafMean1(a, ao, scale, params, lambda, out, from, bound)
+                : c == null ? leafMean2(a, ao, b, bo, scale, params, lambda, out, from, bound)
+                : leafMean4(a, ao, b, bo, c, co, d, dO, scale, params, lambda, out, from, bound);
+        return finite & Lanes.scalarLeafMean(a, ao, b, bo, c, co, d, dO, scale, params, lambda, out, bound, to);
+    }
+
+    private static boolean leafMean1(float[] a, int ao, double scale, double[] params, double lambda, double[] out,
+                                     int from, int bound) {
         DoubleVector s = DoubleVector.broadcast(D, scale);
         DoubleVector l = DoubleVector.broadcast(D, lambda);
         DoubleVector nan = DoubleVector.zero(D);
-        int bound = from + D.loopBound(to - from);
-        for (; i < bound; i += D.length()) {
-            DoubleVector g = (DoubleVector) FloatVector.fromArray(F, a, ao + i).convertShape(VectorOperators.F2D, D, 0);
-            if (b != null) {
-                g = g.add((DoubleVector) FloatVector.fromArray(F, b, bo + i).convertShape(VectorOperators.F2D, D, 0));
-            }
-            if (c != null) {
-                g = g.add(((DoubleVector) FloatVector.fromArray(F, c, co + i).convertShape(VectorOperators.F2D, D, 0))
-                        .add((DoubleVector) FloatVector.fromArray(F, d, dO + i).convertShape(VectorOperators.F2D, D, 0)));
-            }
-            g = g.mul(s);
-            if (lambda != 0) {
-                g = g.add(l.mul(DoubleVector.fromArray(D, params, i)));
-            }
+        for (int i = from; i < bound; i += D.length()) {
+            DoubleVector g = written(widened(a, ao + i), s, lambda, l, params, out, i);
             nan = nan.add(g.sub(g));
-            g.intoArray(out, i);
         }
-        return finite(nan) & Lanes.scalarLeafMean(a, ao, b, bo, c, co, d, dO, scale, params, lambda, out, i, to);
+        return finite(nan);
+    }
+
+    private static boolean leafMean2(float[] a, int ao, float[] b, int bo, double scale, double[] params,
+                                     double lambda, double[] out, int from, int bound) {
+        DoubleVector s = DoubleVector.broadcast(D, scale);
+        DoubleVector l = DoubleVector.broadcast(D, lambda);
+        DoubleVector nan = DoubleVector.zero(D);
+        for (int i = from; i < bound; i += D.length()) {
+            DoubleVector g = written(widened(a, ao + i).add(widened(b, bo + i)), s, lambda, l, params, out, i);
+            nan = nan.add(g.sub(g));
+        }
+        return finite(nan);
+    }
+
+    private static boolean leafMean4(float[] a, int ao, float[] b, int bo, float[] c, int co, float[] d, int dO,
+                                     double scale, double[] params, double lambda, double[] out, int from, int bound) {
+        DoubleVector s = DoubleVector.broadcast(D, scale);
+        DoubleVector l = DoubleVector.broadcast(D, lambda);
+        DoubleVector nan = DoubleVector.zero(D);
+        for (int i = from; i < bound; i += D.length()) {
+            DoubleVector g = widened(a, ao + i).add(widened(b, bo + i))
+                    .add(widened(c, co + i).add(widened(d, dO + i)));
+            g = written(g, s, lambda, l, params, out, i);
+            nan = nan.add(g.sub(g));
+        }
+        return finite(nan);
+    }
+
+    private static DoubleVector widened(float[] f, int at) {
+        return (DoubleVector) FloatVector.fromArray(F, f, at).convertShape(VectorOperators.F2D, D, 0);
+    }
+
+    /** {@code g * scale}, plus {@code lambda * params} when {@code lambda != 0}, stored at {@code out[i]}; returned. */
+    private static DoubleVector written(DoubleVector g, DoubleVector s, double lambda, DoubleVector l, double[] params,
+                                        double[] out, int i) {
+        DoubleVector r = g.mul(s);
+        if (lambda != 0) {
+            r = r.add(l.mul(DoubleVector.fromArray(D, params, i)));
+        }
+        r.intoArray(out, i);
+        return r;
     }
 
     /** {@code d[0, n) = f[fo, fo + n)}, widened. */

@@ -36,12 +36,6 @@ class LanesTest {
     }
 
     @Test
-    void theTreesWarmUpRunsItsLeaves() {
-        // Its thread swallows a failure (the plain loops stay): a mistake in it would only be slower, so it is run here.
-        Lanes.warmUpTrees(3);
-    }
-
-    @Test
     void theVectorPassesTakeOverOnceTheirWarmUpHasRun() throws InterruptedException {
         awaitVector();
     }
