@@ -63,6 +63,31 @@ final class TrainCommand {
         return inProcess || master.equals("local") || master.startsWith("local[");
     }
 
+    /**
+     * The partitions a run on a {@code local} master will have, before Spark starts: the configured count, or for
+     * {@code auto} Spark's default parallelism there (its setting, else the master's threads). Only for the warm-up,
+     * which adds its steps' sums as the run will: a wrong guess costs time, not bits.
+     */
+    static int localPartitions(SparkConf sparkConf, Configuration config) {
+        int configured = config.get(EngineSettings.PARTITIONS);
+        if (configured > 0) {
+            return configured;
+        }
+        if (sparkConf.contains("spark.default.parallelism")) {
+            return Math.max(1, sparkConf.getInt("spark.default.parallelism", 1));
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("local\\[(\\d+|\\*)(,\\d+)?]")
+                .matcher(sparkConf.get("spark.master", "local[*]"));
+        if (!m.matches()) {
+            return 1;
+        }
+        try {
+            return m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors() : Math.max(1, Integer.parseInt(m.group(1)));
+        } catch (NumberFormatException e) {
+            return 1; // Spark says what is wrong with the master
+        }
+    }
+
     private static int runIn(OutputFolders folders, SparkConf sparkConf, Configuration config, boolean inProcess,
                              SparkEngine.BlockGradient gradient, PrintStream out) {
         String outDir = config.get(OutputSettings.OUT);
@@ -79,7 +104,9 @@ final class TrainCommand {
             ArithmeticJit.apply();
         }
         if (stepsHere(sparkConf, inProcess)) {
-            JitWarmUp.inBackground(config); // a step's code compiled while Spark starts, not inside the first epoch
+            // a step's code compiled while Spark starts, not inside the first epoch
+            JitWarmUp.inBackground(config, inProcess ? 1 : localPartitions(sparkConf, config),
+                    config.get(EngineSettings.MODE) == EngineSettings.Mode.STEP);
         }
         RunLog.header(out, inProcess ? IN_PROCESS : "train", config);
         RunSummary summary;

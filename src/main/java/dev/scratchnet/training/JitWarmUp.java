@@ -9,12 +9,16 @@ import dev.scratchnet.math.Precision;
 import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.network.NetworkSpec;
 import dev.scratchnet.optim.Optimizer;
+import dev.scratchnet.partition.BlockEvaluation;
 import dev.scratchnet.partition.ExampleBlock;
 import dev.scratchnet.partition.GradientSum;
 import dev.scratchnet.partition.Parameters;
 import dev.scratchnet.partition.PartitionStep;
 import dev.scratchnet.partition.Step;
+import dev.scratchnet.partition.ValidationSplit;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * Steps of the configured network on made-up examples, on a daemon thread while Spark starts and the data loads, so
@@ -29,23 +33,43 @@ import java.util.SplittableRandom;
  */
 public final class JitWarmUp {
     /**
-     * Steps of {@link #BATCH} examples in two shares: each of a step's methods is then called 600 times, which is when
-     * HotSpot's tiered policy first lets C2 compile a method (its {@code Tier4MinInvocationThreshold}); with fewer, the
-     * step's layers ran in C1's profiling code for the first epochs of the run (a loop compiled on its own is not the
-     * method). About half a second for the demo's network on one core.
+     * Steps of {@link #BATCH} examples in two shares: each of a step's methods is then called 2,000 times. HotSpot's
+     * tiered policy lets C2 compile a method after 600 calls in C1's profiling code ({@code Tier4MinInvocationThreshold}),
+     * and while C2's queue is long (Spark's start, the Vector API's passes) it keeps new methods in the interpreter or
+     * in C1 code that does not count: with 300 steps the layers (the loss layer's softmax, the rows' widening) reached
+     * C2 only in the first epoch, 100-170 ms of C2 beside the steps. A few tenths of a second of one core once compiled.
      */
-    static final int STEPS = 300;
+    static final int STEPS = 1000;
     static final int BATCH = 32;
+    /**
+     * A step's update takes every parameter (203,530 for the demo's network), its gradient sum only the step's 32
+     * examples; in the interpreter, before C2 has compiled the update, an update took tens of milliseconds. One step in
+     * four updates: the update's loops still run long enough for C2 to compile them.
+     */
+    static final int UPDATE_EVERY = 4;
+    /**
+     * And one in fifty evaluates both shares, as an epoch's end does: the layers' code then sees passes without a
+     * gradient too (C2 had compiled {@code Network.layers} for steps alone; the first epoch's evaluation deoptimized it
+     * and C2 compiled it again, 70 ms, in the second epoch), and the evaluation's own code is compiled.
+     */
+    static final int EVALUATE_EVERY = 50;
     /** Ends the warm-up sooner for a heavier network (a convolutional one): it is meant to end before the first epoch. */
-    static final long BUDGET_NANOS = 1_500_000_000L;
+    static final long BUDGET_NANOS = 3_000_000_000L;
+    /** Training runs begun in this JVM: a warm-up ends at its next step once one has begun since the warm-up did. */
+    private static final AtomicInteger TRAINING_RUNS = new AtomicInteger();
 
     private JitWarmUp() {}
 
-    /** Starts the warm-up for {@code config}'s network on a daemon thread of low priority; returns the thread. */
-    public static Thread inBackground(Configuration config) {
+    /**
+     * Starts the warm-up for {@code config}'s network on a daemon thread of low priority, its steps' sums added as a run
+     * of {@code partitions} partitions in this JVM adds them ({@code stepEngine}: the job-a-step engine's way); returns
+     * the thread.
+     */
+    public static Thread inBackground(Configuration config, int partitions, boolean stepEngine) {
+        BooleanSupplier training = trainingBegunSince();
         Thread t = new Thread(() -> {
             try {
-                run(config, STEPS, BUDGET_NANOS);
+                run(config, partitions, stepEngine, STEPS, BUDGET_NANOS, training);
             } catch (RuntimeException | LinkageError e) {
                 // the run itself builds the network and reports what is wrong with it
             } catch (OutOfMemoryError e) {
@@ -58,6 +82,17 @@ public final class JitWarmUp {
         return t;
     }
 
+    /** Called as a run's training begins: the warm-ups started before it end, so that they take no core from its steps. */
+    static void trainingBegins() {
+        TRAINING_RUNS.incrementAndGet();
+    }
+
+    /** Whether a run's training has begun in this JVM since this was called. */
+    static BooleanSupplier trainingBegunSince() {
+        int runs = TRAINING_RUNS.get();
+        return () -> TRAINING_RUNS.get() != runs;
+    }
+
     /**
      * Whether a network of {@code parameters} is too big to warm up beside the run in a heap of {@code maxHeap} bytes:
      * the warm-up's arrays (about ten copies of the parameters, in double) would take more than a sixteenth of the heap,
@@ -67,21 +102,38 @@ public final class JitWarmUp {
         return parameters * 10 * Double.BYTES > maxHeap / 16;
     }
 
-    private static GradientSum leaves(GradientSum a, GradientSum b, Matrix[] leaves) {
+    /**
+     * The step's total as a run of {@code partitions} partitions in one JVM hands it to the update: one partition's
+     * sum, or every partition's gradient as a leaf of its own ({@code local[N]} with the epoch engine); here the two
+     * shares' gradients by turns. The job-a-step engine's treeAggregate adds partitions' sums ({@link GradientSum#add}).
+     */
+    static GradientSum total(GradientSum a, GradientSum b, int partitions, boolean stepEngine) {
+        if (stepEngine) {
+            return a.add(b);
+        }
+        if (partitions <= 1) {
+            return a;
+        }
+        Matrix[] leaves = new Matrix[partitions];
+        for (int i = 0; i < partitions; i++) {
+            leaves[i] = (i % 2 == 0 ? a : b).leaves()[0];
+        }
         return GradientSum.ofLeaves(leaves, a.lossSum() + b.lossSum(), a.count() + b.count(), a.weightSum() + b.weightSum());
     }
 
     /** Takes {@code steps} steps of {@code config}'s network on made-up MNIST-shaped examples; returns the last loss sum. */
-    static double run(Configuration config, int steps) {
-        return run(config, steps, Long.MAX_VALUE);
+    static double run(Configuration config, int partitions, boolean stepEngine, int steps) {
+        return run(config, partitions, stepEngine, steps, Long.MAX_VALUE, () -> false);
     }
 
     /**
-     * The same, ending after {@code budgetNanos} too. Each step's examples are two shares', whose sums are taken in
-     * turn as one partition's total, as {@code local[N]} adds them ({@link GradientSum#ofLeaves}) and as the driver's
-     * endpoint does, with the run's weight decay: the paths a run takes are the ones compiled.
+     * The same, ending after {@code budgetNanos} too, or when {@code training} says a run's training has begun. Each
+     * step's examples are two shares', whose sums reach the update as {@link #total} adds them for the run, with the
+     * run's weight decay: the paths a run takes are the ones compiled, and no other (C2 compiling the update's pass
+     * for another count of partitions took 100-300 ms of its time during Spark's start).
      */
-    static double run(Configuration config, int steps, long budgetNanos) {
+    static double run(Configuration config, int partitions, boolean stepEngine, int steps, long budgetNanos,
+                      BooleanSupplier training) {
         long start = System.nanoTime();
         Lanes.vectorReady(); // starts the update's Vector API passes warming up on a thread of their own
         Optimizer.Kind kind = config.get(TrainingSettings.OPTIMIZER);
@@ -118,8 +170,9 @@ public final class JitWarmUp {
         Optimizer optimizer = kind.create(1e-3, 0.9, n);
         StepUpdate update = new StepUpdate(spec, TrainingSettings.weightDecay(config), "warm-up");
         Matrix working = Parameters.forPrecision(params, precision);
+        ValidationSplit split = TrainingSettings.validationSplit(config, 60_000);
         double loss = Double.NaN;
-        for (int s = 0; s < steps && System.nanoTime() - start < budgetNanos; s++) {
+        for (int s = 0; s < steps && System.nanoTime() - start < budgetNanos && !training.getAsBoolean(); s++) {
             int[] batch = new int[BATCH];
             for (int i = 0; i < BATCH; i++) { // half from each share's examples
                 batch[i] = i % 2 == 0 ? random.nextInt(half) : half + random.nextInt(count - half);
@@ -128,12 +181,15 @@ public final class JitWarmUp {
             // The entry a run's shares call (EpochRunner), so that C2 compiles it here, not in the first epoch
             GradientSum a = PartitionStep.gradientSum(first, 0, step, working, BatchSums.LOCAL);
             GradientSum b = PartitionStep.gradientSum(second, half, step, working, BatchSums.LOCAL);
-            GradientSum sum = switch (s % 4) {
-                case 0 -> a; // one partition's sum is the step's total
-                case 1 -> leaves(a, b, new Matrix[] {a.leaves()[0], b.leaves()[0]}); // local[N] adds as the update reads
-                case 2 -> leaves(a, b, new Matrix[] {a.leaves()[0], b.leaves()[0], null}); // more partitions than two
-                default -> a.add(b); // as the driver's endpoint adds partitions' sums
-            };
+            if (s % EVALUATE_EVERY == EVALUATE_EVERY - 1) {
+                BlockEvaluation.evaluate(first, 0, BlockEvaluation.Counted.TEST, split, spec, working, BATCH);
+                BlockEvaluation.evaluate(second, half, BlockEvaluation.Counted.VALIDATION_AND_TRAINING, split, spec,
+                        working, BATCH);
+            }
+            if (s % UPDATE_EVERY != 0) {
+                continue;
+            }
+            GradientSum sum = total(a, b, partitions, stepEngine);
             update.apply(sum, params, optimizer, 1, new GradientEngine.StepPosition(0, s, s), null, 1, working, null);
             loss = sum.lossSum();
         }

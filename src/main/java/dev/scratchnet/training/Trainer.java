@@ -136,6 +136,7 @@ public final class Trainer {
 
     /** Trains from {@code state} (fresh or resumed) to the end; {@code state} is advanced in place. */
     public Result run(TrainingState state) {
+        JitWarmUp.trainingBegins();
         int batchSize = batchSize(config, engine);
         MinibatchSchedule schedule = new MinibatchSchedule(engine.trainPositions(), batchSize, config.get(SEED));
         checkPosition(state, schedule.stepsPerEpoch());
