@@ -28,7 +28,7 @@ public final class ArithmeticJit {
      * it checks a call's arguments and hands it to the kernels of its subclasses (native or Java, which keep C2);
      * C2 compiled its {@code sgemm} during the first epoch (71 ms with 4 partitions) for nothing measurable. Nor does
      * {@code Network.layers}, which wires a pass's layers to their views of the parameters twice a step: C2 took 77-100 ms
-     * to compile it in the first epoch and, deoptimized by the epoch's evaluation, 60-70 ms again in the second.
+     * to compile it in the first epoch and, deoptimized by an epoch's evaluation, 60-70 ms again in the second.
      */
     static final String DIRECTIVES = "[{ match: [\"dev/ludovic/netlib/blas/AbstractBLAS.*\", "
             + "\"dev/scratchnet/network/Network.layers\"], c2: { Exclude: true } }, "

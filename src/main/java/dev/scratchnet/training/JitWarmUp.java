@@ -48,9 +48,9 @@ public final class JitWarmUp {
      */
     static final int UPDATE_EVERY = 4;
     /**
-     * And one in fifty evaluates both shares, as an epoch's end does: the layers' code then sees passes without a
-     * gradient too (C2 had compiled {@code Network.layers} for steps alone; the first epoch's evaluation deoptimized it
-     * and C2 compiled it again, 70 ms, in the second epoch), and the evaluation's own code is compiled.
+     * And one in fifty evaluates both shares, as an epoch's end does, so that the evaluation's code (its forward passes
+     * without a gradient, the argmax) is compiled too. The layers' wiring ({@code Network.layers}), which the run's
+     * evaluations deoptimized even so, C2 leaves to C1 ({@code ArithmeticJit}).
      */
     static final int EVALUATE_EVERY = 50;
     /** Ends the warm-up sooner for a heavier network (a convolutional one): it is meant to end before the first epoch. */
