@@ -40,11 +40,7 @@ class GradientSumTest {
 
     @Test
     void aSinglePrecisionSumTravelsAsFloatsAndComesBackTheSame() throws Exception {
-        double[] grad = new double[5000];
-        Random random = new Random(4);
-        for (int i = 0; i < grad.length; i++) {
-            grad[i] = (float) (random.nextGaussian() * 1e-3);
-        }
+        double[] grad = widened(smallFloats(5000, 4));
         grad[0] = -0.0;
         grad[1] = Float.MIN_VALUE;
         double[] mixed = grad.clone();
@@ -55,6 +51,24 @@ class GradientSumTest {
         int floats = bytes(GradientSum.of(grad, 1, 2));
         int doubles = bytes(GradientSum.of(mixed, 1, 2));
         assertTrue(floats < doubles * 0.55, floats + " bytes as floats, " + doubles + " as doubles");
+    }
+
+    /** Gradient-sized floats: {@code n} Gaussians times 1e-3 from {@code seed}. */
+    private static float[] smallFloats(int n, long seed) {
+        float[] values = new float[n];
+        Random random = new Random(seed);
+        for (int i = 0; i < n; i++) {
+            values[i] = (float) (random.nextGaussian() * 1e-3);
+        }
+        return values;
+    }
+
+    private static double[] widened(float[] values) {
+        double[] d = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            d[i] = values[i];
+        }
+        return d;
     }
 
     private static int bytes(GradientSum sum) throws IOException {
@@ -71,21 +85,14 @@ class GradientSumTest {
 
     @Test
     void aTasksFloatGradientIsWrittenAsTheSameBytesAsItsWidenedArray() throws Exception {
-        float[] values = new float[3001];
-        Random random = new Random(5);
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) (random.nextGaussian() * 1e-3);
-        }
+        float[] values = smallFloats(3001, 5);
         values[0] = -0.0f;
         values[1] = Float.MIN_VALUE;
         values[2] = Float.NaN;
         float[] stored = new float[values.length + 7]; // a view at an offset, as a share's matrix may be
         System.arraycopy(values, 0, stored, 7, values.length);
         dev.scratchnet.math.Matrix leaf = dev.scratchnet.math.Matrix.of(1, stored.length, stored).view(7, 1, values.length);
-        double[] widened = new double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            widened[i] = values[i];
-        }
+        double[] widened = widened(values);
         GradientSum fromLeaf = GradientSum.ofLeaves(new dev.scratchnet.math.Matrix[] {leaf}, 2.5, 9, 9);
         assertTrue(fromLeaf.floatLeaf() != null, "the share's sum is written from its float gradient");
         assertArrayEquals(serialized(GradientSum.of(widened.clone(), 2.5, 9)), serialized(fromLeaf));
