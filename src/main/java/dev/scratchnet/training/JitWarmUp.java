@@ -171,6 +171,7 @@ public final class JitWarmUp {
         StepUpdate update = new StepUpdate(spec, TrainingSettings.weightDecay(config), "warm-up");
         Matrix working = Parameters.forPrecision(params, precision);
         ValidationSplit split = TrainingSettings.validationSplit(config, 60_000);
+        double[] gradient = new double[n]; // every update's mean gradient, in turn, as the run's step loop keeps one
         double loss = Double.NaN;
         for (int s = 0; s < steps && System.nanoTime() - start < budgetNanos && !training.getAsBoolean(); s++) {
             int[] batch = new int[BATCH];
@@ -190,7 +191,7 @@ public final class JitWarmUp {
                 continue;
             }
             GradientSum sum = total(a, b, partitions, stepEngine);
-            update.apply(sum, params, optimizer, 1, new GradientEngine.StepPosition(0, s, s), null, 1, working, null);
+            update.apply(sum, params, optimizer, 1, new GradientEngine.StepPosition(0, s, s), null, 1, working, gradient);
             loss = sum.lossSum();
         }
         return loss;
