@@ -154,9 +154,17 @@ public final class ExampleBlock implements Serializable {
      * a byte through its table's value, a float times the scale, each rounded once to {@code precision}.
      */
     public Matrix rows(int[] rows, Precision precision) {
+        return rows(rows, precision, null);
+    }
+
+    /**
+     * {@link #rows(int[], Precision)} in {@code scratch}'s array for rows when it has one (every element of the result
+     * is written; the matrix is a view of that array, valid until its next use), else in a new one.
+     */
+    public Matrix rows(int[] rows, Precision precision, ShareScratch scratch) {
         int n = Math.multiplyExact(rows.length, features);
         if (precision == Precision.SINGLE) {
-            float[] x = new float[n];
+            float[] x = scratch == null ? new float[n] : scratch.floatRows(rows.length, features);
             if (bytes != null) {
                 float[] table = new float[256];
                 for (int b = 0; b < 256; b++) {
@@ -178,9 +186,9 @@ public final class ExampleBlock implements Serializable {
                     }
                 }
             }
-            return Matrix.of(rows.length, features, x);
+            return Matrix.of(x.length / features, features, x).view(0, rows.length, features);
         }
-        double[] x = new double[n];
+        double[] x = scratch == null ? new double[n] : scratch.doubleRows(rows.length, features);
         for (int r = 0; r < rows.length; r++) {
             int src = rows[r] * features;
             int dst = r * features;
@@ -194,7 +202,7 @@ public final class ExampleBlock implements Serializable {
                 }
             }
         }
-        return Matrix.of(rows.length, features, x);
+        return Matrix.of(x.length / features, features, x).view(0, rows.length, features);
     }
 
     /** The labels of local rows {@code rows}, in order. */

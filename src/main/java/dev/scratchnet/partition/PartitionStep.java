@@ -27,6 +27,12 @@ public final class PartitionStep {
      * ({@link BatchNormExchange}); a share with no rows still makes its exchanges, with zeros.
      */
     public static GradientSum gradientSum(ExampleBlock block, int start, Step step, Matrix params, BatchSums sums) {
+        return gradientSum(block, start, step, params, sums, null);
+    }
+
+    /** The same, the share's rows decoded into {@code scratch}'s array (null: a new one). */
+    public static GradientSum gradientSum(ExampleBlock block, int start, Step step, Matrix params, BatchSums sums,
+                                          ShareScratch scratch) {
         int[] rows = block.share(step.batch(), start);
         if (rows.length == 0) {
             if (sums != BatchSums.LOCAL) {
@@ -34,7 +40,7 @@ public final class PartitionStep {
             }
             return GradientSum.empty();
         }
-        Matrix xBatch = block.rows(rows, step.precision());
+        Matrix xBatch = block.rows(rows, step.precision(), scratch);
         double[] tBatch = block.labels(rows);
         double[] wBatch = block.weights(rows);
         long[] positions = positions(rows, start);

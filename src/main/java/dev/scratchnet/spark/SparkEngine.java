@@ -179,7 +179,7 @@ public final class SparkEngine implements GradientEngine {
             return train.rdd().treeAggregate(SumTree.Nodes.over(train.partitions()), (nodes, block) -> {
                 NativeBlas.install(nativeBlas);
                 return nodes.add(block.partition(), gradient.compute(block, starts[block.partition()], step,
-                        Parameters.fromWire(weights.value()), dev.scratchnet.layers.BatchSums.LOCAL));
+                        Parameters.fromWire(weights.value()), dev.scratchnet.layers.BatchSums.LOCAL, null));
             }, SumTree.Nodes::addAll, treeDepth, treeDepth > 1).root();
         } finally {
             weights.destroy();

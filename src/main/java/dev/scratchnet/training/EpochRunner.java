@@ -10,6 +10,7 @@ import dev.scratchnet.partition.ExampleBlock;
 import dev.scratchnet.partition.GradientSum;
 import dev.scratchnet.partition.Parameters;
 import dev.scratchnet.partition.PartitionStep;
+import dev.scratchnet.partition.ShareScratch;
 import dev.scratchnet.partition.Step;
 import dev.scratchnet.partition.StepExchange;
 import dev.scratchnet.partition.SumTree;
@@ -27,10 +28,14 @@ import java.util.concurrent.ExecutorService;
 public final class EpochRunner {
     private EpochRunner() {}
 
-    /** What computes a block's share of a step: {@link PartitionStep#gradientSum} (tests wrap it to make it fail). */
+    /**
+     * What computes a block's share of a step: {@link PartitionStep#gradientSum} (tests wrap it to make it fail), its
+     * rows decoded into {@code scratch}'s array (null: a new one).
+     */
     @FunctionalInterface
     public interface Gradient {
-        GradientSum compute(ExampleBlock block, int start, Step step, Matrix params, BatchSums sums);
+        GradientSum compute(ExampleBlock block, int start, Step step, Matrix params, BatchSums sums,
+                            ShareScratch scratch);
     }
 
     /**
@@ -74,6 +79,8 @@ public final class EpochRunner {
         private final ExecutorService threads;
         private final int workers;
         private final List<BatchSums> sums = new ArrayList<>();
+        /** Each share's array for its rows, kept from step to step. */
+        private final List<ShareScratch> scratch = new ArrayList<>();
         /** The parameters as the steps compute with them; each update keeps them equal to the run's as it goes. */
         private final Matrix working;
         /** Whether the step's gradients are added here (every partition is a share of this task), not by the driver. */
@@ -94,6 +101,7 @@ public final class EpochRunner {
             this.workers = batchNorm ? shares.size() : Math.max(1, Math.min(ways, shares.size()));
             for (Share share : shares) {
                 sums.add(batchNorm ? BatchNormExchange.through(share.exchange()) : BatchSums.LOCAL);
+                scratch.add(new ShareScratch());
             }
         }
 
@@ -180,7 +188,8 @@ public final class EpochRunner {
             List<java.util.function.Supplier<GradientSum>> pending = new ArrayList<>();
             for (int i = from; i < to; i++) {
                 Share share = shares.get(i);
-                GradientSum mine = gradient.compute(share.block(), share.start(), step, params, sums.get(i));
+                GradientSum mine = gradient.compute(share.block(), share.start(), step, params, sums.get(i),
+                        scratch.get(i));
                 if (addHere) {
                     leaves[i] = leafOf(mine);
                     mine = mine.scalars();

@@ -14,6 +14,7 @@ import dev.scratchnet.partition.ExampleBlock;
 import dev.scratchnet.partition.GradientSum;
 import dev.scratchnet.partition.Parameters;
 import dev.scratchnet.partition.PartitionStep;
+import dev.scratchnet.partition.ShareScratch;
 import dev.scratchnet.partition.Step;
 import dev.scratchnet.partition.ValidationSplit;
 import java.util.SplittableRandom;
@@ -172,6 +173,8 @@ public final class JitWarmUp {
         Matrix working = Parameters.forPrecision(params, precision);
         ValidationSplit split = TrainingSettings.validationSplit(config, 60_000);
         double[] gradient = new double[n]; // every update's mean gradient, in turn, as the run's step loop keeps one
+        ShareScratch firstScratch = new ShareScratch(); // each share's arrays, kept from step to step as a run's are
+        ShareScratch secondScratch = new ShareScratch();
         double loss = Double.NaN;
         for (int s = 0; s < steps && System.nanoTime() - start < budgetNanos && !training.getAsBoolean(); s++) {
             int[] batch = new int[BATCH];
@@ -180,8 +183,8 @@ public final class JitWarmUp {
             }
             Step step = new Step(spec, precision, 1, s, batch);
             // The entry a run's shares call (EpochRunner), so that C2 compiles it here, not in the first epoch
-            GradientSum a = PartitionStep.gradientSum(first, 0, step, working, BatchSums.LOCAL);
-            GradientSum b = PartitionStep.gradientSum(second, half, step, working, BatchSums.LOCAL);
+            GradientSum a = PartitionStep.gradientSum(first, 0, step, working, BatchSums.LOCAL, firstScratch);
+            GradientSum b = PartitionStep.gradientSum(second, half, step, working, BatchSums.LOCAL, secondScratch);
             if (s % EVALUATE_EVERY == EVALUATE_EVERY - 1) {
                 BlockEvaluation.evaluate(first, 0, BlockEvaluation.Counted.TEST, split, spec, working, BATCH);
                 BlockEvaluation.evaluate(second, half, BlockEvaluation.Counted.VALIDATION_AND_TRAINING, split, spec,

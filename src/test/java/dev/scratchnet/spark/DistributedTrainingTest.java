@@ -342,11 +342,11 @@ class DistributedTrainingTest {
     @org.junit.jupiter.params.provider.ValueSource(ints = {0, 1})
     void aShareThatFailsInLocalModeEndsTheRunWithItsOwnFailure(int failing) {
         Configuration config = config("epochs", "1", "steps", "20", "partitions", "2", "syncTimeout", "600");
-        SparkEngine.BlockGradient fails = (block, start, step, params, sums) -> {
+        SparkEngine.BlockGradient fails = (block, start, step, params, sums, scratch) -> {
             if (block.partition() == failing && step.globalStep() == 3) {
                 throw new IllegalStateException("injected failure of partition " + failing);
             }
-            return PartitionStep.gradientSum(block, start, step, params, sums);
+            return PartitionStep.gradientSum(block, start, step, params, sums, scratch);
         };
         try (SparkEngine engine = SparkEngine.of(sc, spec(config), data.train(), data.test(), config, fails)) {
             Throwable e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(120),
@@ -362,14 +362,14 @@ class DistributedTrainingTest {
     @Test
     void aTaskThatNeverAnswersEndsTheRunWithOneLineNamingItsPartitionAndExecutor() {
         Configuration config = config("epochs", "1", "steps", "20", "partitions", "2", "syncTimeout", "2");
-        SparkEngine.BlockGradient hangs = (block, start, step, params, sums) -> {
+        SparkEngine.BlockGradient hangs = (block, start, step, params, sums, scratch) -> {
             if (block.partition() == 1 && step.globalStep() == 3) {
                 while (!Thread.currentThread().isInterrupted()) { // a task stuck in the step, until Spark kills it
                     java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
                 }
                 throw new IllegalStateException("interrupted");
             }
-            return PartitionStep.gradientSum(block, start, step, params, sums);
+            return PartitionStep.gradientSum(block, start, step, params, sums, scratch);
         };
         try (SparkEngine engine = SparkEngine.of(sc, spec(config), data.train(), data.test(), config, hangs)) {
             dev.scratchnet.ScratchnetException e = org.junit.jupiter.api.Assertions.assertThrows(

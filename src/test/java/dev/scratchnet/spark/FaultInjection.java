@@ -17,11 +17,11 @@ public final class FaultInjection {
      */
     public static SparkEngine.BlockGradient failOnce(Path marker) {
         String path = marker.toString();
-        return (block, start, step, params, sums) -> {
+        return (block, start, step, params, sums, scratch) -> {
             try {
                 Files.createFile(Path.of(path));
             } catch (FileAlreadyExistsException e) {
-                return PartitionStep.gradientSum(block, start, step, params, sums);
+                return PartitionStep.gradientSum(block, start, step, params, sums, scratch);
             } catch (IOException e) {
                 throw new IllegalStateException("cannot create fault marker " + path, e);
             }
