@@ -173,7 +173,7 @@ public final class JitWarmUp {
         Matrix working = Parameters.forPrecision(params, precision);
         ValidationSplit split = TrainingSettings.validationSplit(config, 60_000);
         double[] gradient = new double[n]; // every update's mean gradient, in turn, as the run's step loop keeps one
-        ShareScratch firstScratch = new ShareScratch(); // each share's arrays, kept from step to step as a run's are
+        ShareScratch firstScratch = new ShareScratch(); // each share's rows array, kept from step to step as a run's is
         ShareScratch secondScratch = new ShareScratch();
         double loss = Double.NaN;
         for (int s = 0; s < steps && System.nanoTime() - start < budgetNanos && !training.getAsBoolean(); s++) {
