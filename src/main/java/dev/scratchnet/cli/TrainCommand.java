@@ -165,6 +165,7 @@ final class TrainCommand {
         SparkConf conf = sparkConf.clone();
         conf.setIfMissing("spark.master", "local[*]");
         conf.setIfMissing("spark.app.name", "scratchnet");
+        withoutOwnJarInLocalMode(conf);
         long t1 = System.nanoTime();
         JavaSparkContext sc = startSpark(conf, config, out);
         double startupSeconds = (System.nanoTime() - t1) / 1e9;
@@ -181,6 +182,48 @@ final class TrainCommand {
             }
         } finally {
             SparkConsole.stopQuietly(sc);
+        }
+    }
+
+    /**
+     * In local mode the executor runs in this JVM, whose class loader already holds the application's jar, yet Spark
+     * copies every jar of {@code spark.jars} through its file server into a temporary folder as the executor starts:
+     * 22 MB with the bundled OpenBLAS, 0.3 s of every start. So in local mode this jar leaves {@code spark.jars} (a
+     * user's other jars stay); on a cluster every executor still fetches it.
+     */
+    static void withoutOwnJarInLocalMode(SparkConf conf) {
+        String master = conf.get("spark.master", "");
+        String jars = conf.get("spark.jars", "");
+        if (!(master.equals("local") || master.startsWith("local[")) || jars.isBlank()) {
+            return;
+        }
+        Path own;
+        try {
+            own = Path.of(TrainCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toRealPath();
+        } catch (Exception e) { // no code source, not a file: nothing to drop
+            return;
+        }
+        java.util.List<String> kept = new java.util.ArrayList<>();
+        for (String jar : jars.split(",")) {
+            if (!jar.isBlank() && !own.equals(localRealPath(jar.trim()))) {
+                kept.add(jar.trim());
+            }
+        }
+        if (kept.isEmpty()) {
+            conf.remove("spark.jars");
+        } else {
+            conf.set("spark.jars", String.join(",", kept));
+        }
+    }
+
+    /** The real path of a {@code spark.jars} entry that names a local file ({@code file:} or no scheme), else null. */
+    private static Path localRealPath(String jar) {
+        try {
+            java.net.URI uri = new java.net.URI(jar);
+            Path path = uri.getScheme() == null ? Path.of(jar) : uri.getScheme().equals("file") ? Path.of(uri) : null;
+            return path == null ? null : path.toRealPath();
+        } catch (Exception e) { // not a URI, not a file here: keep it
+            return null;
         }
     }
 
