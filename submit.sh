@@ -103,6 +103,70 @@ while IFS= read -r -d '' part; do part="${part#$'\n'}"; [[ -n "$part" ]] && cmd+
 status="${cmd[${#cmd[@]}-1]}"
 unset 'cmd[${#cmd[@]}-1]'
 [[ "$status" == 0 ]] || die "could not build the spark-submit command (launcher exit $status)"
+
+# The driver's JVM maps Spark's, Scala's and the JDK's classes from a class archive (JDK 17's application class-data
+# sharing: loaded and verified once, not at every start; docs/benchmarks.md, "tenth pass"). The first `train` run without
+# one writes it as its JVM exits (a few seconds, once) under a temporary name, and writes a marker only if the run
+# succeeded; the next run promotes it after the JVM has checked it whole (a truncated archive would crash the JVM), so a
+# failed or killed run never leaves a half archive in use. A new Spark or JDK makes a new one. SCRATCHNET_CLASS_ARCHIVE=off:
+# none. The JVM archives no class path with a folder on it: our conf folder leaves the class path (log4j2.properties, its
+# only file found there, is named by a system property instead); any other folder (HADOOP_CONF_DIR, a user's conf
+# folder with *-site.xml) means no archive.
+class_archive() {
+  local i cp_at=-1 entry f entries kept=() log4j=() cp dir key archive tmp pid busy=false
+  for ((i = 1; i < ${#cmd[@]} - 1; i++)); do
+    if [[ "${cmd[$i]}" == -cp ]]; then cp_at=$((i + 1)); break; fi
+  done
+  ((cp_at > 0)) || return 0
+  IFS=: read -r -a entries <<< "${cmd[$cp_at]}"
+  for entry in "${entries[@]}"; do
+    if [[ -n "$entry" && "${entry%/}" == "${SPARK_CONF_DIR%/}" ]]; then
+      for f in "$SPARK_CONF_DIR"/*; do
+        [[ -e "$f" ]] || continue
+        case "${f##*/}" in *.conf | log4j2.properties) ;; *) return 0 ;; esac
+      done
+      [[ ! -f "$SPARK_CONF_DIR/log4j2.properties" ]] || log4j=("-Dlog4j2.configurationFile=$SPARK_CONF_DIR/log4j2.properties")
+    elif [[ -d "$entry" ]]; then
+      return 0
+    elif [[ -n "$entry" ]]; then
+      kept+=("$entry")
+    fi
+  done
+  cp="$(IFS=:; echo "${kept[*]}")"
+  dir="${XDG_CACHE_HOME:-${HOME:-/nonexistent}/.cache}/scratchnet/class-archive"
+  mkdir -p "$dir" 2>/dev/null && [[ -w "$dir" ]] || return 0
+  key="$(printf '%s\n' "${cmd[0]}" "$cp" | cksum | cut -d ' ' -f 1)"
+  archive="$dir/driver-$key.jsa"
+  # stale: a jar of the class path or the JDK's modules newer than the archive
+  if [[ -f "$archive" ]] && [[ -n "$(find "${kept[@]%/\*}" "$(dirname "$(readlink -f "${cmd[0]}")")/../lib/modules" \
+      -newer "$archive" -print -quit 2>/dev/null)" ]]; then
+    rm -f "$archive"
+  fi
+  for tmp in "$archive".*.tmp; do
+    [[ -e "$tmp" ]] || continue
+    pid="${tmp%.tmp}"; pid="${pid##*.}"
+    if kill -0 "$pid" 2>/dev/null; then busy=true; continue; fi
+    if [[ ! -f "$archive" && -f "$tmp.ok" ]] && ("${cmd[0]}" -XX:SharedArchiveFile="$tmp" -Xshare:on -XX:+VerifySharedSpaces \
+        -XX:ErrorFile=/dev/null -cp "$cp" -version) >/dev/null 2>&1; then
+      mv -f "$tmp" "$archive" 2>/dev/null || true
+    fi
+    rm -f "$tmp" "$tmp.ok"
+  done
+  local use=()
+  if [[ -f "$archive" ]]; then
+    use=("-XX:SharedArchiveFile=$archive")
+  elif [[ "$busy" == false && "${app_args[0]}" == train && " ${app_args[*]} " != *" --in-process "* ]]; then
+    # exec keeps this shell's pid: the archive's temporary name names the JVM that writes it
+    use=("-XX:ArchiveClassesAtExit=$archive.$$.tmp" "-Dscratchnet.classArchive=$archive.$$.tmp")
+  else
+    return 0
+  fi
+  cmd[$cp_at]="$cp"
+  cmd=("${cmd[0]}" "${use[@]}" -Xlog:cds=off -Xlog:cds+dynamic=off "${log4j[@]}" "${cmd[@]:1}")
+}
+if [[ "$cluster_mode" == false && "${SCRATCHNET_CLASS_ARCHIVE:-on}" != off ]]; then
+  class_archive
+fi
 if [[ "$cluster_mode" == true ]]; then
   for ((i = 0; i < ${#cmd[@]}; i++)); do
     case "${cmd[$i]}" in

@@ -45,7 +45,31 @@ public final class Main implements Callable<Integer> {
             }
             return;
         }
+        if (code == OK) {
+            classArchiveWritten(System.getProperty(CLASS_ARCHIVE), System.err);
+        }
         System.exit(code);
+    }
+
+    /** The temporary name of the class archive this JVM writes as it exits (set by {@code submit.sh}), or unset. */
+    static final String CLASS_ARCHIVE = "scratchnet.classArchive";
+
+    /**
+     * After a run that succeeded, in a JVM that writes {@code submit.sh}'s class archive as it exits: the marker that
+     * lets the next run use the archive, and a line saying why the JVM still works after the run's last line.
+     * A failed run writes no marker: an archive of its classes would miss most of a run's.
+     */
+    static void classArchiveWritten(String archive, PrintStream err) {
+        if (archive == null || archive.isEmpty()) {
+            return;
+        }
+        try {
+            java.nio.file.Files.write(java.nio.file.Path.of(archive + ".ok"), new byte[0]);
+            err.println("scratchnet: saving the driver's classes for faster starts, once (a few seconds): "
+                    + archive.replaceFirst("\\.\\d+\\.tmp$", ""));
+        } catch (java.io.IOException | RuntimeException e) {
+            // no marker: the next run discards the archive and this run's result stands
+        }
     }
 
     /** Whether this is the driver of a {@code --master yarn --deploy-mode cluster} run (inside the ApplicationMaster). */
