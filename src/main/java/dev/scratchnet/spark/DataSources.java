@@ -86,7 +86,7 @@ public final class DataSources {
             String testImages = find(hadoop, dir, Mnist.FILES.get(2));
             int count = IdxSource.checkSameSize(hadoop, testImages, trainImages);
             CachedBlocks.checkPartitions(parts, count, trainImages);
-            int n = parts == 0 ? sc.defaultParallelism() : parts;
+            int n = SparkEngine.partitions(sc, config); // auto: Spark's default parallelism
             train = IdxSource.cache(sc, trainImages, find(hadoop, dir, Mnist.FILES.get(1)), n, "train-blocks");
             CachedBlocks cachedTrain = train;
             test = Resources.closeOnFailure(cachedTrain::close,
