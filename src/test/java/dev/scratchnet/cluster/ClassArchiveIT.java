@@ -57,6 +57,20 @@ class ClassArchiveIT {
 
         assertArrayEquals(Files.readAllBytes(tmp.resolve("first/model.npz")), Files.readAllBytes(tmp.resolve("second/model.npz")),
                 "the same model with and without the archive");
+
+        // A JVM killed while it wrote the archive, after its run had succeeded: a truncated archive with its marker. The
+        // JVM would die of SIGBUS mapping it; the next run finds it broken, discards it and writes a new one.
+        Path archive = archives.resolve(left.get(0));
+        byte[] whole = Files.readAllBytes(archive);
+        Path broken = archives.resolve(left.get(0) + "." + Integer.MAX_VALUE + ".tmp"); // no process has that pid
+        Files.write(broken, java.util.Arrays.copyOf(whole, whole.length / 2));
+        Files.write(archives.resolve(broken.getFileName() + ".ok"), new byte[0]);
+        Files.delete(archive);
+        Runs.Proc third = run("third", tmp.resolve("third"), cache);
+        assertEquals(0, third.waitFor(300), third.err());
+        assertTrue(third.err().contains("scratchnet: saving the driver's classes"), "a new archive: " + third.err());
+        assertFalse(names(archives, "").contains(broken.getFileName().toString()), "the broken archive is gone");
+        assertFalse(Files.exists(archive), "nothing promoted");
     }
 
     /** A short run with its own cache folder, its class loading logged to {@code <name>.classes}. */
