@@ -59,8 +59,12 @@ final class TrainCommand {
      * are other JVMs).
      */
     private static boolean stepsHere(SparkConf sparkConf, boolean inProcess) {
-        String master = sparkConf.get("spark.master", "local[*]");
-        return inProcess || master.equals("local") || master.startsWith("local[");
+        return inProcess || localMaster(sparkConf.get("spark.master", "local[*]"));
+    }
+
+    /** Whether {@code master} runs the executor in the driver's JVM: {@code local}, {@code local[N]}, not local-cluster. */
+    private static boolean localMaster(String master) {
+        return master.equals("local") || master.startsWith("local[");
     }
 
     /**
@@ -192,9 +196,8 @@ final class TrainCommand {
      * user's other jars stay); on a cluster every executor still fetches it.
      */
     static void withoutOwnJarInLocalMode(SparkConf conf) {
-        String master = conf.get("spark.master", "");
         String jars = conf.get("spark.jars", "");
-        if (!(master.equals("local") || master.startsWith("local[")) || jars.isBlank()) {
+        if (!localMaster(conf.get("spark.master", "")) || jars.isBlank()) {
             return;
         }
         Path own;
