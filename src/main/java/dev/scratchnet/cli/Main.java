@@ -48,6 +48,10 @@ public final class Main implements Callable<Integer> {
         if (code == OK) {
             classArchiveWritten(System.getProperty(CLASS_ARCHIVE), System.err);
         }
+        // The run's last line is said. Spark's threads may still print as the JVM exits (a Scala future completing
+        // into a pool Spark has shut down prints its stack trace on standard error, after a master gave up): that goes
+        // to the log file, not the console.
+        System.setErr(new dev.scratchnet.ml.LogStream(org.apache.logging.log4j.LogManager.getLogger(SparkConsole.TRACE_LOGGER)));
         System.exit(code);
     }
 

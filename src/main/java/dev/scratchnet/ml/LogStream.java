@@ -6,15 +6,22 @@ import java.nio.charset.StandardCharsets;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
-/** A PrintStream whose lines go to a log4j logger at INFO: the training run's progress, inside a {@code fit}. */
-final class LogStream extends PrintStream {
+/**
+ * A PrintStream whose lines go to a log4j logger at INFO: the training run's progress, inside a {@code fit}; and the
+ * command line's standard error once its last line is said ({@code cli.Main}).
+ */
+public final class LogStream extends PrintStream {
     /** The logger a fit of {@code owner} logs to. */
     static Logger logger(Class<?> owner) {
         return LogManager.getLogger(owner);
     }
 
     LogStream(Class<?> owner) {
-        super(new LineSink(LogManager.getLogger(owner)), true, StandardCharsets.UTF_8);
+        this(LogManager.getLogger(owner));
+    }
+
+    public LogStream(Logger logger) {
+        super(new LineSink(logger), true, StandardCharsets.UTF_8);
     }
 
     private static final class LineSink extends ByteArrayOutputStream {
