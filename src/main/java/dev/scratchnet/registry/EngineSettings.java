@@ -39,8 +39,8 @@ public final class EngineSettings {
 
     public static final Setting<Mode> MODE = Setting.choice(ENGINE, "engine", Mode.class, Mode.AUTO,
             "how steps are scheduled: step (one Spark job a step: a broadcast, a treeAggregate) or epoch (one job an "
-                    + "epoch: the partitions' tasks run at once, take every step and hand their sums to the driver over "
-                    + "Spark's RPC each step, one round trip, and apply the total they get back; more partitions than "
+                    + "epoch: the partitions' tasks run at once, take every step and hand their sums to the driver each step "
+                    + "(see syncSocket), one round trip, and apply the total they get back; more partitions than "
                     + "task slots run as threads of fewer tasks); auto is epoch. The same parameters either way");
 
     public static final Setting<Integer> PARTITIONS = Setting.integerOrAuto(ENGINE, "partitions", 1, 100_000,
@@ -60,6 +60,11 @@ public final class EngineSettings {
                 }
             }, "in an epoch run of several partitions, end the run with one line naming the partition and its "
                     + "executor when a step waits this long for a partition's sum while the others have sent theirs");
+    public static final Setting<Boolean> SYNC_SOCKET = Setting.bool(ENGINE, "syncSocket", true,
+            "in an epoch run of several partitions on a cluster, the tasks hand their sums to the driver over a TCP "
+                    + "socket of its own (any free port; a handshake proves the application's secret both ways when "
+                    + "spark.authenticate is on), one thread woken on each side a step; not when Spark's RPC is "
+                    + "encrypted, or for a task that cannot reach it (a firewall): those use Spark's RPC, as false does");
     public static final Setting<Double> NO_EXECUTOR_TIMEOUT = Setting.decimal(ENGINE, "noExecutorTimeout", 120,
             "≥ 0 seconds (0: wait forever)", v -> {
                 if (v < 0) {
@@ -83,5 +88,5 @@ public final class EngineSettings {
 
     /** In the order the README lists them. */
     public static final List<Setting<?>> ALL = List.of(PARTITIONS, MODE, TREE_DEPTH, NATIVE_BLAS, C2_FOR_ARITHMETIC_ONLY,
-            SYNC_TIMEOUT, NO_EXECUTOR_TIMEOUT, CLOSURE_CHECK_CACHE);
+            SYNC_TIMEOUT, SYNC_SOCKET, NO_EXECUTOR_TIMEOUT, CLOSURE_CHECK_CACHE);
 }

@@ -27,15 +27,17 @@ final class EpochJob {
     private final CachedBlocks test;
     private final boolean nativeBlas;
     private final double syncTimeout;
+    private final boolean syncSocket;
     private final SparkEngine.BlockGradient gradient;
 
     EpochJob(JavaSparkContext sc, CachedBlocks train, CachedBlocks test, boolean nativeBlas, double syncTimeout,
-             SparkEngine.BlockGradient gradient) {
+             boolean syncSocket, SparkEngine.BlockGradient gradient) {
         this.sc = sc;
         this.train = train;
         this.test = test;
         this.nativeBlas = nativeBlas;
         this.syncTimeout = syncTimeout;
+        this.syncSocket = syncSocket;
         this.gradient = gradient;
     }
 
@@ -62,7 +64,8 @@ final class EpochJob {
         Broadcast<double[]> start = handoff == null ? sc.broadcast(params) : null;
         Broadcast<Optimizer> startOptimizer = handoff == null ? sc.broadcast(optimizer) : null;
         StepSync sync = parts == 1 ? null
-                : StepSync.start(parts, watcher, syncTimeout, () -> sc.sc().cancelJobsWithTag(tag));
+                : StepSync.start(parts, watcher, syncTimeout, () -> sc.sc().cancelJobsWithTag(tag),
+                        syncSocket && !sc.isLocal());
         try {
             // In local[N], N threads whatever the partitions (a thread may take several); elsewhere a thread a partition.
             int ways = sc.isLocal() ? Math.max(1, sc.defaultParallelism()) : Integer.MAX_VALUE;
@@ -70,7 +73,8 @@ final class EpochJob {
             // no job an epoch for it. On a cluster the driver's evaluation does, a job an epoch.
             org.apache.spark.rdd.RDD<ExampleBlock> testHere = handoff != null && test != null ? test.rdd().rdd() : null;
             EpochSteps steps = new EpochSteps(task, start, startOptimizer, handoff == null ? null : tag, train.starts(),
-                    nativeBlas, sync == null ? null : sync.name(), syncTimeout, gradient, ways, testHere,
+                    nativeBlas, sync == null ? null : sync.name(), sync == null ? null : sync.socketAddress(), syncTimeout,
+                    gradient, ways, testHere,
                     testHere == null ? null : testHere.partitions(), testHere == null ? null : test.starts());
             List<Indexed> results;
             try {
@@ -182,7 +186,8 @@ final class EpochJob {
      */
     private record EpochSteps(EpochTask task, Broadcast<double[]> start, Broadcast<Optimizer> optimizer,
                               String handoff, int[] starts,
-                              boolean nativeBlas, String sync, double syncTimeout, SparkEngine.BlockGradient gradient,
+                              boolean nativeBlas, String sync, String syncSocket, double syncTimeout,
+                              SparkEngine.BlockGradient gradient,
                               int ways, org.apache.spark.rdd.RDD<ExampleBlock> test,
                               org.apache.spark.Partition[] testPartitions, int[] testStarts)
             implements Serializable {
@@ -199,7 +204,7 @@ final class EpochJob {
             List<EpochRunner.Share> shares = new java.util.ArrayList<>();
             for (ExampleBlock b : blocks) {
                 shares.add(new EpochRunner.Share(b, starts[b.partition()], sync == null
-                        ? dev.scratchnet.partition.StepExchange.ALONE : new SyncClient(sync, b.partition(), syncTimeout)));
+                        ? dev.scratchnet.partition.StepExchange.ALONE : new SyncClient(sync, b.partition(), syncTimeout, syncSocket)));
             }
             java.util.concurrent.ExecutorService threads = shares.size() == 1 ? null
                     : java.util.concurrent.Executors.newFixedThreadPool(shares.size(), r -> {

@@ -62,6 +62,7 @@ public final class SparkEngine implements GradientEngine {
     private final EngineSettings.Mode mode;
     private final List<String> executorBlas;
     private final double syncTimeout;
+    private final boolean syncSocket;
 
     /**
      * Trains on {@code train} and evaluates on it and on {@code test} (null: no test set); both are closed with
@@ -81,6 +82,7 @@ public final class SparkEngine implements GradientEngine {
         this.gradient = gradient;
         this.mode = config.get(EngineSettings.MODE);
         this.syncTimeout = config.get(EngineSettings.SYNC_TIMEOUT);
+        this.syncSocket = config.get(EngineSettings.SYNC_SOCKET);
         this.trainPositions = split.trainPositions(train.count());
         this.nativeBlas = config.get(EngineSettings.NATIVE_BLAS);
         boolean arithmeticC2 = config.get(EngineSettings.C2_FOR_ARITHMETIC_ONLY);
@@ -268,7 +270,7 @@ public final class SparkEngine implements GradientEngine {
     @Override
     public EpochResult runSteps(EpochTask task, double[] params, Optimizer optimizer,
                                 dev.scratchnet.training.StepWatcher watcher) {
-        return new EpochJob(sc, train, test, nativeBlas, syncTimeout, gradient).run(task, params, optimizer, watcher);
+        return new EpochJob(sc, train, test, nativeBlas, syncTimeout, syncSocket, gradient).run(task, params, optimizer, watcher);
     }
 
     @Override

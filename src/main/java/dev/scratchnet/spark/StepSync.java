@@ -58,6 +58,7 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
     private int arrived;
     private long roundStart;
     private volatile String failure;
+    private SyncSocket.Server socket;
 
     /** Not registered anywhere: {@link #start} registers it (tests call {@link #receiveAndReply} directly). */
     StepSync(RpcEnv rpcEnv, int parts, dev.scratchnet.training.StepWatcher watcher, double timeoutSeconds,
@@ -85,10 +86,21 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
      * says the run cannot go on.
      */
     static StepSync start(int parts, dev.scratchnet.training.StepWatcher watcher, double timeoutSeconds,
-                          Runnable onTimeout) {
-        StepSync sync = new StepSync(SparkEnv.get().rpcEnv(), parts, watcher, timeoutSeconds, onTimeout);
+                          Runnable onTimeout, boolean socket) {
+        SparkEnv env = SparkEnv.get();
+        StepSync sync = new StepSync(env.rpcEnv(), parts, watcher, timeoutSeconds, onTimeout);
         sync.rpcEnv.setupEndpoint(sync.name, sync);
         IN_THIS_JVM.put(sync.name, sync);
+        if (socket && SyncSocket.wanted(env.conf())) {
+            String advertised = sync.rpcEnv.address().host();
+            try {
+                sync.socket = new SyncSocket.Server(sync, env.conf().get("spark.driver.bindAddress", advertised),
+                        advertised, env.securityManager().getSecretKey());
+            } catch (java.io.IOException | RuntimeException e) {
+                org.apache.logging.log4j.LogManager.getLogger(StepSync.class).warn("scratchnet: no sync socket on "
+                        + advertised + " (" + e + "): the tasks hand their sums in over Spark's RPC");
+            }
+        }
         if (timeoutSeconds > 0) {
             sync.watchdog.scheduleWithFixedDelay(sync::checkTimeout, 1, 1, TimeUnit.SECONDS);
         }
@@ -123,6 +135,11 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
         }, false);
     }
 
+    /** The driver's {@link SyncSocket} ({@code host:port}) for tasks on other hosts, or null: none, Spark's RPC. */
+    String socketAddress() {
+        return socket == null ? null : socket.address();
+    }
+
     /** The endpoint's name, which the tasks look it up by. */
     String name() {
         return name;
@@ -154,19 +171,28 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
                 } else if (message instanceof Local m) {
                     receive(m.attempt(), m.round(), m.partition(), m.kind(), m.executor(), m.sum(), context, false);
                 } else {
-                    ByteBuffer b = ByteBuffer.wrap((byte[]) message);
-                    int attempt = b.getInt();
-                    int round = b.getInt();
-                    int partition = b.getInt();
-                    byte kind = b.get();
-                    byte[] executor = new byte[b.getShort()];
-                    b.get(executor);
-                    receive(attempt, round, partition, kind, new String(executor, StandardCharsets.UTF_8),
-                            GradientSumCodec.read(b), context, true);
+                    receiveBytes((byte[]) message, context);
                 }
                 return BoxedUnit.UNIT;
             }
         };
+    }
+
+    /** A remote task's message ({@link #header}, then its sum), from Spark's RPC or the {@link SyncSocket}. */
+    void receiveBytes(byte[] message, RpcCallContext context) {
+        ByteBuffer b = ByteBuffer.wrap(message);
+        int attempt = b.getInt();
+        int round = b.getInt();
+        int partition = b.getInt();
+        byte kind = b.get();
+        byte[] executor = new byte[b.getShort()];
+        b.get(executor);
+        if (partition < 0 || partition >= parts) {
+            context.sendFailure(new IllegalStateException("no partition " + partition + " in a run of " + parts));
+            return;
+        }
+        receive(attempt, round, partition, kind, new String(executor, StandardCharsets.UTF_8),
+                GradientSumCodec.read(b), context, true);
     }
 
     /**
@@ -307,9 +333,14 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
     public void close() {
         IN_THIS_JVM.remove(name, this);
         watchdog.shutdownNow();
+        if (socket != null) {
+            socket.close();
+        }
         synchronized (this) {
             reset();
         }
-        stop();
+        if (rpcEnv != null) { // registered by start
+            stop();
+        }
     }
 }

@@ -32,8 +32,12 @@ final class SyncClient implements StepExchange {
     private int round;
     private boolean stop;
 
-    /** Looks up the endpoint {@code name} on the driver, for {@code partition}'s task (the one running). */
-    SyncClient(String name, int partition, double timeoutSeconds) {
+    /**
+     * Looks up the endpoint {@code name} on the driver, for {@code partition}'s task (the one running); a task on
+     * another host than the driver's connects to its {@code socket} ({@code host:port}, null: none) and exchanges
+     * there, or over Spark's RPC when it cannot reach the socket.
+     */
+    SyncClient(String name, int partition, double timeoutSeconds, String socket) {
         SparkEnv env = SparkEnv.get();
         this.inJvm = StepSync.inThisJvm(name);
         this.driver = inJvm != null ? null : RpcUtils.makeDriverRef(name, env.conf(), env.rpcEnv());
@@ -47,10 +51,34 @@ final class SyncClient implements StepExchange {
         // The driver's endpoint in this JVM (local[N]): the sums go to it directly, by reference; in the driver's JVM
         // through Spark's RPC otherwise (by reference too); to a remote driver as bytes that need only the JDK to read.
         this.local = inJvm != null || driver.address().equals(env.rpcEnv().address());
+        this.socket = local || socket == null ? null : connect(socket, name, env);
     }
 
     private final StepSync inJvm;
     private final boolean local;
+    private final SyncSocket.Client socket;
+
+    /** The driver's sockets this JVM could not reach: its later tasks go straight to Spark's RPC. */
+    private static final java.util.Set<String> UNREACHABLE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** A connection to the driver's socket {@code address}, closed as the task ends; null if there is none. */
+    private SyncSocket.Client connect(String address, String name, SparkEnv env) {
+        if (UNREACHABLE.contains(address)) {
+            return null;
+        }
+        try {
+            SyncSocket.Client c = SyncSocket.Client.connect(address, name, env.securityManager().getSecretKey(), 5_000);
+            task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) done -> c.close());
+            return c;
+        } catch (java.io.IOException e) {
+            if (UNREACHABLE.add(address)) {
+                org.apache.logging.log4j.LogManager.getLogger(SyncClient.class).warn("scratchnet: executor "
+                        + executor + " cannot reach the driver's sync socket " + address + " (" + e
+                        + "); its tasks hand their sums in over Spark's RPC");
+            }
+            return null;
+        }
+    }
 
     @Override
     public GradientSum stepTotal(GradientSum mine) {
@@ -64,12 +92,12 @@ final class SyncClient implements StepExchange {
 
     @Override
     public java.util.function.Supplier<GradientSum> handIn(GradientSum mine) {
-        CompletableFuture<Object> answer = send(StepSync.STEP, mine);
-        return () -> read(waitFor(answer));
+        java.util.function.Supplier<Object> answer = send(StepSync.STEP, mine);
+        return () -> read(answer.get());
     }
 
     private GradientSum total(byte kind, GradientSum mine) {
-        return read(waitFor(send(kind, mine)));
+        return read(send(kind, mine).get());
     }
 
     private GradientSum read(Object answer) {
@@ -106,8 +134,8 @@ final class SyncClient implements StepExchange {
         }
     }
 
-    /** Sends this partition's sum of the next round; the answer comes in the returned future. */
-    private CompletableFuture<Object> send(byte kind, GradientSum sum) {
+    /** Sends this partition's sum of the next round; the returned call waits for the answer. */
+    private java.util.function.Supplier<Object> send(byte kind, GradientSum sum) {
         Object message;
         if (local) {
             message = new StepSync.Local(StepSync.attempt(task.stageAttemptNumber(), task.attemptNumber()), round++, partition, kind, executor, sum);
@@ -117,6 +145,22 @@ final class SyncClient implements StepExchange {
             GradientSumCodec.write(sum, b);
             message = b.array();
         }
+        if (socket != null) {
+            try {
+                socket.send((byte[]) message);
+            } catch (java.io.IOException e) {
+                throw lost(e);
+            }
+            return () -> {
+                try {
+                    return socket.answer(this::checkKilled);
+                } catch (java.io.IOException e) {
+                    throw lost(e);
+                } catch (ExecutionException e) {
+                    throw refused(e);
+                }
+            };
+        }
         CompletableFuture<Object> answer;
         if (inJvm != null) {
             answer = new CompletableFuture<>();
@@ -124,7 +168,25 @@ final class SyncClient implements StepExchange {
         } else {
             answer = scala.jdk.javaapi.FutureConverters.asJava(driver.ask(message, timeout, ANY)).toCompletableFuture();
         }
-        return answer;
+        return () -> waitFor(answer);
+    }
+
+    /** The connection to the driver's socket broke (the driver ended the run, or the network): the task fails. */
+    private IllegalStateException lost(java.io.IOException e) {
+        return new IllegalStateException("partition " + partition + ": lost the driver's sync socket in round "
+                + (round - 1) + ": " + e.getMessage(), e);
+    }
+
+    private IllegalStateException refused(ExecutionException e) {
+        return new IllegalStateException("partition " + partition + ": the driver refused round " + (round - 1)
+                + ": " + e.getCause().getMessage(), e.getCause());
+    }
+
+    /** Throws if Spark killed the task (a failed stage, a cancelled job). */
+    private void checkKilled() {
+        if (task.isInterrupted()) {
+            throw new TaskKilledException(task.getKillReason().getOrElse(() -> "killed while waiting"));
+        }
     }
 
     /** Waits for {@code answer} in short timed waits that check whether Spark killed the task. */
@@ -133,15 +195,12 @@ final class SyncClient implements StepExchange {
             try {
                 return answer.get(100, TimeUnit.MILLISECONDS);
             } catch (TimeoutException notYet) {
-                if (task.isInterrupted()) {
-                    throw new TaskKilledException(task.getKillReason().getOrElse(() -> "killed while waiting"));
-                }
+                checkKilled();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new TaskKilledException("interrupted while waiting for step " + round + "'s total");
             } catch (ExecutionException e) {
-                throw new IllegalStateException("partition " + partition + ": the driver refused round " + (round - 1)
-                        + ": " + e.getCause().getMessage(), e.getCause());
+                throw refused(e);
             }
         }
     }

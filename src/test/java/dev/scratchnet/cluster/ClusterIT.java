@@ -134,10 +134,23 @@ class ClusterIT {
         String blas = Json.readTree(out.resolve("summary.json")).path("blas").asText();
         assertTrue(blas.startsWith("native OpenBLAS "), "the driver's BLAS: " + blas);
         Runs.assertSameParams(reference, out);
+        assertTrue(p.log().contains("hands its sums in over scratchnet-steps-"),
+                "the executors' tasks exchanged over the driver's socket (the run's log file)");
+    }
+
+    /** Spark's RPC, where the socket is off (or a task cannot reach it): the same steps, the same bits. */
+    @Test
+    @Order(2)
+    void exchangeOverSparksRpcEqualsTheSocketsRun() throws Exception {
+        Path out = tmp.resolve("cluster-rpc");
+        Runs.Proc p = Runs.submit(logs, "cluster-rpc", onCluster(out, "--conf", "spark.scratchnet.syncSocket=false"));
+        assertEquals(0, p.waitFor(300), p.err());
+        assertFalse(p.log().contains("hands its sums in over"), "no socket when spark.scratchnet.syncSocket=false");
+        Runs.assertSameParams(reference, out);
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void executorKilledMidRunChangesNothing() throws Exception {
         Path local = tmp.resolve("executor-loss-reference");
         Runs.localReference(logs, "executor-loss-reference", local, "--conf", "spark.scratchnet.steps=0",
@@ -162,7 +175,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void taskFailingOnceIsRetried() throws Exception {
         Path out = tmp.resolve("task-failure");
         Path marker = tmp.resolve("fail-once-marker");
@@ -185,7 +198,7 @@ class ClusterIT {
      * endpoints off (spark.ui.killEnabled=false), so the run must finish as if nothing happened.
      */
     @Test
-    @Order(4)
+    @Order(5)
     void unauthenticatedKillThroughTheMasterWebUiDoesNotKillTheRun() throws Exception {
         Path out = tmp.resolve("ui-kill");
         Runs.Proc p = Runs.submit(logs, "cluster-ui-kill", longOnCluster(out, 2));
@@ -215,7 +228,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void wrongSecretIsRejectedWithOneLine() throws Exception {
         Path conf = tmp.resolve("wrong-secret.conf");
         Files.write(conf, Files.readAllLines(state.resolve("cluster.conf")).stream()
@@ -235,7 +248,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void clusterStoppedMidRunFailsWithOneLineInsteadOfHanging() throws Exception {
         Path out = tmp.resolve("cluster-gone");
         Runs.Proc p = Runs.submit(logs, "cluster-gone", longOnCluster(out, 20,
