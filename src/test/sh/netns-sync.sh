@@ -8,12 +8,16 @@
 #     their training clocks over the steps between (Spark's start, the epoch job's fixed cost and the final
 #     evaluation cancel);
 #   - the demo MLP (784-256-10, batch 500, single precision) the same way, 100 and 20 steps (inside epoch 1).
-# REPEATS (default 2) pairs each; prints every run, then the medians. Needs root (namespaces) and target/spark-home.
-# Usage: src/test/sh/netns-sync.sh   (WORKERS="2 4" REPEATS=3 ... to choose)
+# REPEATS (default 2) pairs each; prints every run, then the medians. VIA (default "socket") lists the exchanges to
+# run side by side, alternating within each repeat: socket (the driver's sync socket, the default) and rpc
+# (spark.scratchnet.syncSocket=false: Spark's RPC); the model below is fitted to the first. Needs root (namespaces)
+# and target/spark-home.
+# Usage: src/test/sh/netns-sync.sh   (WORKERS="2 4" REPEATS=3 VIA="socket rpc" ... to choose)
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 WORKERS_LIST="${WORKERS:-1 2 4}"
 REPEATS="${REPEATS:-2}"
+VIA_LIST="${VIA:-socket}"
 LONG="${LONG:-3000}"; SHORT="${SHORT:-300}"
 MLP_LONG="${MLP_LONG:-100}"; MLP_SHORT="${MLP_SHORT:-20}"
 export SCRATCHNET_NETEM="${SCRATCHNET_NETEM-delay 0.25ms rate 1gbit}"
@@ -39,30 +43,42 @@ for n in $WORKERS_LIST; do
   SCRATCHNET_WORKERS="$n" src/main/sh/local-cluster.sh start >"$OUT/cluster-$n.log"
   echo "workers $n: links $(cat "$SCRATCHNET_CLUSTER_DIR/netem")" | tee -a "$OUT/results.txt"
   for r in $(seq 1 "$REPEATS"); do
-    empty=(--conf spark.scratchnet.batchSize="$n" --conf spark.scratchnet.hidden=1 --conf spark.scratchnet.warmupSteps=0)
-    tl=$(run "empty-$n-$r-long" "$n" "$LONG" "${empty[@]}")
-    ts=$(run "empty-$n-$r-short" "$n" "$SHORT" "${empty[@]}")
-    ml=$(run "mlp-$n-$r-long" "$n" "$MLP_LONG")
-    ms=$(run "mlp-$n-$r-short" "$n" "$MLP_SHORT")
-    python3 - "$n" "$r" "$tl" "$ts" "$LONG" "$SHORT" "$ml" "$ms" "$MLP_LONG" "$MLP_SHORT" <<'PY' | tee -a "$OUT/results.txt"
+    vias="$VIA_LIST"; [ "$n" = 1 ] && vias="${VIA_LIST%% *}"   # one worker exchanges nothing
+    for via in $vias; do
+      case "$via" in socket) on=true ;; rpc) on=false ;; *) echo "netns-sync.sh: VIA: socket or rpc, not $via" >&2; exit 2 ;; esac
+      empty=(--conf spark.scratchnet.batchSize="$n" --conf spark.scratchnet.hidden=1 --conf spark.scratchnet.warmupSteps=0
+             --conf spark.scratchnet.syncSocket="$on")
+      tl=$(run "empty-$n-$r-$via-long" "$n" "$LONG" "${empty[@]}")
+      ts=$(run "empty-$n-$r-$via-short" "$n" "$SHORT" "${empty[@]}")
+      ml=$(run "mlp-$n-$r-$via-long" "$n" "$MLP_LONG" --conf spark.scratchnet.syncSocket="$on")
+      ms=$(run "mlp-$n-$r-$via-short" "$n" "$MLP_SHORT" --conf spark.scratchnet.syncSocket="$on")
+      python3 - "$n" "$r" "$via" "$tl" "$ts" "$LONG" "$SHORT" "$ml" "$ms" "$MLP_LONG" "$MLP_SHORT" <<'PY' | tee -a "$OUT/results.txt"
 import sys
-n, r = sys.argv[1:3]
-tl, ts, L, S, ml, ms, ML, MS = map(float, sys.argv[3:])
-print(f"workers {n} run {r}: empty step {1000 * (tl - ts) / (L - S):.3f} ms, MLP step {1000 * (ml - ms) / (ML - MS):.2f} ms")
+n, r, via = sys.argv[1:4]
+tl, ts, L, S, ml, ms, ML, MS = map(float, sys.argv[4:])
+print(f"workers {n} run {r} via {via}: empty step {1000 * (tl - ts) / (L - S):.3f} ms, MLP step {1000 * (ml - ms) / (ML - MS):.2f} ms")
 PY
+    done
   done
   src/main/sh/local-cluster.sh stop >/dev/null
 done
 python3 - "$OUT/results.txt" <<'PY'
 import re, statistics, sys, collections, math, os
-empty, mlp = collections.defaultdict(list), collections.defaultdict(list)
+runs = collections.defaultdict(lambda: (collections.defaultdict(list), collections.defaultdict(list)))
+order = []
 for line in open(sys.argv[1]):
-    m = re.match(r"workers (\d+) run \d+: empty step ([\d.]+) ms, MLP step ([\d.]+) ms", line)
+    m = re.match(r"workers (\d+) run \d+ via (\w+): empty step ([\d.]+) ms, MLP step ([\d.]+) ms", line)
     if m:
-        empty[int(m[1])].append(float(m[2])); mlp[int(m[1])].append(float(m[3]))
-print("\n| workers (hosts) | empty step, ms (median) | MLP step, ms (median) |\n|---|---|---|")
-for n in sorted(empty):
-    print(f"| {n} | {statistics.median(empty[n]):.3f} | {statistics.median(mlp[n]):.2f} |")
+        if m[2] not in order:
+            order.append(m[2])
+        runs[m[2]][0][int(m[1])].append(float(m[3])); runs[m[2]][1][int(m[1])].append(float(m[4]))
+print("\n| workers (hosts) | via | empty step, ms (median) | MLP step, ms (median) |\n|---|---|---|---|")
+for n in sorted(runs[order[0]][0]):
+    for via in order:
+        e, p = runs[via]
+        if n in e:
+            print(f"| {n} | {via} | {statistics.median(e[n]):.3f} | {statistics.median(p[n]):.2f} |")
+empty, mlp = runs[order[0]]
 # What each worker beyond the first adds to a step here: the least-squares slope of step(N) - step(1) against N - 1
 # (on this machine the compute cannot divide past its cores, and every worker hands its sum to the driver and gets the
 # total back). For executors with cores of their own the model is step(N) = C / N + U + b * N, with U the update
