@@ -65,6 +65,9 @@ public final class EngineSettings {
                     + "socket of its own (any free port; a handshake proves the application's secret both ways when "
                     + "spark.authenticate is on), one thread woken on each side a step; not when Spark's RPC is "
                     + "encrypted, or for a task that cannot reach it (a firewall): those use Spark's RPC, as false does");
+    public static final Setting<Integer> SYNC_PORT = Setting.integer(ENGINE, "syncPort", 0, 0, 65535,
+            "the port of the driver's sync socket (syncSocket): 0, any free port; else this one, or the first free one "
+                    + "of the next spark.port.maxRetries, as Spark picks its own (a firewall can then let it through)");
     public static final Setting<Double> NO_EXECUTOR_TIMEOUT = Setting.decimal(ENGINE, "noExecutorTimeout", 120,
             "≥ 0 seconds (0: wait forever)", v -> {
                 if (v < 0) {
@@ -88,5 +91,5 @@ public final class EngineSettings {
 
     /** In the order the README lists them. */
     public static final List<Setting<?>> ALL = List.of(PARTITIONS, MODE, TREE_DEPTH, NATIVE_BLAS, C2_FOR_ARITHMETIC_ONLY,
-            SYNC_TIMEOUT, SYNC_SOCKET, NO_EXECUTOR_TIMEOUT, CLOSURE_CHECK_CACHE);
+            SYNC_TIMEOUT, SYNC_SOCKET, SYNC_PORT, NO_EXECUTOR_TIMEOUT, CLOSURE_CHECK_CACHE);
 }

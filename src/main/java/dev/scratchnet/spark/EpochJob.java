@@ -28,16 +28,18 @@ final class EpochJob {
     private final boolean nativeBlas;
     private final double syncTimeout;
     private final boolean syncSocket;
+    private final int syncPort;
     private final SparkEngine.BlockGradient gradient;
 
     EpochJob(JavaSparkContext sc, CachedBlocks train, CachedBlocks test, boolean nativeBlas, double syncTimeout,
-             boolean syncSocket, SparkEngine.BlockGradient gradient) {
+             boolean syncSocket, int syncPort, SparkEngine.BlockGradient gradient) {
         this.sc = sc;
         this.train = train;
         this.test = test;
         this.nativeBlas = nativeBlas;
         this.syncTimeout = syncTimeout;
         this.syncSocket = syncSocket;
+        this.syncPort = syncPort;
         this.gradient = gradient;
     }
 
@@ -65,7 +67,7 @@ final class EpochJob {
         Broadcast<Optimizer> startOptimizer = handoff == null ? sc.broadcast(optimizer) : null;
         StepSync sync = parts == 1 ? null
                 : StepSync.start(parts, watcher, syncTimeout, () -> sc.sc().cancelJobsWithTag(tag),
-                        syncSocket && !sc.isLocal());
+                        syncSocket && !sc.isLocal(), syncPort);
         try {
             // In local[N], N threads whatever the partitions (a thread may take several); elsewhere a thread a partition.
             int ways = sc.isLocal() ? Math.max(1, sc.defaultParallelism()) : Integer.MAX_VALUE;

@@ -83,10 +83,11 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
      * Registers an endpoint for a run of {@code parts} partitions on this driver's RPC environment, which tells
      * {@code watcher} of each step and asks it whether to stop; {@code onTimeout}
      * (cancelling the run's job) runs once if a round is left incomplete for {@code timeoutSeconds}, or when a task
-     * says the run cannot go on.
+     * says the run cannot go on; with {@code socket}, it opens a {@link SyncSocket} too, on {@code socketPort} (0: any
+     * free port), unless Spark's RPC is encrypted.
      */
     static StepSync start(int parts, dev.scratchnet.training.StepWatcher watcher, double timeoutSeconds,
-                          Runnable onTimeout, boolean socket) {
+                          Runnable onTimeout, boolean socket, int socketPort) {
         SparkEnv env = SparkEnv.get();
         StepSync sync = new StepSync(env.rpcEnv(), parts, watcher, timeoutSeconds, onTimeout);
         sync.rpcEnv.setupEndpoint(sync.name, sync);
@@ -95,7 +96,8 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
             String advertised = sync.rpcEnv.address().host();
             try {
                 sync.socket = new SyncSocket.Server(sync, env.conf().get("spark.driver.bindAddress", advertised),
-                        advertised, env.securityManager().getSecretKey());
+                        socketPort, env.conf().getInt("spark.port.maxRetries", 16), advertised,
+                        env.securityManager().getSecretKey());
             } catch (java.io.IOException | RuntimeException e) {
                 org.apache.logging.log4j.LogManager.getLogger(StepSync.class).warn("scratchnet: no sync socket on "
                         + advertised + " (" + e + "): the tasks hand their sums in over Spark's RPC");

@@ -58,12 +58,16 @@ final class SyncClient implements StepExchange {
     private final boolean local;
     private final SyncSocket.Client socket;
 
-    /** The driver's sockets this JVM could not reach: its later tasks go straight to Spark's RPC. */
+    /**
+     * The drivers' hosts whose sync socket this JVM could not reach (a firewall shuts a run's next port as it shut
+     * this one): its later tasks go straight to Spark's RPC.
+     */
     private static final java.util.Set<String> UNREACHABLE = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** A connection to the driver's socket {@code address}, closed as the task ends; null if there is none. */
     private SyncSocket.Client connect(String address, String name, SparkEnv env) {
-        if (UNREACHABLE.contains(address)) {
+        String host = address.substring(0, address.lastIndexOf(':'));
+        if (UNREACHABLE.contains(host)) {
             return null;
         }
         try {
@@ -71,7 +75,7 @@ final class SyncClient implements StepExchange {
             task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) done -> c.close());
             return c;
         } catch (java.io.IOException e) {
-            if (UNREACHABLE.add(address)) {
+            if (UNREACHABLE.add(host)) {
                 org.apache.logging.log4j.LogManager.getLogger(SyncClient.class).warn("scratchnet: executor "
                         + executor + " cannot reach the driver's sync socket " + address + " (" + e
                         + "); its tasks hand their sums in over Spark's RPC");

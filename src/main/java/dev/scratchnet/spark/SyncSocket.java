@@ -129,16 +129,34 @@ final class SyncSocket {
         private final Set<Socket> open = ConcurrentHashMap.newKeySet();
         private volatile boolean closed;
 
-        /** Listens on {@code bindHost}, any free port, and tells the tasks {@code advertisedHost} and that port. */
-        Server(StepSync sync, String bindHost, String advertisedHost, String secret) throws IOException {
+        /**
+         * Listens on {@code bindHost}, on {@code port} or the first free one of the {@code retries} after it (0: any
+         * free port), and tells the tasks {@code advertisedHost} and that port.
+         */
+        Server(StepSync sync, String bindHost, int port, int retries, String advertisedHost, String secret)
+                throws IOException {
             this.sync = sync;
             this.key = key(secret);
-            this.socket = new ServerSocket();
-            socket.bind(new InetSocketAddress(bindHost, 0), 128);
+            this.socket = bind(bindHost, port, port == 0 ? 0 : retries);
             this.address = advertisedHost + ":" + socket.getLocalPort();
             Thread acceptor = new Thread(this::accept, sync.name() + "-socket");
             acceptor.setDaemon(true);
             acceptor.start();
+        }
+
+        private static ServerSocket bind(String host, int port, int retries) throws IOException {
+            for (int i = 0; ; i++) {
+                ServerSocket s = new ServerSocket();
+                try {
+                    s.bind(new InetSocketAddress(host, port == 0 ? 0 : port + i), 128);
+                    return s;
+                } catch (IOException e) {
+                    s.close();
+                    if (i >= retries || port + i >= 65535) {
+                        throw e;
+                    }
+                }
+            }
         }
 
         /** {@code host:port}, as a task connects to it. */

@@ -47,7 +47,7 @@ class SyncSocketTest {
     }
 
     private SyncSocket.Server server(StepSync sync, String secret) throws IOException {
-        SyncSocket.Server server = new SyncSocket.Server(sync, "127.0.0.1", "127.0.0.1", secret);
+        SyncSocket.Server server = new SyncSocket.Server(sync, "127.0.0.1", 0, 0, "127.0.0.1", secret);
         open.add(server);
         return server;
     }
@@ -125,6 +125,22 @@ class SyncSocketTest {
         a.send(message(0, 0, 7, StepSyncTest.sums(2, 1)[0]));
         ExecutionException refused = assertThrows(ExecutionException.class, () -> a.answer(() -> {}));
         assertEquals("no partition 7 in a run of 2", refused.getCause().getMessage());
+    }
+
+    /** spark.scratchnet.syncPort: that port, else the next free one within spark.port.maxRetries, as Spark's own. */
+    @Test
+    void aPinnedPortIsTakenOrTheNextFreeOneWithinTheRetries() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            StepSync sync = sync(2);
+            assertThrows(java.net.BindException.class,
+                    () -> new SyncSocket.Server(sync, "127.0.0.1", port, 0, "127.0.0.1", "k"));
+            SyncSocket.Server next = new SyncSocket.Server(sync, "127.0.0.1", port, 16, "127.0.0.1", "k");
+            open.add(next);
+            int got = Integer.parseInt(next.address().substring(next.address().lastIndexOf(':') + 1));
+            assertTrue(got > port && got <= port + 16, "port " + got + " after " + port);
+            client(next, sync.name(), "k");
+        }
     }
 
     @Test
