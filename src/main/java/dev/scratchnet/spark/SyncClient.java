@@ -58,30 +58,16 @@ final class SyncClient implements StepExchange {
     private final boolean local;
     private final SyncSocket.Client socket;
 
-    /**
-     * The drivers' hosts whose sync socket this JVM could not reach (a firewall shuts a run's next port as it shut
-     * this one): its later tasks go straight to Spark's RPC.
-     */
-    private static final java.util.Set<String> UNREACHABLE = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-    /** A connection to the driver's socket {@code address}, closed as the task ends; null if there is none. */
+    /** A connection to the driver's socket {@code address}, closed as the task ends; null: Spark's RPC instead. */
     private SyncSocket.Client connect(String address, String name, SparkEnv env) {
-        String host = address.substring(0, address.lastIndexOf(':'));
-        if (UNREACHABLE.contains(host)) {
-            return null;
-        }
-        try {
-            SyncSocket.Client c = SyncSocket.Client.connect(address, name, env.securityManager().getSecretKey(), 5_000);
-            task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) done -> c.close());
-            return c;
-        } catch (java.io.IOException e) {
-            if (UNREACHABLE.add(host)) {
-                org.apache.logging.log4j.LogManager.getLogger(SyncClient.class).warn("scratchnet: executor "
+        SyncSocket.Client c = SyncSocket.Client.connectOrNull(address, name, env.securityManager().getSecretKey(), 5_000,
+                e -> org.apache.logging.log4j.LogManager.getLogger(SyncClient.class).warn("scratchnet: executor "
                         + executor + " cannot reach the driver's sync socket " + address + " (" + e
-                        + "); its tasks hand their sums in over Spark's RPC");
-            }
-            return null;
+                        + "); its tasks hand their sums in over Spark's RPC"));
+        if (c != null) {
+            task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) done -> c.close());
         }
+        return c;
     }
 
     @Override

@@ -342,6 +342,32 @@ final class SyncSocket {
             }
         }
 
+        /**
+         * The drivers' hosts whose sync socket this JVM could not reach: a firewall that shut one run's port shuts the
+         * next run's, so later tasks go straight to Spark's RPC instead of waiting for a connection each run.
+         */
+        private static final Set<String> UNREACHABLE = ConcurrentHashMap.newKeySet();
+
+        /**
+         * {@link #connect}, or null when this JVM could not reach the driver's host before, or cannot now: then it
+         * tells {@code firstFailure}, once a host.
+         */
+        static Client connectOrNull(String address, String name, String secret, int connectMillis,
+                                    java.util.function.Consumer<IOException> firstFailure) {
+            String host = address.substring(0, address.lastIndexOf(':'));
+            if (UNREACHABLE.contains(host)) {
+                return null;
+            }
+            try {
+                return connect(address, name, secret, connectMillis);
+            } catch (IOException e) {
+                if (UNREACHABLE.add(host)) {
+                    firstFailure.accept(e);
+                }
+                return null;
+            }
+        }
+
         /** Sends one message (a round's header and sum, as {@link StepSync#header} makes it). */
         void send(byte[] message) throws IOException {
             out.writeInt(message.length);

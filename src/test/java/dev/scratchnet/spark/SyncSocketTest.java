@@ -143,6 +143,28 @@ class SyncSocketTest {
         }
     }
 
+    /**
+     * A task that cannot reach the driver's socket goes over Spark's RPC, and so do the JVM's later tasks, whatever
+     * port the driver's later runs open: they waited for a connection each run (a new port each epoch job).
+     */
+    @Test
+    void aHostOnceUnreachableIsNotTriedAgainForAnotherRunsPort() throws Exception {
+        java.net.InetAddress host = java.net.InetAddress.getByName("127.0.0.2"); // this test's own: the cache is JVM-wide
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, host)) {
+            closed = s.getLocalPort();
+        }
+        List<IOException> told = new ArrayList<>();
+        org.junit.jupiter.api.Assertions.assertNull(SyncSocket.Client.connectOrNull("127.0.0.2:" + closed, "r", "k", 5_000, told::add));
+        assertEquals(1, told.size(), "the first failure is told");
+        StepSync sync = sync(2);
+        SyncSocket.Server later = new SyncSocket.Server(sync, "127.0.0.2", 0, 0, "127.0.0.2", "k");
+        open.add(later);
+        org.junit.jupiter.api.Assertions.assertNull(SyncSocket.Client.connectOrNull(later.address(), sync.name(), "k", 5_000, told::add),
+                "a later run's socket on that host is not tried");
+        assertEquals(1, told.size(), "told once a host");
+    }
+
     @Test
     void theRunsEndDoesNotLeaveATaskWaiting() throws Exception {
         StepSync sync = sync(2);
