@@ -64,7 +64,8 @@ public final class EngineSettings {
             "in an epoch run of several partitions on a cluster, the tasks hand their sums to the driver over a TCP "
                     + "socket of its own (any free port; a handshake proves the application's secret both ways when "
                     + "spark.authenticate is on), one thread woken on each side a step; not when Spark's RPC is "
-                    + "encrypted, or for a task that cannot reach it (a firewall): those use Spark's RPC, as false does");
+                    + "encrypted, for runs of more than 1024 partitions, or for a task that cannot reach it (a firewall): "
+                    + "those use Spark's RPC, as false does");
     public static final Setting<Integer> SYNC_PORT = Setting.integer(ENGINE, "syncPort", 0, 0, 65535,
             "the port of the driver's sync socket (syncSocket): 0, any free port; else this one, or the first free one "
                     + "of the next spark.port.maxRetries, as Spark picks its own (a firewall can then let it through)");

@@ -84,7 +84,7 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
      * {@code watcher} of each step and asks it whether to stop; {@code onTimeout}
      * (cancelling the run's job) runs once if a round is left incomplete for {@code timeoutSeconds}, or when a task
      * says the run cannot go on; with {@code socket}, it opens a {@link SyncSocket} too, on {@code socketPort} (0: any
-     * free port), unless Spark's RPC is encrypted.
+     * free port), unless Spark's RPC is encrypted or the run has more partitions than the socket serves.
      */
     static StepSync start(int parts, dev.scratchnet.training.StepWatcher watcher, double timeoutSeconds,
                           Runnable onTimeout, boolean socket, int socketPort) {
@@ -92,7 +92,7 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
         StepSync sync = new StepSync(env.rpcEnv(), parts, watcher, timeoutSeconds, onTimeout);
         sync.rpcEnv.setupEndpoint(sync.name, sync);
         IN_THIS_JVM.put(sync.name, sync);
-        if (socket && SyncSocket.wanted(env.conf())) {
+        if (socket && parts <= SyncSocket.MAX_PARTITIONS && SyncSocket.wanted(env.conf())) {
             String advertised = sync.rpcEnv.address().host();
             try {
                 sync.socket = new SyncSocket.Server(sync, env.conf().get("spark.driver.bindAddress", advertised),

@@ -43,6 +43,8 @@ final class SyncSocket {
     private static final int FAILURE = -1;
     /** The largest frame a driver reads: 1 GiB (a sum of 128 M doubles). */
     private static final int MAX_FRAME = 1 << 30;
+    /** The most partitions a run's socket serves: a thread of the driver's each; more go over Spark's RPC. */
+    static final int MAX_PARTITIONS = 1024;
     /** How long either side waits for the other's part of the handshake. */
     private static final int HANDSHAKE_MILLIS = 30_000;
     /** How long a task waits at most between two checks of whether Spark killed it. */
