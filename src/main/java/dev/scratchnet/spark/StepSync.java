@@ -119,7 +119,15 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
      * {@code answer} (by the thread whose sum completes the round) instead of through the RPC's dispatcher.
      */
     void direct(Local m, java.util.concurrent.CompletableFuture<Object> answer) {
-        receive(m.attempt(), m.round(), m.partition(), m.kind(), m.executor(), m.sum(), new RpcCallContext() {
+        receive(m.attempt(), m.round(), m.partition(), m.kind(), m.executor(), m.sum(), replyTo(answer), false);
+    }
+
+    /**
+     * An answer that completes {@code answer} (by the thread whose sum completes the round), exceptionally with a
+     * refusal: for a task in this JVM ({@link #direct}) and for a {@link SyncSocket} connection's thread.
+     */
+    static RpcCallContext replyTo(java.util.concurrent.CompletableFuture<Object> answer) {
+        return new RpcCallContext() {
             @Override
             public void reply(Object response) {
                 answer.complete(response);
@@ -134,7 +142,7 @@ final class StepSync implements ThreadSafeRpcEndpoint, AutoCloseable {
             public org.apache.spark.rpc.RpcAddress senderAddress() {
                 return null;
             }
-        }, false);
+        };
     }
 
     /** The driver's {@link SyncSocket} ({@code host:port}) for tasks on other hosts, or null: none, Spark's RPC. */

@@ -18,8 +18,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.apache.spark.rpc.RpcAddress;
-import org.apache.spark.rpc.RpcCallContext;
 
 /**
  * A second door to a run's {@link StepSync} for tasks on other hosts: a TCP socket of the driver's, on which a task's
@@ -225,9 +223,14 @@ final class SyncSocket {
                     if (n < 0 || n > MAX_FRAME) {
                         return;
                     }
-                    Answer answer = new Answer();
-                    sync.receiveBytes(read(in, n), answer);
-                    Object reply = answer.await();
+                    java.util.concurrent.CompletableFuture<Object> answer = new java.util.concurrent.CompletableFuture<>();
+                    sync.receiveBytes(read(in, n), StepSync.replyTo(answer));
+                    Object reply;
+                    try {
+                        reply = answer.get();
+                    } catch (java.util.concurrent.ExecutionException refused) {
+                        reply = refused.getCause();
+                    }
                     if (reply instanceof byte[] bytes) {
                         out.writeInt(bytes.length);
                         out.write(bytes);
@@ -261,34 +264,6 @@ final class SyncSocket {
             c.close();
         } catch (IOException ignored) {
             // closing
-        }
-    }
-
-    /** The driver's answer to one task's message: the reply's bytes, or the failure. */
-    private static final class Answer implements RpcCallContext {
-        private final java.util.concurrent.CompletableFuture<Object> answer = new java.util.concurrent.CompletableFuture<>();
-
-        @Override
-        public void reply(Object response) {
-            answer.complete(response);
-        }
-
-        @Override
-        public void sendFailure(Throwable e) {
-            answer.complete(e);
-        }
-
-        @Override
-        public RpcAddress senderAddress() {
-            return null;
-        }
-
-        Object await() throws InterruptedException {
-            try {
-                return answer.get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                return e.getCause();
-            }
         }
     }
 
