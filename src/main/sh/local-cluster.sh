@@ -18,8 +18,11 @@
 #
 # SCRATCHNET_NETNS=1 (root, iproute2): every Worker, and so its executors, on a host of its own: a network
 # namespace sn-wI with the address 10.77.0.(10+I), joined by a veth pair to the bridge snbr0 (10.77.0.1) on which
-# the Master and the driver listen; with SCRATCHNET_NETEM (e.g. "delay 0.25ms rate 1gbit") each link gets that
-# netem qdisc, where the kernel has netem. Only these addresses and names, made by start and removed by stop.
+# the Master listens; the driver has a host of its own too, sn-d (10.77.0.2): submit with
+# "ip netns exec sn-d ./submit.sh ..." (the state folder's driver-netns names it). With SCRATCHNET_NETEM (e.g. "delay
+# 0.25ms rate 1gbit") each host's link, the driver's included, gets that netem qdisc both ways; where the kernel has
+# no netem, a token bucket (tbf) gives the link its rate alone (no delay), as a host's network card would: the driver's
+# sums from every worker come in through one link. Only these addresses and names, made by start and removed by stop.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
@@ -33,7 +36,9 @@ JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 NETNS="${SCRATCHNET_NETNS:-0}"
 NETEM="${SCRATCHNET_NETEM:-}"
 HOST=127.0.0.1
-[[ "$NETNS" == 1 ]] && HOST=10.77.0.1
+DRIVER_HOST=127.0.0.1
+DRIVER_NS=sn-d
+[[ "$NETNS" == 1 ]] && HOST=10.77.0.1 && DRIVER_HOST=10.77.0.2
 worker_host() { if [[ "$NETNS" == 1 ]]; then echo "10.77.0.$((10 + $1))"; else echo 127.0.0.1; fi; }
 # Spark's module flags (JavaModuleOptions), as the pom's spark.jvm.flags: the daemons run outside spark-class.
 MODULE_FLAGS=(-XX:+IgnoreUnrecognizedVMOptions --add-modules=jdk.incubator.vector
@@ -91,35 +96,40 @@ daemon() { # name host netns-or-empty log class args...
   echo "$name $!" >>"$STATE/pids"
 }
 
-# The namespace hosts (SCRATCHNET_NETNS=1): the bridge, then a namespace and a veth pair a worker.
+# The namespace hosts (SCRATCHNET_NETNS=1): the bridge, then a namespace and a veth pair a host (the driver's, then a
+# worker's), each link shaped as SCRATCHNET_NETEM says.
 netns_up() {
   [[ "$(id -u)" == 0 ]] || die "SCRATCHNET_NETNS=1 needs root (network namespaces)"
   command -v ip >/dev/null || die "SCRATCHNET_NETNS=1 needs iproute2's ip"
   netns_down
   ip link add snbr0 type bridge && ip addr add 10.77.0.1/24 dev snbr0 && ip link set snbr0 up \
     || die "could not make the bridge snbr0"
-  local netem_state="none"
-  for i in $(seq 1 "$WORKERS"); do
-    local ns="sn-w$i"
+  local netem_state="none" rate="" ns addr
+  [[ "$NETEM" =~ rate[[:space:]]+([0-9.]+[kmgt]?bit) ]] && rate="${BASH_REMATCH[1]}"
+  for ns in "$DRIVER_NS" $(for i in $(seq 1 "$WORKERS"); do echo "sn-w$i"; done); do
+    if [[ "$ns" == "$DRIVER_NS" ]]; then addr="$DRIVER_HOST"; else addr="$(worker_host "${ns#sn-w}")"; fi
     ip netns add "$ns" && ip link add "$ns-h" type veth peer name "$ns-n" && ip link set "$ns-n" netns "$ns" \
-      && ip link set "$ns-h" master snbr0 up && ip netns exec "$ns" ip addr add "$(worker_host "$i")/24" dev "$ns-n" \
+      && ip link set "$ns-h" master snbr0 up && ip netns exec "$ns" ip addr add "$addr/24" dev "$ns-n" \
       && ip netns exec "$ns" ip link set "$ns-n" up && ip netns exec "$ns" ip link set lo up \
       || die "could not make the namespace $ns"
-    if [[ -n "$NETEM" ]]; then
-      # shellcheck disable=SC2086
-      if tc qdisc add dev "$ns-h" root netem $NETEM 2>/dev/null \
-          && ip netns exec "$ns" tc qdisc add dev "$ns-n" root netem $NETEM 2>/dev/null; then
-        netem_state="netem $NETEM"
-      else
-        netem_state="none (this kernel has no netem)"
-      fi
+    [[ -n "$NETEM" ]] || continue
+    # shellcheck disable=SC2086
+    if tc qdisc add dev "$ns-h" root netem $NETEM 2>/dev/null \
+        && ip netns exec "$ns" tc qdisc add dev "$ns-n" root netem $NETEM 2>/dev/null; then
+      netem_state="netem $NETEM"
+    elif [[ -n "$rate" ]] && tc qdisc replace dev "$ns-h" root tbf rate "$rate" burst 256kb latency 100ms 2>/dev/null \
+        && ip netns exec "$ns" tc qdisc replace dev "$ns-n" root tbf rate "$rate" burst 256kb latency 100ms 2>/dev/null; then
+      netem_state="tbf rate $rate both ways (this kernel has no netem: no delay)"
+    else
+      netem_state="none (this kernel has no netem)"
     fi
   done
   echo "$netem_state" >"$STATE/netem"
+  echo "$DRIVER_NS" >"$STATE/driver-netns"
 }
 
 netns_down() {
-  for ns in $(ip netns list 2>/dev/null | awk '$1 ~ /^sn-w[0-9]+$/ {print $1}'); do
+  for ns in $(ip netns list 2>/dev/null | awk '$1 ~ /^sn-(w[0-9]+|d)$/ {print $1}'); do
     ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null || true
     ip link del "$ns-h" 2>/dev/null || true
     ip netns del "$ns" 2>/dev/null || true
@@ -169,8 +179,8 @@ start() {
      echo "spark.master $master_url"
      echo "spark.authenticate true"
      echo "spark.authenticate.secret $secret"
-     echo "spark.driver.host $HOST"
-     echo "spark.driver.bindAddress $HOST"
+     echo "spark.driver.host $DRIVER_HOST"
+     echo "spark.driver.bindAddress $DRIVER_HOST"
      echo "spark.executor.memory 1g"
      echo "spark.cores.max $((WORKERS * WORKER_CORES))"
      echo "spark.ui.killEnabled false"
@@ -234,7 +244,7 @@ stop() {
     for pid in "${pids[@]}"; do alive "$pid" && kill -KILL "$pid" 2>/dev/null || true; done
   fi
   rm -f "$STATE/pids" "$STATE/master-url" "$STATE/master-ui" "$STATE/daemon.conf" "$STATE/cluster.conf"
-  [[ -f "$STATE/netem" ]] && { netns_down; rm -f "$STATE/netem"; }
+  [[ -f "$STATE/netem" ]] && { netns_down; rm -f "$STATE/netem" "$STATE/driver-netns"; }
   say "stopped (${#pids[@]} processes)"
 }
 
@@ -255,9 +265,11 @@ status() {
     return 3
   fi
   echo "master:          $(cat "$STATE/master-url")"
-  echo "master web UI:   $(cat "$STATE/master-ui") (loopback only)"
+  echo "master web UI:   $(cat "$STATE/master-ui") (this machine only)"
   echo "properties file: $STATE/cluster.conf (holds the secret: mode 0600, do not share)"
-  echo "submit with:     ./submit.sh --properties-file $STATE/cluster.conf --load-spark-defaults train"
+  local in_ns=""
+  [[ -f "$STATE/driver-netns" ]] && in_ns="ip netns exec $(cat "$STATE/driver-netns") "
+  echo "submit with:     $in_ns./submit.sh --properties-file $STATE/cluster.conf --load-spark-defaults train"
   [[ $running -eq $((WORKERS + 1)) ]] || return 1
 }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The synchronous step across network hosts on this machine: src/main/sh/local-cluster.sh with SCRATCHNET_NETNS=1
-# (each Worker and its executors in a network namespace of its own, 10.77.0.(10+i), joined by veth pairs to a
-# bridge where the Master and the driver listen; SCRATCHNET_NETEM, default "delay 0.25ms rate 1gbit", where the
-# kernel has netem), 1-core workers, for each worker count in WORKERS (default "1 2 4"):
+# (each Worker and its executors in a network namespace of its own, 10.77.0.(10+i), and the driver in one too,
+# 10.77.0.2, joined by veth pairs to a bridge where the Master listens; every link shaped by SCRATCHNET_NETEM, default
+# "delay 0.25ms rate 1gbit": netem where the kernel has it, else its rate alone, by a token bucket; "" for none),
+# 1-core workers, for each worker count in WORKERS (default "1 2 4"):
 #   - the empty step: ./submit.sh on the cluster, batch = partitions = workers (one example each), a 1-unit hidden
 #     layer; runs of LONG and SHORT steps (default 3000 and 300); the marginal cost of a step is the difference of
 #     their training clocks over the steps between (Spark's start, the epoch job's fixed cost and the final
@@ -32,7 +33,9 @@ seconds() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tra
 run() { # name workers steps extra-conf...
   local name="$1" n="$2" steps="$3"; shift 3
   local dir="$OUT/$name"
-  ./submit.sh --properties-file "$SCRATCHNET_CLUSTER_DIR/cluster.conf" --load-spark-defaults \
+  local driver=() # the driver's own namespace host, as local-cluster.sh made it
+  [[ -f "$SCRATCHNET_CLUSTER_DIR/driver-netns" ]] && driver=(ip netns exec "$(cat "$SCRATCHNET_CLUSTER_DIR/driver-netns")")
+  "${driver[@]}" ./submit.sh --properties-file "$SCRATCHNET_CLUSTER_DIR/cluster.conf" --load-spark-defaults \
     --conf spark.scratchnet.partitions="$n" --conf spark.scratchnet.steps="$steps" \
     --conf spark.scratchnet.targetAccuracy=0 --conf spark.scratchnet.out="$dir" "$@" >"$dir.log" 2>&1 \
     || { echo "netns-sync.sh: run $name failed:" >&2; tail -5 "$dir.log" >&2; exit 1; }
@@ -83,8 +86,8 @@ empty, mlp = runs[order[0]]
 # (on this machine the compute cannot divide past its cores, and every worker hands its sum to the driver and gets the
 # total back). For executors with cores of their own the model is step(N) = C / N + U + b * N, with U the update
 # every task applies (UPDATE_MS, default 1.0: "the update alone" of mvn -B -Pbench verify -Dbench.args=-Dbench.parts=step),
-# C = step(1) - U the compute, and b either as measured here or the driver's link alone at 10 Gbit/s (a worker's
-# sum in as floats, the total back as doubles: 12 bytes a parameter). The conv net (conf/convnet.conf, 433,890
+# C = step(1) - U the compute, and b either as measured here or the driver's link alone (a worker's
+# sum in as floats, the total back as doubles: 12 bytes a parameter) at the links' shaped rate, else 10 Gbit/s. The conv net (conf/convnet.conf, 433,890
 # parameters, 367 ms a step on one core, issue 23's figure): U and b scaled by its parameters.
 if 1 in mlp and len(mlp) >= 2:
     s1 = statistics.median(mlp[1])
@@ -96,7 +99,13 @@ if 1 in mlp and len(mlp) >= 2:
     C = s1 - U
     print(f"\neach worker beyond the first adds {b:.2f} ms to an MLP step here ({bs:.3f} ms to an empty one); "
           f"step(1) = {s1:.2f} ms = C {C:.2f} + U {U:.2f}")
-    link = lambda params: 12 * params * 8 / 10e9 * 1000
+    shaped = re.search(r"links tbf rate ([\d.]+)([kmgt])bit|links netem .*rate ([\d.]+)([kmgt])bit", open(sys.argv[1]).read())
+    gbit = 10.0
+    if shaped:
+        value, unit = (shaped[1], shaped[2]) if shaped[1] else (shaped[3], shaped[4])
+        gbit = float(value) * {"k": 1e-6, "m": 1e-3, "g": 1.0, "t": 1e3}[unit]
+    print(f"the link alone: {gbit:g} Gbit/s")
+    link = lambda params: 12 * params * 8 / (gbit * 1e9) * 1000
     scale = 433890 / 203530
     nets = [(C, U, b, link(203530)), (367.0, U * scale, b * scale, link(433890))]
     print("\n| executors | MLP, b as here | MLP, the link alone | conv net, b as here | conv net, the link alone |\n|---|---|---|---|---|")
