@@ -26,20 +26,28 @@ final class EpochJob {
     /** The test set's blocks (null: none), which a local run's task counts as each epoch ends. */
     private final CachedBlocks test;
     private final boolean nativeBlas;
-    private final double syncTimeout;
-    private final boolean syncSocket;
-    private final int syncPort;
+    private final Sync syncSettings;
     private final SparkEngine.BlockGradient gradient;
 
-    EpochJob(JavaSparkContext sc, CachedBlocks train, CachedBlocks test, boolean nativeBlas, double syncTimeout,
-             boolean syncSocket, int syncPort, SparkEngine.BlockGradient gradient) {
+    /**
+     * How a run's steps meet on the driver ({@link StepSync}): how long a round may wait ({@code timeoutSeconds}),
+     * and whether tasks on other hosts use the driver's socket ({@code socket}), on which {@code port} (0: any).
+     */
+    record Sync(double timeoutSeconds, boolean socket, int port) {
+        static Sync of(dev.scratchnet.config.Configuration config) {
+            return new Sync(config.get(dev.scratchnet.registry.EngineSettings.SYNC_TIMEOUT),
+                    config.get(dev.scratchnet.registry.EngineSettings.SYNC_SOCKET),
+                    config.get(dev.scratchnet.registry.EngineSettings.SYNC_PORT));
+        }
+    }
+
+    EpochJob(JavaSparkContext sc, CachedBlocks train, CachedBlocks test, boolean nativeBlas, Sync syncSettings,
+             SparkEngine.BlockGradient gradient) {
         this.sc = sc;
         this.train = train;
         this.test = test;
         this.nativeBlas = nativeBlas;
-        this.syncTimeout = syncTimeout;
-        this.syncSocket = syncSocket;
-        this.syncPort = syncPort;
+        this.syncSettings = syncSettings;
         this.gradient = gradient;
     }
 
@@ -66,8 +74,8 @@ final class EpochJob {
         Broadcast<double[]> start = handoff == null ? sc.broadcast(params) : null;
         Broadcast<Optimizer> startOptimizer = handoff == null ? sc.broadcast(optimizer) : null;
         StepSync sync = parts == 1 ? null
-                : StepSync.start(parts, watcher, syncTimeout, () -> sc.sc().cancelJobsWithTag(tag),
-                        syncSocket && !sc.isLocal(), syncPort);
+                : StepSync.start(parts, watcher, syncSettings.timeoutSeconds(), () -> sc.sc().cancelJobsWithTag(tag),
+                        syncSettings.socket() && !sc.isLocal(), syncSettings.port());
         try {
             // In local[N], N threads whatever the partitions (a thread may take several); elsewhere a thread a partition.
             int ways = sc.isLocal() ? Math.max(1, sc.defaultParallelism()) : Integer.MAX_VALUE;
@@ -75,8 +83,8 @@ final class EpochJob {
             // no job an epoch for it. On a cluster the driver's evaluation does, a job an epoch.
             org.apache.spark.rdd.RDD<ExampleBlock> testHere = handoff != null && test != null ? test.rdd().rdd() : null;
             EpochSteps steps = new EpochSteps(task, start, startOptimizer, handoff == null ? null : tag, train.starts(),
-                    nativeBlas, sync == null ? null : sync.name(), sync == null ? null : sync.socketAddress(), syncTimeout,
-                    gradient, ways, testHere,
+                    nativeBlas, sync == null ? null : sync.name(), sync == null ? null : sync.socketAddress(),
+                    syncSettings.timeoutSeconds(), gradient, ways, testHere,
                     testHere == null ? null : testHere.partitions(), testHere == null ? null : test.starts());
             List<Indexed> results;
             try {

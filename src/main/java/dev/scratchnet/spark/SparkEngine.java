@@ -61,9 +61,7 @@ public final class SparkEngine implements GradientEngine {
     private final boolean nativeBlas;
     private final EngineSettings.Mode mode;
     private final List<String> executorBlas;
-    private final double syncTimeout;
-    private final boolean syncSocket;
-    private final int syncPort;
+    private final EpochJob.Sync syncSettings;
 
     /**
      * Trains on {@code train} and evaluates on it and on {@code test} (null: no test set); both are closed with
@@ -82,9 +80,7 @@ public final class SparkEngine implements GradientEngine {
         this.split = TrainingSettings.validationSplit(config, train.count());
         this.gradient = gradient;
         this.mode = config.get(EngineSettings.MODE);
-        this.syncTimeout = config.get(EngineSettings.SYNC_TIMEOUT);
-        this.syncSocket = config.get(EngineSettings.SYNC_SOCKET);
-        this.syncPort = config.get(EngineSettings.SYNC_PORT);
+        this.syncSettings = EpochJob.Sync.of(config);
         this.trainPositions = split.trainPositions(train.count());
         this.nativeBlas = config.get(EngineSettings.NATIVE_BLAS);
         boolean arithmeticC2 = config.get(EngineSettings.C2_FOR_ARITHMETIC_ONLY);
@@ -275,7 +271,7 @@ public final class SparkEngine implements GradientEngine {
     @Override
     public EpochResult runSteps(EpochTask task, double[] params, Optimizer optimizer,
                                 dev.scratchnet.training.StepWatcher watcher) {
-        return new EpochJob(sc, train, test, nativeBlas, syncTimeout, syncSocket, syncPort, gradient).run(task, params, optimizer, watcher);
+        return new EpochJob(sc, train, test, nativeBlas, syncSettings, gradient).run(task, params, optimizer, watcher);
     }
 
     @Override
