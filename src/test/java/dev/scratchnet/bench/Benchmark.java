@@ -216,7 +216,7 @@ public final class Benchmark {
                 json.put("micro", micro(sc, data, spec, config));
             }
             if (parts.contains("step")) {
-                json.put("step_cost", StepCost.measure(sc, data, spec, config, Boolean.getBoolean("bench.epochOnly") ? new int[0] : new int[] {2, 8, 32}, new int[] {1, 2, 4, 8},
+                json.put("step_cost", StepCost.measure(sc, data, spec, config, Boolean.getBoolean("bench.epochOnly") ? new int[0] : new int[] {2, 8, 32}, java.util.Arrays.stream(System.getProperty("bench.epochParts", "1,2,4,8").split(",")).mapToInt(Integer::parseInt).toArray(),
                         smoke ? 20 : 200, smoke ? 1 : Math.max(repeats, 5), this::row));
             }
             if (parts.contains("replicate")) {
