@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * The Affine layer (§5.6.2, batched): {@code out = x·W + b} with {@code x: batch × in}, {@code W: in × out},
  * {@code b: 1 × out}; backward gives {@code dx = dout·Wᵀ} and <em>adds</em> {@code dW = xᵀ·dout} and
- * {@code db = Σ_rows dout} into its gradient views (gradients accumulate and are zeroed once per step).
+ * {@code db = Σ_rows dout} into its gradient views (gradients accumulate and are zeroed once per step), or writes them
+ * there when it is built to ({@code writes}: a gradient array kept from step to step, never zeroed).
  *
  * <p>{@code W}, {@code b}, {@code dW} and {@code db} are views into the network's flat parameter and gradient
  * arrays; the products are one BLAS call each, in the precision of those arrays.
@@ -16,10 +17,16 @@ public final class Affine implements Layer {
     private final Matrix b;
     private final Matrix dW;
     private final Matrix db;
+    private final boolean writes;
     private Matrix x;
 
     /** {@code dW} and {@code db} may be null for a layer that only runs forward. */
     public Affine(Matrix W, Matrix b, Matrix dW, Matrix db) {
+        this(W, b, dW, db, false);
+    }
+
+    /** The same; {@code writes}: backward writes {@code dW} and {@code db} instead of adding into them. */
+    public Affine(Matrix W, Matrix b, Matrix dW, Matrix db, boolean writes) {
         if (b.size() != W.cols()) {
             throw new IllegalArgumentException("b has " + b.size() + " values for W " + W.rows() + "x" + W.cols());
         }
@@ -27,6 +34,7 @@ public final class Affine implements Layer {
         this.b = b;
         this.dW = dW;
         this.db = db;
+        this.writes = writes;
     }
 
     @Override
@@ -50,7 +58,10 @@ public final class Affine implements Layer {
 
     @Override
     public void backwardParameters(Matrix dout) {
-        Matrix.gemm(true, false, 1, x, dout, 1, dW);
+        Matrix.gemm(true, false, 1, x, dout, writes ? 0 : 1, dW); // beta 0: BLAS overwrites, its old values unread
+        if (writes) {
+            db.zero();
+        }
         db.addColumnSums(dout);
     }
 
@@ -77,7 +88,8 @@ public final class Affine implements Layer {
 
         @Override
         public Layer newLayer(Shape input, Binding binding) {
-            return new Affine(binding.param(0), binding.param(1), binding.grad(0), binding.grad(1));
+            return new Affine(binding.param(0), binding.param(1), binding.grad(0), binding.grad(1),
+                    binding.writes());
         }
     }
 }

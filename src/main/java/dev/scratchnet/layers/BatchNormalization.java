@@ -58,6 +58,15 @@ public final class BatchNormalization implements Layer {
      */
     public BatchNormalization(Matrix gamma, Matrix beta, Matrix runningMean, Matrix runningVar, Matrix[] grads,
                               BatchSums sums, int count) {
+        this(gamma, beta, runningMean, runningVar, grads, sums, count, false);
+    }
+
+    /**
+     * The same; {@code writes}: the gradient slots hold anything, and are zeroed here (4 × {@code D} values) before
+     * this pass adds into them.
+     */
+    public BatchNormalization(Matrix gamma, Matrix beta, Matrix runningMean, Matrix runningVar, Matrix[] grads,
+                              BatchSums sums, int count, boolean writes) {
         int d = gamma.size();
         if (beta.size() != d || runningMean.size() != d || runningVar.size() != d) {
             throw new IllegalArgumentException("γ, β and the running statistics must have " + d + " values each");
@@ -70,6 +79,11 @@ public final class BatchNormalization implements Layer {
         this.dbeta = grads == null ? null : grads[1];
         this.meanSums = grads == null ? null : grads[2];
         this.varSums = grads == null ? null : grads[3];
+        if (writes && grads != null) {
+            for (Matrix g : grads) {
+                g.zero();
+            }
+        }
         this.sums = sums;
         this.count = count;
     }
@@ -200,7 +214,7 @@ public final class BatchNormalization implements Layer {
             Matrix[] grads = binding.grads() == null ? null
                     : new Matrix[] {binding.grad(0), binding.grad(1), binding.grad(2), binding.grad(3)};
             return new BatchNormalization(binding.param(0), binding.param(1), binding.param(2), binding.param(3), grads,
-                    pass.training() ? pass.batchSums() : null, pass.batchCount());
+                    pass.training() ? pass.batchSums() : null, pass.batchCount(), binding.writes());
         }
     }
 }

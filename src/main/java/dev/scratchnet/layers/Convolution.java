@@ -12,7 +12,7 @@ import java.util.List;
  * {@code W.reshape(FN, -1)}); {@code b} has {@code FN} values. Forward: {@code col = im2col(x)}, then one matrix
  * product {@code col·Wᵀ + b}, laid out filter by filter (the book's {@code transpose(0, 3, 1, 2)}). Backward, with
  * {@code dout} laid out as {@code (N·OH·OW) × FN}: {@code db += Σ dout}, {@code dW += doutᵀ·col} and
- * {@code dx = col2im(dout·W)}; gradients are added into their views.
+ * {@code dx = col2im(dout·W)}; gradients are added into their views (or written there: {@code writes}).
  */
 public final class Convolution implements Layer {
     private final Matrix W;
@@ -20,6 +20,7 @@ public final class Convolution implements Layer {
     private final Matrix dW;
     private final Matrix db;
     private final Im2col im2col;
+    private final boolean writes;
     private Matrix col;
     private int batch;
 
@@ -30,6 +31,11 @@ public final class Convolution implements Layer {
      * @param im2col the windows: input {@code C × H × W}, filter size, stride and padding
      */
     public Convolution(Matrix W, Matrix b, Matrix dW, Matrix db, Im2col im2col) {
+        this(W, b, dW, db, im2col, false);
+    }
+
+    /** The same; {@code writes}: backward writes {@code dW} and {@code db} instead of adding into them. */
+    public Convolution(Matrix W, Matrix b, Matrix dW, Matrix db, Im2col im2col, boolean writes) {
         if (W.cols() != im2col.windowSize() || b.size() != W.rows()) {
             throw new IllegalArgumentException("filters " + W.rows() + "x" + W.cols() + " and " + b.size()
                     + " biases do not fit windows of " + im2col.windowSize() + " values");
@@ -39,6 +45,7 @@ public final class Convolution implements Layer {
         this.dW = dW;
         this.db = db;
         this.im2col = im2col;
+        this.writes = writes;
     }
 
     @Override
@@ -85,6 +92,9 @@ public final class Convolution implements Layer {
                     + ", got " + dout.rows() + "x" + dout.cols());
         }
         Matrix rows = dout.zerosLike(batch * positions, filters);
+        if (writes) {
+            db.zero();
+        }
         for (int n = 0; n < batch; n++) {
             for (int f = 0; f < filters; f++) {
                 int from = (n * filters + f) * positions;
@@ -97,7 +107,7 @@ public final class Convolution implements Layer {
                 db.add(f, sum);
             }
         }
-        Matrix.gemm(true, false, 1, rows, col, 1, dW);
+        Matrix.gemm(true, false, 1, rows, col, writes ? 0 : 1, dW);
         return rows;
     }
 
@@ -135,7 +145,7 @@ public final class Convolution implements Layer {
         @Override
         public Layer newLayer(Shape input, Binding binding) {
             return new Convolution(binding.param(0), binding.param(1), binding.grad(0), binding.grad(1),
-                    input.windows(height, width, stride, pad, "conv"));
+                    input.windows(height, width, stride, pad, "conv"), binding.writes());
         }
     }
 }

@@ -60,8 +60,10 @@ public sealed interface LayerSpec extends Serializable
      * when the pass computes none) and the pass.
      *
      * @param index the layer's position in the list (0-based), part of its dropout keys
+     * @param writes whether the backward pass writes the gradients, their old values ignored (the same bits as adding
+     *               them into zeros), rather than adding into them
      */
-    record Binding(List<Matrix> params, List<Matrix> grads, Pass pass, int index) {
+    record Binding(List<Matrix> params, List<Matrix> grads, Pass pass, int index, boolean writes) {
         Matrix param(int k) {
             return params.get(k);
         }

@@ -159,6 +159,16 @@ public final class Matrix {
         }
     }
 
+    /** Sets every element of this matrix (of the view, not of the rest of its array) to zero. */
+    public void zero() {
+        int n = size();
+        if (f != null) {
+            Arrays.fill(f, offset, offset + n, 0f);
+        } else {
+            Arrays.fill(d, offset, offset + n, 0.0);
+        }
+    }
+
     /** A {@code rows × cols} view of this matrix's storage, starting at element {@code from} of this matrix. */
     public Matrix view(int from, int rows, int cols) {
         if (from < 0 || (long) from + (long) rows * cols > size()) {

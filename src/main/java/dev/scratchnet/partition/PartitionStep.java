@@ -30,7 +30,10 @@ public final class PartitionStep {
         return gradientSum(block, start, step, params, sums, null);
     }
 
-    /** The same, the share's rows decoded into {@code scratch}'s array (null: a new one). */
+    /**
+     * The same, the share's rows decoded into {@code scratch}'s array and its gradient written into {@code scratch}'s
+     * (null: new ones). The sum returned then holds that array: it is valid until the share's next step.
+     */
     public static GradientSum gradientSum(ExampleBlock block, int start, Step step, Matrix params, BatchSums sums,
                                           ShareScratch scratch) {
         int[] rows = block.share(step.batch(), start);
@@ -45,9 +48,16 @@ public final class PartitionStep {
         double[] wBatch = block.weights(rows);
         long[] positions = positions(rows, start);
         Network network = new Network(step.spec(), params, WeightDecay.NONE);
-        Matrix grads = params.zerosLike();
-        double lossSum = network.accumulateGradient(xBatch, tBatch, wBatch,
-                Pass.training(step.seed(), step.globalStep(), positions).share(sums, step.batch().length), grads);
+        Pass pass = Pass.training(step.seed(), step.globalStep(), positions).share(sums, step.batch().length);
+        double lossSum;
+        Matrix grads;
+        if (scratch == null) {
+            grads = params.zerosLike();
+            lossSum = network.accumulateGradient(xBatch, tBatch, wBatch, pass, grads);
+        } else {
+            grads = scratch.gradient(params);
+            lossSum = network.writeGradient(xBatch, tBatch, wBatch, pass, grads);
+        }
         // Not widened to double here: whoever adds the partitions' sums, or reads the mean, widens it as it goes.
         return GradientSum.ofLeaves(new Matrix[] {grads}, lossSum, rows.length, weightSum(wBatch, rows.length));
     }

@@ -81,6 +81,44 @@ class ConvNetworkTest {
         }
     }
 
+    /**
+     * {@link Network#writeGradient} into an array full of garbage gives the bits of {@link Network#accumulateGradient}
+     * into zeros: every slot written (convolution, affine, batch normalization's slots of its statistics too), in both
+     * precisions. A slot a layer only added to would keep its garbage here.
+     */
+    @Test
+    void writingTheGradientIgnoresWhatTheArrayHeldAndEqualsAddingIntoZeros() {
+        for (dev.scratchnet.math.Precision precision : dev.scratchnet.math.Precision.values()) {
+            for (NetworkSpec spec : List.of(
+                    NetworkSpec.mlp(16, List.of(8), Activation.RELU, 3),
+                    spec("1x8x8", "conv:3:3x3,relu,pool:2x2,affine:6,relu,affine", 4),
+                    spec("1x6x6", "conv:2:3x3,batchnorm,relu,pool:2x2,affine:5,batchnorm,relu,dropout:0.5,affine", 3),
+                    spec("1x5x5", "batchnorm,conv:2:2x2,sigmoid,affine", 3))) {
+                double[] params = WeightInit.std(0.5).initialize(spec, 7);
+                Matrix p = Matrix.of(1, params.length, params).to(precision);
+                Network net = new Network(spec, p, WeightDecay.NONE);
+                Random random = new Random(5);
+                Matrix x = Matrix.zeros(precision, 6, spec.inputSize());
+                for (int i = 0; i < x.size(); i++) {
+                    x.set(i, random.nextDouble());
+                }
+                double[] labels = random.ints(6, 0, spec.classes()).asDoubleStream().toArray();
+                dev.scratchnet.layers.Pass pass = dev.scratchnet.layers.Pass.training(11, 2, new long[] {0, 1, 2, 3, 4, 5});
+                Matrix added = p.zerosLike();
+                double addedLoss = net.accumulateGradient(x, labels, null, pass, added);
+                Matrix written = p.zerosLike();
+                for (int i = 0; i < written.size(); i++) {
+                    written.set(i, i % 2 == 0 ? Double.NaN : 1e30);
+                }
+                double writtenLoss = net.writeGradient(x, labels, null, pass, written);
+                assertEquals(addedLoss, writtenLoss, spec.describe());
+                assertArrayEquals(added.toDoubles(), written.toDoubles(), spec.describe() + " " + precision);
+                net.writeGradient(x, labels, null, pass, written);
+                assertArrayEquals(added.toDoubles(), written.toDoubles(), "written twice, " + spec.describe());
+            }
+        }
+    }
+
     @Test
     void gradientCheckPassesForConvolutionalNetworks() {
         for (NetworkSpec spec : List.of(
