@@ -237,7 +237,7 @@ final class StepCost {
             m.put("step_ms_runs", marginal);
             m.put("job_fixed_ms", Benchmark.median(fixed));
             rows.row("step", "epoch mode, " + (batch == parts ? "empty step" : "batch " + batch) + ", " + parts + " partition" + (parts > 1 ? "s" : "")
-                    + (parts == 1 ? " (plain task)" : sc.isLocal() ? " (one task, " + Math.min(parts, sc.defaultParallelism())
+                    + (parts == 1 ? " (plain task)" : sc.isLocal() ? " (one task, " + Math.min(parts, Math.min(sc.defaultParallelism(), Runtime.getRuntime().availableProcessors()))
                     + " threads, the round in the driver's JVM)" : " (barrier stage, a round trip to the driver a step)") + " (median of " + repeats
                     + ")", Benchmark.fmt(ms) + " ms", "marginal cost of a step; the job's own fixed cost "
                     + Benchmark.fmt(Benchmark.median(fixed)) + " ms");
