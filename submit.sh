@@ -170,6 +170,42 @@ class_archive() {
 if [[ "$cluster_mode" == false && "${SCRATCHNET_CLASS_ARCHIVE:-on}" != off ]]; then
   class_archive
 fi
+
+# The value of a spark.* setting as spark-submit will see it: the last --conf, else the properties file it reads
+# (--properties-file, and spark-defaults.conf too with --load-spark-defaults, else $SPARK_CONF_DIR/spark-defaults.conf).
+conf_value() {
+  local key="$1" value="" given="" files=() defaults=false f line i
+  for ((i = 0; i < ${#spark_args[@]}; i++)); do
+    case "${spark_args[$i]}" in
+      --conf | -c) [[ "${spark_args[$((i + 1))]:-}" == "$key="* ]] && given="${spark_args[$((i + 1))]#*=}" ;;
+      --conf=*) [[ "${spark_args[$i]#--conf=}" == "$key="* ]] && given="${spark_args[$i]#--conf=$key=}" ;;
+      --properties-file) files=("${spark_args[$((i + 1))]:-}") ;;
+      --properties-file=*) files=("${spark_args[$i]#--properties-file=}") ;;
+      --load-spark-defaults) defaults=true ;;
+    esac
+  done
+  if [[ -n "$given" ]]; then echo "$given"; return; fi
+  if [[ ${#files[@]} -eq 0 || "$defaults" == true ]]; then files+=("$SPARK_CONF_DIR/spark-defaults.conf"); fi
+  for f in "${files[@]}"; do
+    [[ -f "$f" ]] || continue
+    line="$(grep -E "^[[:space:]]*${key//./\\.}([[:space:]]|=|:)" "$f" | tail -n 1 || true)"
+    if [[ -n "$line" ]]; then
+      value="$(sed -E "s/^[[:space:]]*${key//./\\.}[[:space:]]*[=:]?[[:space:]]*//; s/[[:space:]]+$//" <<< "$line")"
+      echo "$value"; return
+    fi
+  done
+}
+
+# spark.scratchnet.c2ArithmeticOnly (conf/spark-defaults.conf turns it on): the driver's JVM gets the compiler
+# directives from its first instruction, not only once our code runs (ArithmeticJit, which then adds nothing): C2 no
+# longer spends the start-up compiling the JDK's and Spark's own code. 4-5% of a cold ./submit.sh on two vCPUs.
+c2_directives="$ROOT/src/main/resources/dev/scratchnet/spark/c2-arithmetic.json"
+c2_only="$(conf_value spark.scratchnet.c2ArithmeticOnly)"
+if [[ "$cluster_mode" == false && "${c2_only,,}" == true && -f "$c2_directives" && "${app_args[0]}" == train \
+      && " ${app_args[*]} " != *" --in-process "* ]]; then
+  cmd=("${cmd[0]}" -XX:+IgnoreUnrecognizedVMOptions -XX:+UnlockDiagnosticVMOptions
+    "-XX:CompilerDirectivesFile=$c2_directives" "${cmd[@]:1}")
+fi
 if [[ "$cluster_mode" == true ]]; then
   for ((i = 0; i < ${#cmd[@]}; i++)); do
     case "${cmd[$i]}" in

@@ -19,6 +19,12 @@ import javax.management.ObjectName;
  * does, and a run whose native BLAS cannot load keeps C2 for netlib's Java BLAS. It applies to methods compiled
  * from then on, for the rest of the JVM's life: meant for a JVM that runs scratchnet, not one shared with other
  * work. On a JVM without the command (not HotSpot), nothing changes.
+ *
+ * <p>The directives are the resource {@code c2-arithmetic.json} beside this class. {@code submit.sh} also gives that
+ * file to the driver's JVM from its first instruction ({@code -XX:CompilerDirectivesFile}): added at run time, the
+ * directives came after C2 had spent 0.6-0.9 s of CPU on the JDK's and Spark's start-up code (the lambda spinner's
+ * ASM above all), and a cold {@code ./submit.sh} took 4-5% longer (docs/benchmarks.md, thirteenth pass). Then this
+ * adds nothing and says so.
  */
 public final class ArithmeticJit {
     /**
@@ -30,12 +36,10 @@ public final class ArithmeticJit {
      * {@code Network.layers}, which wires a pass's layers to their views of the parameters twice a step: C2 took 77-100 ms
      * to compile it in the first epoch and, deoptimized by an epoch's evaluation, 60-70 ms again in the second.
      */
-    static final String DIRECTIVES = "[{ match: [\"dev/ludovic/netlib/blas/AbstractBLAS.*\", "
-            + "\"dev/scratchnet/network/Network.layers\"], c2: { Exclude: true } }, "
-            + "{ match: [\"dev/scratchnet/*.*\", \"dev/ludovic/*.*\", "
-            + "\"jdk/incubator/vector/*.*\", \"jdk/internal/vm/vector/*.*\", \"sun/security/provider/*.*\"], "
-            + "c2: { Exclude: false } }, "
-            + "{ match: [\"*.*\"], c2: { Exclude: true } }]";
+    static final String DIRECTIVES = directives();
+
+    /** What {@link #apply} says when the JVM had the same directives from its start. */
+    static final String FROM_START = "C2 for arithmetic only, from the JVM's start";
 
     private static String state;
 
@@ -49,7 +53,37 @@ public final class ArithmeticJit {
         return state;
     }
 
+    private static String directives() {
+        try (java.io.InputStream in = ArithmeticJit.class.getResourceAsStream("c2-arithmetic.json")) {
+            if (in == null) {
+                throw new IllegalStateException("c2-arithmetic.json is not beside " + ArithmeticJit.class.getName());
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Whether this JVM started with a {@code -XX:CompilerDirectivesFile} holding these directives. */
+    private static boolean fromStart() {
+        try {
+            for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+                if (arg.startsWith("-XX:CompilerDirectivesFile=")) {
+                    Path given = Path.of(arg.substring("-XX:CompilerDirectivesFile=".length()));
+                    return Files.isRegularFile(given) && Files.readString(given, StandardCharsets.UTF_8).strip()
+                            .equals(DIRECTIVES);
+                }
+            }
+        } catch (Exception | LinkageError e) {
+            // no answer: add them
+        }
+        return false;
+    }
+
     private static String add() {
+        if (fromStart()) {
+            return FROM_START;
+        }
         Path file = null;
         try {
             file = Files.createTempFile("scratchnet-jit-", ".json");

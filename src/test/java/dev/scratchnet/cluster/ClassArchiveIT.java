@@ -51,6 +51,8 @@ class ClassArchiveIT {
         assertFalse(second.err().contains("saving the driver's classes"), second.err());
         assertTrue(classes("second").contains("org.apache.spark.SparkContext source: shared objects file (top)"),
                 "Spark's classes come from the archive");
+        assertTrue(second.out().contains("JIT: C2 for arithmetic only, from the JVM's start"),
+                "submit.sh gave the driver's JVM the compiler directives at its start: " + second.out());
         List<String> left = names(archives, "");
         assertEquals(1, left.size(), "one archive, no temporary files: " + left);
         assertTrue(left.get(0).matches("driver-\\d+\\.jsa"), left.toString());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,9 +34,24 @@ class ArithmeticJitTest {
         assertTrue(without.contains("ours 4 ") && without.endsWith(" jdk 4 blas checks 4"), without);
     }
 
-    private static String probe(boolean apply) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx128m",
-                "-cp", System.getProperty("java.class.path"), Probe.class.getName(), String.valueOf(apply)));
+    /**
+     * The file {@code submit.sh} gives the driver's JVM at its start is the directives {@code apply} adds: the same
+     * levels, and {@code apply} then adds nothing and says the JVM had them from its start.
+     */
+    @Test
+    void theFileGivenAtTheJvmsStartIsTheSameDirectives() throws Exception {
+        Path file = Path.of(ArithmeticJit.class.getResource("c2-arithmetic.json").toURI());
+        String from = probe(true, "-XX:+UnlockDiagnosticVMOptions", "-XX:CompilerDirectivesFile=" + file);
+        assertTrue(from.startsWith("applied: " + ArithmeticJit.FROM_START + " | "), from);
+        assertTrue(from.contains("ours 4 "), "scratchnet's code keeps C2: " + from);
+        assertTrue(from.matches(".* jdk [0-3] .*"), "the JDK's code gets C1 only: " + from);
+        assertTrue(from.matches(".* blas checks [0-3]$"), "netlib's argument checks get C1 only: " + from);
+    }
+
+    private static String probe(boolean apply, String... jvmFlags) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx128m"));
+        cmd.addAll(List.of(jvmFlags));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Probe.class.getName(), String.valueOf(apply)));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertEquals(0, p.waitFor(), out);
