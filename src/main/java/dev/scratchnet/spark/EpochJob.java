@@ -228,12 +228,9 @@ final class EpochJob {
                 shares.add(new EpochRunner.Share(b, starts[b.partition()], sync == null
                         ? dev.scratchnet.partition.StepExchange.ALONE : new SyncClient(sync, b.partition(), syncTimeout, syncSocket)));
             }
-            // as many threads as take shares at once: a thread a share for batch normalization (its shares exchange
-            // halfway through a step), else no more than the ways (EpochRunner's groups, the update's ranges)
-            int pool = dev.scratchnet.partition.BatchNormExchange.needed(task.shares().spec()) ? shares.size()
-                    : Math.min(ways, shares.size());
+            int atOnce = EpochRunner.threadsAtOnce(task.shares().spec(), shares.size(), ways);
             java.util.concurrent.ExecutorService threads = shares.size() == 1 ? null
-                    : java.util.concurrent.Executors.newFixedThreadPool(pool, r -> {
+                    : java.util.concurrent.Executors.newFixedThreadPool(atOnce, r -> {
                         Thread t = new Thread(r, "scratchnet-share");
                         t.setDaemon(true);
                         return t;

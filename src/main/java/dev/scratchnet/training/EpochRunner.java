@@ -44,6 +44,15 @@ public final class EpochRunner {
      */
     public record Share(ExampleBlock block, int start, StepExchange exchange) {}
 
+    /**
+     * The threads that take a step's {@code shares} shares at once, {@code ways} allowed: a thread a share for a network
+     * with batch normalization (its shares exchange halfway through a step), else no more than the ways, each taking a
+     * contiguous group of shares. What {@link #run}'s {@code threads} must hold.
+     */
+    public static int threadsAtOnce(dev.scratchnet.network.NetworkSpec spec, int shares, int ways) {
+        return BatchNormExchange.needed(spec) ? shares : Math.max(1, Math.min(ways, shares));
+    }
+
     /** A block of the test set and the global position of its first example. */
     public record TestBlock(ExampleBlock block, int start) {}
 
@@ -98,7 +107,7 @@ public final class EpochRunner {
             this.working = Parameters.forPrecision(params, task.shares().precision());
             boolean batchNorm = BatchNormExchange.needed(task.shares().spec());
             this.addHere = everyPartition && shares.size() > 1 && !batchNorm;
-            this.workers = batchNorm ? shares.size() : Math.max(1, Math.min(ways, shares.size()));
+            this.workers = threadsAtOnce(task.shares().spec(), shares.size(), ways);
             for (Share share : shares) {
                 sums.add(batchNorm ? BatchNormExchange.through(share.exchange()) : BatchSums.LOCAL);
                 scratch.add(new ShareScratch());
