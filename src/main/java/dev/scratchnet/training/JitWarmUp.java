@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
- * Steps of the configured network on made-up examples, on a daemon thread while Spark starts and the data loads, so
+ * Steps of the configured network (a perceptron's hidden layers narrowed: {@link #WIDEST}) on made-up examples, on a daemon thread while Spark starts and the data loads, so
  * that the JIT has compiled a step's code (the layers, the gradient sum, the update) before the first epoch runs it.
  * A cold run on two cores otherwise spent its first epoch's first half-second in the interpreter and in C2 compiling
  * beside the tasks; Spark's start is mostly one thread, so the second core does this for nothing.
@@ -56,6 +56,14 @@ public final class JitWarmUp {
     static final int EVALUATE_EVERY = 50;
     /** Ends the warm-up sooner for a heavier network (a convolutional one): it is meant to end before the first epoch. */
     static final long BUDGET_NANOS = 3_000_000_000L;
+    /**
+     * The widest hidden layer of a perceptron the warm-up steps: wider ones are narrowed to this. The methods a step
+     * calls, and how often, do not depend on the widths; the arithmetic does, and it is most of the warm-up's time. The
+     * demo's 784-256-10 took 1.7 s of a core beside Spark's start for its 1,000 steps, 784-64-10 0.6 s: with two cores
+     * busy starting Spark that is the whole command's time (5.19 s against 4.84, medians of 7 side by side), and the
+     * training clock the same within its noise (docs/benchmarks.md, "fourteenth pass").
+     */
+    static final int WIDEST = 64;
     /** Training runs begun in this JVM: a warm-up ends at its next step once one has begun since the warm-up did. */
     private static final AtomicInteger TRAINING_RUNS = new AtomicInteger();
 
@@ -122,6 +130,19 @@ public final class JitWarmUp {
         return GradientSum.ofLeaves(leaves, a.lossSum() + b.lossSum(), a.count() + b.count(), a.weightSum() + b.weightSum());
     }
 
+    /**
+     * The network the warm-up steps: {@code config}'s on MNIST's shape, its hidden layers no wider than {@link #WIDEST}
+     * (a network of the {@code network} setting, a convolutional one, as configured).
+     */
+    static NetworkSpec spec(Configuration config) {
+        Configuration narrowed = config;
+        if (config.get(NetworkSettings.LAYERS).isEmpty()) {
+            narrowed = config.with(NetworkSettings.HIDDEN,
+                    config.get(NetworkSettings.HIDDEN).stream().map(h -> Math.min(h, WIDEST)).toList());
+        }
+        return NetworkSettings.spec(narrowed, new Shape(1, 28, 28), 10);
+    }
+
     /** Takes {@code steps} steps of {@code config}'s network on made-up MNIST-shaped examples; returns the last loss sum. */
     static double run(Configuration config, int partitions, boolean stepEngine, int steps) {
         return run(config, partitions, stepEngine, steps, Long.MAX_VALUE, () -> false);
@@ -141,7 +162,7 @@ public final class JitWarmUp {
         if (kind == Optimizer.Kind.LBFGS) {
             return Double.NaN;
         }
-        NetworkSpec spec = NetworkSettings.spec(config, new Shape(1, 28, 28), 10);
+        NetworkSpec spec = spec(config);
         Precision precision = config.get(TrainingSettings.PRECISION);
         int n = spec.parameterCount();
         if (tooBigFor(n, Runtime.getRuntime().maxMemory())) {
