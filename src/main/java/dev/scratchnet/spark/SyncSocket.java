@@ -284,11 +284,10 @@ final class SyncSocket {
          * {@code connectMillis}, and proves the application's {@code secret} both ways.
          */
         static Client connect(String address, String name, String secret, int connectMillis) throws IOException {
-            int colon = address.lastIndexOf(':');
+            String host = host(address);
             Socket s = new Socket();
             try {
-                s.connect(new InetSocketAddress(address.substring(0, colon),
-                        Integer.parseInt(address.substring(colon + 1))), connectMillis);
+                s.connect(new InetSocketAddress(host, Integer.parseInt(address.substring(host.length() + 1))), connectMillis);
                 s.setTcpNoDelay(true);
                 s.setSoTimeout(HANDSHAKE_MILLIS);
                 Client c = new Client(s);
@@ -319,6 +318,11 @@ final class SyncSocket {
             }
         }
 
+        /** The host of a {@code host:port} address (an IPv6 host keeps its colons). */
+        static String host(String address) {
+            return address.substring(0, address.lastIndexOf(':'));
+        }
+
         /**
          * The drivers' hosts whose sync socket this JVM could not reach: a firewall that shut one run's port shuts the
          * next run's, so later tasks go straight to Spark's RPC instead of waiting for a connection each run.
@@ -331,7 +335,7 @@ final class SyncSocket {
          */
         static Client connectOrNull(String address, String name, String secret, int connectMillis,
                                     java.util.function.Consumer<IOException> firstFailure) {
-            String host = address.substring(0, address.lastIndexOf(':'));
+            String host = host(address);
             if (UNREACHABLE.contains(host)) {
                 return null;
             }
