@@ -5,6 +5,9 @@
 #   src/main/sh/local-cluster.sh start    start it (fails if one is already running)
 #   src/main/sh/local-cluster.sh status   print the master URL and the properties file to submit with
 #   src/main/sh/local-cluster.sh stop     stop exactly the processes start launched, and their executors
+#   src/main/sh/local-cluster.sh driver COMMAND [ARG ...]
+#                                         run COMMAND where the cluster's driver runs: in its own namespace host
+#                                         when start made one (SCRATCHNET_NETNS=1), else here
 #
 # Then: ./submit.sh --properties-file target/local-cluster/cluster.conf --load-spark-defaults train
 #
@@ -19,7 +22,7 @@
 # SCRATCHNET_NETNS=1 (root, iproute2): every Worker, and so its executors, on a host of its own: a network
 # namespace sn-wI with the address 10.77.0.(10+I), joined by a veth pair to the bridge snbr0 (10.77.0.1) on which
 # the Master listens; the driver has a host of its own too, sn-d (10.77.0.2): submit with
-# "ip netns exec sn-d ./submit.sh ..." (the state folder's driver-netns names it). With SCRATCHNET_NETEM (e.g. "delay
+# "src/main/sh/local-cluster.sh driver ./submit.sh ..." (the state folder's driver-netns names it). With SCRATCHNET_NETEM (e.g. "delay
 # 0.25ms rate 1gbit") each host's link, the driver's included, gets that netem qdisc both ways; where the kernel has
 # no netem, a token bucket (tbf) gives the link its rate alone (no delay), as a host's network card would: the driver's
 # sums from every worker come in through one link. Only these addresses and names, made by start and removed by stop.
@@ -268,14 +271,23 @@ status() {
   echo "master web UI:   $(cat "$STATE/master-ui") (this machine only)"
   echo "properties file: $STATE/cluster.conf (holds the secret: mode 0600, do not share)"
   local in_ns=""
-  [[ -f "$STATE/driver-netns" ]] && in_ns="ip netns exec $(cat "$STATE/driver-netns") "
+  [[ -f "$STATE/driver-netns" ]] && in_ns="src/main/sh/local-cluster.sh driver "
   echo "submit with:     $in_ns./submit.sh --properties-file $STATE/cluster.conf --load-spark-defaults train"
   [[ $running -eq $((WORKERS + 1)) ]] || return 1
+}
+
+driver() {
+  [[ $# -gt 0 ]] || die "usage: local-cluster.sh driver COMMAND [ARG ...]"
+  if [[ -f "$STATE/driver-netns" ]]; then
+    exec ip netns exec "$(cat "$STATE/driver-netns")" "$@"
+  fi
+  exec "$@"
 }
 
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) die "usage: local-cluster.sh start|stop|status" ;;
+  driver) shift; driver "$@" ;;
+  *) die "usage: local-cluster.sh start|stop|status|driver COMMAND [ARG ...]" ;;
 esac

@@ -18,9 +18,8 @@ trap 'src/main/sh/local-cluster.sh stop >/dev/null 2>&1 || true' EXIT
 
 run() { # partitions steps
   local dir="$OUT/p$1-s$2"
-  local driver=() # the driver's own namespace host, as local-cluster.sh made it
-  [[ -f "$SCRATCHNET_CLUSTER_DIR/driver-netns" ]] && driver=(ip netns exec "$(cat "$SCRATCHNET_CLUSTER_DIR/driver-netns")")
-  "${driver[@]}" ./submit.sh --properties-file "$OUT/run.conf" --conf spark.scratchnet.partitions="$1" \
+  # on the driver's own namespace host, as local-cluster.sh made it
+  src/main/sh/local-cluster.sh driver ./submit.sh --properties-file "$OUT/run.conf" --conf spark.scratchnet.partitions="$1" \
     --conf spark.scratchnet.steps="$2" --conf spark.scratchnet.epochs=1 --conf spark.scratchnet.targetAccuracy=0 \
     --conf spark.scratchnet.out="$dir" >"$dir.log" 2>&1 \
     || { echo "netns-convnet.sh: run $dir failed:" >&2; tail -5 "$dir.log" >&2; exit 1; }

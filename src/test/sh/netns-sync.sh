@@ -33,9 +33,8 @@ seconds() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tra
 run() { # name workers steps extra-conf...
   local name="$1" n="$2" steps="$3"; shift 3
   local dir="$OUT/$name"
-  local driver=() # the driver's own namespace host, as local-cluster.sh made it
-  [[ -f "$SCRATCHNET_CLUSTER_DIR/driver-netns" ]] && driver=(ip netns exec "$(cat "$SCRATCHNET_CLUSTER_DIR/driver-netns")")
-  "${driver[@]}" ./submit.sh --properties-file "$SCRATCHNET_CLUSTER_DIR/cluster.conf" --load-spark-defaults \
+  # on the driver's own namespace host, as local-cluster.sh made it
+  src/main/sh/local-cluster.sh driver ./submit.sh --properties-file "$SCRATCHNET_CLUSTER_DIR/cluster.conf" --load-spark-defaults \
     --conf spark.scratchnet.partitions="$n" --conf spark.scratchnet.steps="$steps" \
     --conf spark.scratchnet.targetAccuracy=0 --conf spark.scratchnet.out="$dir" "$@" >"$dir.log" 2>&1 \
     || { echo "netns-sync.sh: run $name failed:" >&2; tail -5 "$dir.log" >&2; exit 1; }
