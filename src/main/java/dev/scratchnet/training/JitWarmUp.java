@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
- * Steps of the configured network (a perceptron's hidden layers narrowed: {@link #WIDEST}) on made-up examples, on a daemon thread while Spark starts and the data loads, so
+ * Steps of the configured network on made-up examples, on a daemon thread while Spark starts and the data loads, so
  * that the JIT has compiled a step's code (the layers, the gradient sum, the update) before the first epoch runs it.
  * A cold run on two cores otherwise spent its first epoch's first half-second in the interpreter and in C2 compiling
  * beside the tasks; Spark's start is mostly one thread, so the second core does this for nothing.
@@ -41,9 +41,16 @@ public final class JitWarmUp {
      * C2 only in the first epoch, 100-170 ms of C2 beside the steps. A few tenths of a second of one core once compiled.
      */
     static final int STEPS = 1000;
-    static final int BATCH = 32;
     /**
-     * A step's update takes every parameter (203,530 for the demo's network), its gradient sum only the step's 32
+     * Examples a step, four a share: the methods called and how often do not depend on it, nor the loops over a layer's
+     * units; the products' arithmetic does, and with 32 examples it was most of the warm-up's 1.7 s of a core beside
+     * Spark's start, which on two vCPUs is the whole command's time. With 8, two runs side by side (6 and 8 of each) on a
+     * 2-core AMD EPYC VM: the whole command 0.958× and 0.963×, test 0.97 in 1.006× the training time both times
+     * (narrowing the hidden layers to 64 instead: the command 0.97×, test 0.97 in 1.03–1.07×; the layers' loops count).
+     */
+    static final int BATCH = 8;
+    /**
+     * A step's update takes every parameter (203,530 for the demo's network), its gradient sum only the step's 8
      * examples; in the interpreter, before C2 has compiled the update, an update took tens of milliseconds. One step in
      * four updates: the update's loops still run long enough for C2 to compile them.
      */
@@ -56,14 +63,6 @@ public final class JitWarmUp {
     static final int EVALUATE_EVERY = 50;
     /** Ends the warm-up sooner for a heavier network (a convolutional one): it is meant to end before the first epoch. */
     static final long BUDGET_NANOS = 3_000_000_000L;
-    /**
-     * The widest hidden layer of a perceptron the warm-up steps: wider ones are narrowed to this. The methods a step
-     * calls, and how often, do not depend on the widths; the arithmetic does, and it is most of the warm-up's time. The
-     * demo's 784-256-10 took 1.7 s of a core beside Spark's start for its 1,000 steps, 784-64-10 0.6 s: with two cores
-     * busy starting Spark that is the whole command's time (5.19 s against 4.84, medians of 7 side by side), and the
-     * training clock the same within its noise (docs/benchmarks.md, "fourteenth pass").
-     */
-    static final int WIDEST = 64;
     /** Training runs begun in this JVM: a warm-up ends at its next step once one has begun since the warm-up did. */
     private static final AtomicInteger TRAINING_RUNS = new AtomicInteger();
 
@@ -130,19 +129,6 @@ public final class JitWarmUp {
         return GradientSum.ofLeaves(leaves, a.lossSum() + b.lossSum(), a.count() + b.count(), a.weightSum() + b.weightSum());
     }
 
-    /**
-     * The network the warm-up steps: {@code config}'s on MNIST's shape, its hidden layers no wider than {@link #WIDEST}
-     * (a network of the {@code network} setting, a convolutional one, as configured).
-     */
-    static NetworkSpec spec(Configuration config) {
-        Configuration narrowed = config;
-        if (config.get(NetworkSettings.LAYERS).isEmpty()) {
-            narrowed = config.with(NetworkSettings.HIDDEN,
-                    config.get(NetworkSettings.HIDDEN).stream().map(h -> Math.min(h, WIDEST)).toList());
-        }
-        return NetworkSettings.spec(narrowed, new Shape(1, 28, 28), 10);
-    }
-
     /** Takes {@code steps} steps of {@code config}'s network on made-up MNIST-shaped examples; returns the last loss sum. */
     static double run(Configuration config, int partitions, boolean stepEngine, int steps) {
         return run(config, partitions, stepEngine, steps, Long.MAX_VALUE, () -> false);
@@ -162,7 +148,7 @@ public final class JitWarmUp {
         if (kind == Optimizer.Kind.LBFGS) {
             return Double.NaN;
         }
-        NetworkSpec spec = spec(config);
+        NetworkSpec spec = NetworkSettings.spec(config, new Shape(1, 28, 28), 10);
         Precision precision = config.get(TrainingSettings.PRECISION);
         int n = spec.parameterCount();
         if (tooBigFor(n, Runtime.getRuntime().maxMemory())) {

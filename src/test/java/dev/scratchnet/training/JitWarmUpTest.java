@@ -5,17 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scratchnet.config.Configuration;
-import dev.scratchnet.layers.Shape;
 import dev.scratchnet.math.Matrix;
 import dev.scratchnet.math.Precision;
-import dev.scratchnet.network.NetworkSettings;
 import dev.scratchnet.partition.GradientSum;
 import dev.scratchnet.registry.Settings;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The warm-up that runs while Spark starts takes real steps of the configured network, a perceptron narrowed (a loss that falls, for the
+ * The warm-up that runs while Spark starts takes real steps of the configured network (a loss that falls, for the
  * demo's MLP and for the convolutional net), and stays out of the way where it has nothing to do (L-BFGS) or cannot
  * build the network (that error is the run's to report).
  */
@@ -36,16 +34,6 @@ class JitWarmUpTest {
         Configuration conv = config(Map.of("network", "conv:4:5x5,relu,pool:2x2,affine:20,relu,affine",
                 "inputShape", "1x28x28"));
         assertTrue(Double.isFinite(JitWarmUp.run(conv, 1, false, 2)));
-    }
-
-    @Test
-    void narrowsAPerceptronsHiddenLayersAndStepsAConvNetAsConfigured() {
-        assertEquals("784-64-10 relu", JitWarmUp.spec(config(Map.of("hidden", "256"))).describe());
-        assertEquals("784-64-32-10 sigmoid",
-                JitWarmUp.spec(config(Map.of("hidden", "100,32", "activation", "sigmoid"))).describe());
-        Configuration conv = config(Map.of("network", "conv:4:5x5,relu,pool:2x2,affine:100,relu,affine",
-                "inputShape", "1x28x28"));
-        assertEquals(NetworkSettings.spec(conv, new Shape(1, 28, 28), 10).describe(), JitWarmUp.spec(conv).describe());
     }
 
     @Test
