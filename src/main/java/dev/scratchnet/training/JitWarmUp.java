@@ -46,7 +46,8 @@ public final class JitWarmUp {
      * units; the products' arithmetic does, and with 32 examples it was most of the warm-up's 1.7 s of a core beside
      * Spark's start, which on two vCPUs is the whole command's time. With 8, two runs side by side (6 and 8 of each) on a
      * 2-core AMD EPYC VM: the whole command 0.958× and 0.963×, test 0.97 in 1.006× the training time both times
-     * (narrowing the hidden layers to 64 instead: the command 0.97×, test 0.97 in 1.03–1.07×; the layers' loops count).
+     * (narrowing the hidden layers to 64 instead: the command 0.96×, but test 0.97 in up to 1.07× the time; the layers'
+     * loops over units count).
      */
     static final int BATCH = 8;
     /**
